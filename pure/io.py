@@ -1,0 +1,167 @@
+"""Saving and loading models: one versioned JSON format shared by both twins.
+
+A model file looks like this (numbers are written with Python's repr, which
+round-trips every double exactly):
+
+    {"format": "twinnet-model", "version": 1, "saved_by": "pure",
+     "layers": [{"type": "Dense", "config": {"n_in": 2, "n_out": 1},
+                 "params": {"W": [[0.5], [-0.25]], "b": [0.0]}},
+                {"type": "Sigmoid", "config": {}, "params": {}}]}
+
+A model saved by either twin loads in the other and predicts the same.
+Loading never executes anything from the file: it reads JSON, checks every
+field, and builds layers from a fixed table of known types. Saving writes a
+temporary file next to the target and renames it over the target, so a crash
+or a full disk never leaves a half-written model (the old file stays intact).
+
+The format checks and the atomic write live here; the vectorized twin
+imports them and only converts between arrays and lists.
+"""
+from __future__ import annotations
+
+import json
+import math
+import numbers
+import os
+import tempfile
+
+from . import activations, layers as layer_module
+from .network import Sequential
+from .ops import shape
+
+FORMAT = "twinnet-model"
+VERSION = 1
+
+
+class ModelFileError(ValueError):
+    """A file that is not a valid model file (names the file and what was wrong)."""
+
+
+def layer_types(module_layers, module_activations) -> dict:
+    """The table of layer classes a model file may name, from a twin's modules."""
+    names = ["Dense", "Dropout", "Flatten"]
+    act_names = ["Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "Softplus", "ArcTan", "Identity", "Softmax"]
+    table = {n: getattr(module_layers, n) for n in names}
+    table.update({n: getattr(module_activations, n) for n in act_names})
+    return table
+
+
+LAYER_TYPES = layer_types(layer_module, activations)
+
+
+def atomic_write_text(path, text: str) -> None:
+    """Write text to path atomically: a temporary file in the same folder, fsync, rename."""
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def model_to_dict(model, twin: str, to_list=lambda t: t) -> dict:
+    """The JSON-ready description of a Sequential; `to_list` turns a tensor into nested lists."""
+    entries = []
+    for layer in model.layers:
+        entries.append({"type": type(layer).__name__, "config": layer.config(),
+                        "params": {name: to_list(p) for name, p in layer.params.items()}})
+    return {"format": FORMAT, "version": VERSION, "saved_by": twin, "layers": entries}
+
+
+def write_model_dict(description: dict, path) -> None:
+    text = json.dumps(description, allow_nan=False, separators=(",", ":"))
+    atomic_write_text(path, text)
+
+
+def has_shape(tensor, dims) -> bool:
+    """True when tensor is nested lists of exactly this shape holding finite numbers."""
+    if not dims:
+        return (isinstance(tensor, numbers.Real) and not isinstance(tensor, bool)
+                and math.isfinite(tensor))
+    return (isinstance(tensor, list) and len(tensor) == dims[0]
+            and all(has_shape(v, dims[1:]) for v in tensor))
+
+
+def read_model_dict(path, known_types) -> dict:
+    """Read and check a model file; returns the dict. Raises ModelFileError naming the problem."""
+    path = os.fspath(path)
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+    except OSError as e:
+        raise ModelFileError(f"cannot read model file {path!r}: {e.strerror}") from None
+    try:
+        description = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise ModelFileError(f"{path!r} is not a model file: not UTF-8 text (byte {e.start})") from None
+    except json.JSONDecodeError as e:
+        raise ModelFileError(f"{path!r} is not a valid model file: broken or truncated JSON "
+                             f"({e.msg} at line {e.lineno}, column {e.colno})") from None
+    if not isinstance(description, dict) or description.get("format") != FORMAT:
+        raise ModelFileError(f"{path!r} is JSON but not a {FORMAT} file (no \"format\": \"{FORMAT}\")")
+    version = description.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ModelFileError(f"{path!r}: missing or invalid format version {version!r}")
+    if version > VERSION:
+        raise ModelFileError(f"{path!r} uses format version {version}; this program reads up to "
+                             f"version {VERSION}. Upgrade to load it.")
+    entries = description.get("layers")
+    if not isinstance(entries, list) or not entries:
+        raise ModelFileError(f"{path!r}: \"layers\" must be a non-empty list")
+    for i, entry in enumerate(entries):
+        where = f"{path!r}, layer {i}"
+        if not isinstance(entry, dict):
+            raise ModelFileError(f"{where}: expected an object, found {entry!r:.40}")
+        kind = entry.get("type")
+        if kind not in known_types:
+            raise ModelFileError(f"{where}: unknown layer type {kind!r}; this twin knows "
+                                 f"{', '.join(sorted(known_types))}")
+        if not isinstance(entry.get("config", {}), dict) or not isinstance(entry.get("params", {}), dict):
+            raise ModelFileError(f"{where} ({kind}): \"config\" and \"params\" must be objects")
+    return description
+
+
+def build_layers(description: dict, known_types, path, from_list=lambda t: t, shape_of=shape):
+    """Construct the layers a checked description names and put its parameters in."""
+    built = []
+    for i, entry in enumerate(description["layers"]):
+        kind = entry["type"]
+        where = f"{os.fspath(path)!r}, layer {i} ({kind})"
+        try:
+            layer = known_types[kind](**entry.get("config", {}))
+        except (TypeError, ValueError) as e:
+            raise ModelFileError(f"{where}: bad config {entry.get('config')!r}: {e}") from None
+        params = entry.get("params", {})
+        if set(params) != set(layer.params):
+            raise ModelFileError(f"{where}: parameters {sorted(params)} do not match the layer's "
+                                 f"{sorted(layer.params)}")
+        for name, value in params.items():
+            expected = tuple(shape_of(layer.params[name]))
+            if not has_shape(value, expected):
+                raise ModelFileError(f"{where}: parameter {name!r} should be {expected} finite "
+                                     f"numbers; found shape {shape(value)} or a non-number")
+            layer.params[name] = from_list(value)
+        built.append(layer)
+    try:
+        return Sequential(built)
+    except ValueError as e:
+        raise ModelFileError(f"{os.fspath(path)!r}: layers do not fit together: {e}") from None
+
+
+def save(model, path) -> None:
+    """Save a Sequential to `path` as JSON (atomically: the old file survives any failure)."""
+    write_model_dict(model_to_dict(model, "pure"), path)
+
+
+def load(path) -> Sequential:
+    """Load a model saved by either twin. Raises ModelFileError for anything that is not one."""
+    return build_layers(read_model_dict(path, LAYER_TYPES), LAYER_TYPES, path)

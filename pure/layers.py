@@ -1,0 +1,199 @@
+"""Layers with parameters or structure: the Layer base class, Dense, Dropout, Flatten.
+
+Every layer follows one contract (shared with the vectorized twin):
+
+    params    dict name -> tensor, the single source of truth for the weights
+    grads     dict with the same keys, overwritten by each backward()
+    forward(x)          -> output, remembering what backward needs
+    backward(grad_out)  -> grad_in = dL/dx, and fills grads with dL/dparam
+    train() / eval()    -> switch the `training` flag (Dropout uses it)
+
+Tensors are nested lists, batch first: a batch of vectors is N rows.
+Activation functions live in activations.py; they are layers too.
+"""
+from __future__ import annotations
+
+import random
+from typing import Dict, Optional
+
+from . import init as initializers
+from .ops import (add_row, check_rectangular, column_sums, flatten, matmul, matmul_nt, matmul_tn,
+                  reshape, shape)
+
+
+class Layer:
+    """Base class. Subclasses set `params` and `grads` and write forward/backward.
+
+    `backward(grad_out, need_input_grad=True)`: the model passes
+    need_input_grad=False to its first layer, whose dL/dx nobody uses, so
+    layers whose input gradient is expensive (Dense) may skip it and return None.
+    """
+
+    training = True
+
+    def __init__(self):
+        self.params: Dict[str, list] = {}
+        self.grads: Dict[str, list] = {}
+        self.label = repr(self)  # Sequential renames it "layer 2: Dense(784, 128)"
+
+    def forward(self, x):
+        raise NotImplementedError
+
+    def backward(self, grad_out, need_input_grad: bool = True):
+        raise NotImplementedError
+
+    def __call__(self, x):
+        return self.forward(x)
+
+    def train(self):
+        self.training = True
+        return self
+
+    def eval(self):
+        self.training = False
+        return self
+
+    def output_shape(self, input_shape):
+        """Shape of one example's output for one example's input shape (None: unknown).
+
+        Sequential calls this when it is built to catch neighbours that do not fit.
+        """
+        return input_shape
+
+    def config(self) -> dict:
+        """The constructor arguments that rebuild this layer (saved by io.save)."""
+        return {}
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.config().items())
+        return f"{type(self).__name__}({args})"
+
+
+class Dense(Layer):
+    """Fully connected layer: y = x W + b.
+
+    Shapes: x (N, n_in), W (n_in, n_out), b (n_out,), y (N, n_out).
+
+    Gradients, for grad_out = dL/dy of shape (N, n_out):
+        dL/dW = xᵀ · grad_out          (n_in, n_out)
+        dL/db = sum over N of grad_out (n_out,)
+        dL/dx = grad_out · Wᵀ          (N, n_in)
+    """
+
+    def __init__(self, n_in: int, n_out: int, init="xavier", bias_init="zeros",
+                 seed: Optional[int] = None, rng: Optional[random.Random] = None):
+        if not (isinstance(n_in, int) and isinstance(n_out, int) and n_in > 0 and n_out > 0):
+            raise ValueError(f"Dense: n_in and n_out must be positive integers, got {n_in!r}, {n_out!r}")
+        self.n_in, self.n_out = n_in, n_out
+        super().__init__()
+        rng = initializers.make_rng(seed, rng)
+        self.params["W"] = initializers.get(init)((n_in, n_out), n_in, n_out, rng)
+        self.params["b"] = initializers.get(bias_init)((n_out,), n_in, n_out, rng)
+        self.grads = {"W": None, "b": None}
+        self.x = None
+
+    def forward(self, x):
+        dims = check_rectangular(x, self.label)
+        if len(dims) != 2 or dims[1] != self.n_in:
+            raise ValueError(f"{self.label}: expected input of shape (N, {self.n_in}), got {dims}")
+        self.x = x
+        return add_row(matmul(x, self.params["W"]), self.params["b"])
+
+    def backward(self, grad_out, need_input_grad=True):
+        if self.x is None:
+            raise RuntimeError(f"{self.label}: backward() called before forward()")
+        expected = (len(self.x), self.n_out)
+        if shape(grad_out) != expected:
+            raise ValueError(f"{self.label}: expected grad_out of shape {expected}, got {shape(grad_out)}")
+        self.grads["W"] = matmul_tn(self.x, grad_out)   # xᵀ · grad_out
+        self.grads["b"] = column_sums(grad_out)          # sum over the batch
+        if not need_input_grad:
+            return None
+        return matmul_nt(grad_out, self.params["W"])     # grad_out · Wᵀ
+
+    def output_shape(self, input_shape):
+        if input_shape is not None and tuple(input_shape) != (self.n_in,):
+            raise ValueError(f"{self.label}: expects {self.n_in} features per example, "
+                             f"but the previous layer gives shape {tuple(input_shape)}")
+        return (self.n_out,)
+
+    def config(self):
+        return {"n_in": self.n_in, "n_out": self.n_out}
+
+    def __repr__(self):
+        return f"Dense({self.n_in}, {self.n_out})"
+
+
+class Dropout(Layer):
+    """Inverted dropout: in training, zero each value with probability p and scale
+    the survivors by 1 / (1 - p), so evaluation needs no rescaling at all.
+
+    The mask is drawn value by value (row-major) from the layer's own
+    random.Random, `rng.random() >= p` meaning "keep", so both twins drop the
+    same values for the same seed. In eval mode the layer is the identity.
+    """
+
+    def __init__(self, p: float = 0.5, seed: Optional[int] = None, rng: Optional[random.Random] = None):
+        if not (isinstance(p, (int, float)) and 0.0 <= p < 1.0):
+            raise ValueError(f"Dropout: p must be in [0, 1), got {p!r}")
+        self.p = float(p)
+        super().__init__()
+        self.rng = initializers.make_rng(seed, rng)
+        self.mask = None
+
+    def _draw_mask(self, x):
+        if x and isinstance(x[0], list):
+            return [self._draw_mask(row) for row in x]
+        keep = 1.0 / (1.0 - self.p)
+        return [keep if self.rng.random() >= self.p else 0.0 for _ in x]
+
+    def forward(self, x):
+        if not self.training or self.p == 0.0:
+            self.mask = None
+            return x
+        self.mask = self._draw_mask(x)
+        return _multiply(x, self.mask)
+
+    def backward(self, grad_out, need_input_grad=True):
+        if self.mask is None:
+            return grad_out
+        return _multiply(grad_out, self.mask)
+
+    def config(self):
+        return {"p": self.p}
+
+
+def _multiply(x, mask):
+    if x and isinstance(x[0], list):
+        return [_multiply(a, m) for a, m in zip(x, mask)]
+    return [a * m for a, m in zip(x, mask)]
+
+
+class Flatten(Layer):
+    """(N, d1, d2, ...) -> (N, d1*d2*...), row-major; backward restores the shape."""
+
+    def __init__(self):
+        super().__init__()
+        self.in_dims = None
+
+    def forward(self, x):
+        dims = shape(x)
+        if len(dims) < 2:
+            raise ValueError(f"{self.label}: expected a batch of shape (N, ...), got {dims}")
+        self.in_dims = dims
+        if len(dims) == 2:
+            return x
+        return [flatten(example) for example in x]
+
+    def backward(self, grad_out, need_input_grad=True):
+        if len(self.in_dims) == 2:
+            return grad_out
+        return [reshape(row, self.in_dims[1:]) for row in grad_out]
+
+    def output_shape(self, input_shape):
+        if input_shape is None:
+            return None
+        size = 1
+        for d in input_shape:
+            size *= d
+        return (size,)
