@@ -130,7 +130,8 @@ def read_model_dict(path, known_types) -> dict:
     return description
 
 
-def build_layers(description: dict, known_types, path, from_list=lambda t: t, shape_of=shape):
+def build_layers(description: dict, known_types, path, from_list=lambda t: t, shape_of=shape,
+                 sequential=Sequential):
     """Construct the layers a checked description names and put its parameters in."""
     built = []
     for i, entry in enumerate(description["layers"]):
@@ -152,7 +153,7 @@ def build_layers(description: dict, known_types, path, from_list=lambda t: t, sh
             layer.params[name] = from_list(value)
         built.append(layer)
     try:
-        return Sequential(built)
+        return sequential(built)
     except ValueError as e:
         raise ModelFileError(f"{os.fspath(path)!r}: layers do not fit together: {e}") from None
 

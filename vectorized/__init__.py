@@ -1,0 +1,37 @@
+"""vectorized: the numpy twin of `pure`, with the same names, arguments and results.
+
+    import vectorized as nn
+    model = nn.Sequential([nn.Dense(784, 32, seed=0), nn.ReLU(), nn.Dense(32, 10, seed=1)])
+    history = model.fit(x, y, loss=nn.CrossEntropy(), optimizer=nn.SGD(0.1), epochs=3, seed=0)
+
+Tensors are numpy arrays (float64), batch first; lists are accepted as input.
+A script written against `import pure as nn` runs unchanged against
+`import vectorized as nn`, fast enough for real MNIST training. The
+initializers, the progress line and the model-file checks are shared with
+the pure twin, so both draw the same numbers and read the same files.
+
+Modules, in the order a reader might take them: ops (array helpers), init,
+layers, activations, losses, optimizers, metrics, network, training,
+gradcheck, io (save/load), progress.
+"""
+from . import init
+from .activations import ELU, ArcTan, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Softplus, Tanh
+from .gradcheck import GradcheckReport, gradcheck
+from .io import ModelFileError, load, save
+from .layers import Dense, Dropout, Flatten, Layer
+from .losses import MSE, BinaryCrossEntropy, CrossEntropy, one_hot
+from .metrics import accuracy, binary_report, confusion_matrix, precision_recall
+from .network import Sequential
+from .optimizers import SGD, Adam, clip_grads_by_norm, clip_grads_by_value
+from .training import TrainingError
+
+TWIN = "vectorized"
+
+__all__ = [
+    "init", "Layer", "Dense", "Dropout", "Flatten",
+    "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "Softplus", "ArcTan", "Identity", "Softmax",
+    "MSE", "BinaryCrossEntropy", "CrossEntropy", "one_hot",
+    "SGD", "Adam", "clip_grads_by_value", "clip_grads_by_norm",
+    "Sequential", "TrainingError", "accuracy", "confusion_matrix", "precision_recall", "binary_report",
+    "gradcheck", "GradcheckReport", "save", "load", "ModelFileError", "TWIN",
+]

@@ -1,0 +1,31 @@
+"""Saving and loading models: the JSON format shared with the pure twin.
+
+The format, its checks and the atomic write are in pure/io.py (read it there);
+this module converts arrays to lists when saving and lists to float64 arrays
+when loading, and builds this twin's layers. A file saved here loads in the
+pure twin, and the other way round.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from pure.io import (FORMAT, VERSION, ModelFileError, build_layers, layer_types,  # noqa: F401
+                     model_to_dict, read_model_dict, write_model_dict)
+
+from . import activations, layers as layer_module
+from .network import Sequential
+
+LAYER_TYPES = layer_types(layer_module, activations)
+
+
+def save(model, path) -> None:
+    """Save a Sequential to `path` as JSON (atomically: the old file survives any failure)."""
+    write_model_dict(model_to_dict(model, "vectorized", to_list=lambda a: np.asarray(a, np.float64).tolist()),
+                     path)
+
+
+def load(path) -> Sequential:
+    """Load a model saved by either twin. Raises ModelFileError for anything that is not one."""
+    return build_layers(read_model_dict(path, LAYER_TYPES), LAYER_TYPES, path,
+                        from_list=lambda t: np.asarray(t, dtype=np.float64), shape_of=np.shape,
+                        sequential=Sequential)

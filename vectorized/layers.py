@@ -1,0 +1,177 @@
+"""Layers with parameters or structure: the Layer base class, Dense, Dropout, Flatten.
+
+The numpy twin of pure/layers.py: the same classes, arguments and results,
+with each loop of the pure twin replaced by one array expression.
+
+    params    dict name -> array, the single source of truth for the weights
+    grads     dict with the same keys, overwritten by each backward()
+    forward(x)          -> output, remembering what backward needs
+    backward(grad_out)  -> grad_in = dL/dx, and fills grads with dL/dparam
+    train() / eval()    -> switch the `training` flag (Dropout uses it)
+"""
+from __future__ import annotations
+
+import random
+from typing import Dict, Optional
+
+import numpy as np
+
+from . import init as initializers
+from .ops import DTYPE, add_row, as_array, column_sums, matmul, matmul_nt, matmul_tn, shape
+
+
+class Layer:
+    """Base class. Subclasses set `params` and `grads` and write forward/backward.
+
+    `backward(grad_out, need_input_grad=True)`: the model passes
+    need_input_grad=False to its first layer, whose dL/dx nobody uses.
+    """
+
+    training = True
+
+    def __init__(self):
+        self.params: Dict[str, np.ndarray] = {}
+        self.grads: Dict[str, np.ndarray] = {}
+        self.label = repr(self)
+
+    def forward(self, x):
+        raise NotImplementedError
+
+    def backward(self, grad_out, need_input_grad: bool = True):
+        raise NotImplementedError
+
+    def __call__(self, x):
+        return self.forward(x)
+
+    def train(self):
+        self.training = True
+        return self
+
+    def eval(self):
+        self.training = False
+        return self
+
+    def output_shape(self, input_shape):
+        return input_shape
+
+    def config(self) -> dict:
+        return {}
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.config().items())
+        return f"{type(self).__name__}({args})"
+
+
+class Dense(Layer):
+    """Fully connected layer: y = x W + b.
+
+    Shapes: x (N, n_in), W (n_in, n_out), b (n_out,), y (N, n_out).
+        dL/dW = xᵀ · grad_out,  dL/db = Σ_N grad_out,  dL/dx = grad_out · Wᵀ
+    """
+
+    def __init__(self, n_in: int, n_out: int, init="xavier", bias_init="zeros",
+                 seed: Optional[int] = None, rng: Optional[random.Random] = None):
+        if not (isinstance(n_in, int) and isinstance(n_out, int) and n_in > 0 and n_out > 0):
+            raise ValueError(f"Dense: n_in and n_out must be positive integers, got {n_in!r}, {n_out!r}")
+        self.n_in, self.n_out = n_in, n_out
+        super().__init__()
+        rng = initializers.make_rng(seed, rng)
+        self.params["W"] = np.asarray(initializers.get(init)((n_in, n_out), n_in, n_out, rng), dtype=DTYPE)
+        self.params["b"] = np.asarray(initializers.get(bias_init)((n_out,), n_in, n_out, rng), dtype=DTYPE)
+        self.grads = {"W": None, "b": None}
+        self.x = None
+
+    def forward(self, x):
+        x = as_array(x)
+        if x.ndim != 2 or x.shape[1] != self.n_in:
+            raise ValueError(f"{self.label}: expected input of shape (N, {self.n_in}), got {x.shape}")
+        self.x = x
+        return add_row(matmul(x, self.params["W"]), self.params["b"])
+
+    def backward(self, grad_out, need_input_grad=True):
+        if self.x is None:
+            raise RuntimeError(f"{self.label}: backward() called before forward()")
+        grad_out = as_array(grad_out)
+        expected = (len(self.x), self.n_out)
+        if grad_out.shape != expected:
+            raise ValueError(f"{self.label}: expected grad_out of shape {expected}, got {grad_out.shape}")
+        self.grads["W"] = matmul_tn(self.x, grad_out)   # xᵀ · grad_out
+        self.grads["b"] = column_sums(grad_out)          # sum over the batch
+        if not need_input_grad:
+            return None
+        return matmul_nt(grad_out, self.params["W"])     # grad_out · Wᵀ
+
+    def output_shape(self, input_shape):
+        if input_shape is not None and tuple(input_shape) != (self.n_in,):
+            raise ValueError(f"{self.label}: expects {self.n_in} features per example, "
+                             f"but the previous layer gives shape {tuple(input_shape)}")
+        return (self.n_out,)
+
+    def config(self):
+        return {"n_in": self.n_in, "n_out": self.n_out}
+
+    def __repr__(self):
+        return f"Dense({self.n_in}, {self.n_out})"
+
+
+class Dropout(Layer):
+    """Inverted dropout: zero each value with probability p in training, scale the rest by 1/(1-p).
+
+    The mask is drawn value by value (row-major) from the layer's own
+    random.Random, `rng.random() >= p` meaning "keep", exactly as in the pure
+    twin, so both drop the same values for the same seed.
+    """
+
+    def __init__(self, p: float = 0.5, seed: Optional[int] = None, rng: Optional[random.Random] = None):
+        if not (isinstance(p, (int, float)) and 0.0 <= p < 1.0):
+            raise ValueError(f"Dropout: p must be in [0, 1), got {p!r}")
+        self.p = float(p)
+        super().__init__()
+        self.rng = initializers.make_rng(seed, rng)
+        self.mask = None
+
+    def _draw_mask(self, x):
+        draws = np.fromiter((self.rng.random() for _ in range(x.size)), dtype=DTYPE, count=x.size)
+        return np.where(draws >= self.p, 1.0 / (1.0 - self.p), 0.0).reshape(x.shape)
+
+    def forward(self, x):
+        x = as_array(x)
+        if not self.training or self.p == 0.0:
+            self.mask = None
+            return x
+        self.mask = self._draw_mask(x)
+        return x * self.mask
+
+    def backward(self, grad_out, need_input_grad=True):
+        if self.mask is None:
+            return grad_out
+        return grad_out * self.mask
+
+    def config(self):
+        return {"p": self.p}
+
+
+class Flatten(Layer):
+    """(N, d1, d2, ...) -> (N, d1*d2*...), row-major; backward restores the shape."""
+
+    def __init__(self):
+        super().__init__()
+        self.in_dims = None
+
+    def forward(self, x):
+        x = as_array(x)
+        if x.ndim < 2:
+            raise ValueError(f"{self.label}: expected a batch of shape (N, ...), got {x.shape}")
+        self.in_dims = x.shape
+        return x.reshape(len(x), -1)
+
+    def backward(self, grad_out, need_input_grad=True):
+        return np.reshape(grad_out, self.in_dims)
+
+    def output_shape(self, input_shape):
+        if input_shape is None:
+            return None
+        size = 1
+        for d in input_shape:
+            size *= d
+        return (size,)

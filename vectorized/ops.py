@@ -1,0 +1,87 @@
+"""Tensor helpers for the vectorized twin: the numpy versions of pure/ops.py.
+
+Here a tensor is a numpy array (float64 unless asked otherwise), and most
+helpers are one numpy call; they exist so that the layers of both twins read
+alike, line for line. Only what the layers use is kept.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+DTYPE = np.float64
+
+
+def shape(x) -> tuple:
+    """The shape of an array (or of anything np.asarray accepts)."""
+    return tuple(np.shape(x))
+
+
+def check_rectangular(x, name: str) -> tuple:
+    """Return the shape of x, which must be numeric and rectangular (no ragged rows)."""
+    if isinstance(x, np.ndarray):
+        return x.shape
+    try:
+        arr = np.asarray(x, dtype=DTYPE)
+    except (ValueError, TypeError):
+        raise ValueError(f"{name}: input is not a rectangular batch of numbers") from None
+    return arr.shape
+
+
+def as_array(x, dtype=None) -> np.ndarray:
+    """x as a floating-point array (a float32 array stays float32)."""
+    if isinstance(x, np.ndarray) and x.dtype in (np.float32, np.float64) and dtype is None:
+        return x
+    return np.asarray(x, dtype=dtype or DTYPE)
+
+
+def zeros(*dims: int) -> np.ndarray:
+    return np.zeros(dims, dtype=DTYPE)
+
+
+def copy(x):
+    return np.array(x, copy=True)
+
+
+def transpose(a):
+    return a.T
+
+
+def matmul(a, b):
+    """c = a b."""
+    return a @ b
+
+
+def matmul_tn(a, b):
+    """aᵀ b (the weight gradient xᵀ · grad_out)."""
+    return a.T @ b
+
+
+def matmul_nt(a, b):
+    """a bᵀ (the input gradient grad_out · Wᵀ)."""
+    return a @ b.T
+
+
+def column_sums(a):
+    """Sum over the batch axis (the bias gradient)."""
+    return a.sum(axis=0)
+
+
+def add_row(a, row):
+    """Add the same row (a bias) to every row of a (numpy broadcasting)."""
+    return a + row
+
+
+def flatten(x) -> np.ndarray:
+    return np.ravel(x)
+
+
+def reshape(flat, dims):
+    return np.reshape(flat, dims)
+
+
+def all_finite(x) -> bool:
+    return bool(np.all(np.isfinite(x)))
+
+
+def argmax(row) -> int:
+    return int(np.argmax(row))
