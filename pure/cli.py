@@ -1,0 +1,127 @@
+"""The main command: `python -m pure` trains an MLP on MNIST and reports test accuracy.
+
+    python -m pure                        # 784-64-10 on the 10,000 shipped digits
+    python -m pure --epochs 5 --hidden 128,64 --data-dir ~/mnist   # full 60,000 if present
+    python -m pure --help
+
+It loads the training digits (by default the 10,000 shipped in data/mnist/),
+trains with a live progress line, prints accuracy on the official 10,000-image
+test set, and saves the model as JSON (loadable by either twin). The
+vectorized twin's command (`python -m vectorized`) is this same code run with
+numpy arrays: see `run()`.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+DEFAULTS = {"epochs": 10, "hidden": "64", "batch_size": 32, "lr": 0.05, "optimizer": "momentum"}
+
+
+def parse_args(argv, twin: str, defaults=DEFAULTS):
+    p = argparse.ArgumentParser(
+        prog=f"python -m {twin}",
+        description=f"Train a multilayer perceptron on MNIST with the {twin} twin, print its "
+                    f"accuracy on the official test set and save it as JSON.")
+    p.add_argument("--epochs", type=int, default=defaults["epochs"],
+                   help="passes over the training set (default %(default)s)")
+    p.add_argument("--hidden", default=defaults["hidden"],
+                   help="hidden layer sizes, comma-separated, e.g. 128,64 (default %(default)s)")
+    p.add_argument("--activation", default="relu",
+                   help="hidden activation: relu, leaky_relu, tanh, sigmoid, elu, ... (default %(default)s)")
+    p.add_argument("--batch-size", type=int, default=defaults["batch_size"],
+                   help="examples per step; 1 = per-sample SGD (default %(default)s)")
+    p.add_argument("--lr", type=float, default=defaults["lr"], help="learning rate (default %(default)s)")
+    p.add_argument("--optimizer", default=defaults["optimizer"], choices=["sgd", "momentum", "adam"],
+                   help="sgd, momentum (SGD with momentum 0.9) or adam (default %(default)s)")
+    p.add_argument("--lr-decay", type=float, default=0.8,
+                   help="multiply the learning rate by this after every epoch (default %(default)s; 1 = off)")
+    p.add_argument("--seed", type=int, default=0, help="seed for weights and shuffling (default %(default)s)")
+    p.add_argument("--dataset", default="mnist", choices=["mnist", "fashion-mnist"],
+                   help="which dataset (default %(default)s)")
+    p.add_argument("--data-dir", default=None,
+                   help="folder with the standard IDX files (e.g. the full 60,000-image set); "
+                        "default: the MNIST pieces shipped in data/mnist/")
+    p.add_argument("--limit", type=int, default=None, help="use only the first N training images")
+    p.add_argument("--out", default=None,
+                   help=f"where to save the model (default runs/<dataset>-mlp-{twin}.json)")
+    p.add_argument("--no-progress", action="store_true", help="no live progress line")
+    p.add_argument("--quiet", action="store_true", help="print only the final result")
+    args = p.parse_args(argv)
+    try:
+        args.hidden_sizes = [int(h) for h in args.hidden.split(",") if h.strip()]
+    except ValueError:
+        p.error(f"--hidden must be comma-separated integers, got {args.hidden!r}")
+    for name in ("epochs", "batch_size"):
+        if getattr(args, name) < 1:
+            p.error(f"--{name.replace('_', '-')} must be at least 1")
+    if not args.lr > 0:
+        p.error("--lr must be positive")
+    if not 0 < args.lr_decay <= 1:
+        p.error("--lr-decay must be in (0, 1]")
+    if any(h < 1 for h in args.hidden_sizes):
+        p.error("--hidden sizes must be positive")
+    return args
+
+
+def build_mlp(nn, n_in, hidden_sizes, n_out, activation, seed):
+    """784 -> hidden... -> 10 with He weights for ReLU-like units, Xavier otherwise."""
+    init = "he" if activation.lower() in ("relu", "leaky_relu", "leakyrelu", "elu") else "xavier"
+    layers, width = [], n_in
+    for i, h in enumerate(hidden_sizes):
+        layers += [nn.Dense(width, h, init=init, seed=seed + i), nn.activations.get(activation)]
+        width = h
+    layers.append(nn.Dense(width, n_out, init="xavier", seed=seed + len(hidden_sizes)))
+    return nn.Sequential(layers)
+
+
+def to_inputs(images):
+    """The pure twin trains on data.Images directly: a list-like of float rows, made on demand."""
+    return images
+
+
+def run(nn, argv=None, to_inputs=to_inputs, defaults=DEFAULTS) -> int:
+    import data
+
+    args = parse_args(argv, nn.TWIN, defaults)
+    say = (lambda *a: None) if args.quiet else print
+    try:
+        train_images, train_labels = data.load_mnist("train", args.data_dir, args.dataset, args.limit)
+        test_images, test_labels = data.load_mnist("test", args.data_dir, args.dataset)
+    except (data.DataError, OSError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    x_train, x_test = to_inputs(train_images), to_inputs(test_images)
+    model = build_mlp(nn, train_images.image_size, args.hidden_sizes, 10, args.activation, args.seed)
+    optimizer = {"sgd": lambda: nn.SGD(args.lr), "momentum": lambda: nn.SGD(args.lr, momentum=0.9),
+                 "adam": lambda: nn.Adam(args.lr)}[args.optimizer]()
+    say(f"{nn.TWIN}: {model!r}, {model.count_params():,} parameters")
+    say(f"training on {len(train_images):,} {args.dataset} images, testing on {len(test_images):,}; "
+        f"{args.optimizer} lr {args.lr}, batch {args.batch_size}, {args.epochs} epochs, seed {args.seed}")
+
+    def decay(epoch, history):
+        optimizer.lr *= args.lr_decay
+    start = time.perf_counter()
+    try:
+        model.fit(x_train, train_labels, loss=nn.CrossEntropy(), optimizer=optimizer, epochs=args.epochs,
+                  batch_size=args.batch_size, seed=args.seed, callback=decay,
+                  progress=False if (args.no_progress or args.quiet) else None, verbose=not args.quiet)
+    except nn.TrainingError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    seconds = time.perf_counter() - start
+    results = model.evaluate(x_test, test_labels)
+    out = args.out or os.path.join("runs", f"{args.dataset}-mlp-{nn.TWIN}.json")
+    if os.path.dirname(out):
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+    nn.save(model, out)
+    print(f"test accuracy {results['accuracy']:.2%} (loss {results['loss']:.4f}) on {len(test_images):,} "
+          f"test images; trained in {seconds:.1f}s; model saved to {out}")
+    return 0
+
+
+def main(argv=None) -> int:
+    import pure
+    return run(pure, argv)
