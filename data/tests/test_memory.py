@@ -1,19 +1,15 @@
 """Memory: the shipped MNIST pieces stay compact (bytes, not float lists)."""
 
-import platform
-import tracemalloc
-
 import pytest
 
 from data import load_mnist
 
+# tracemalloc traces allocations on CPython only; PyPy skips this file.
+tracemalloc = pytest.importorskip("tracemalloc")
+
 MB = 1024 * 1024
 
 
-@pytest.mark.skipif(
-    platform.python_implementation() != "CPython",
-    reason="tracemalloc only traces allocations on CPython",
-)
 def test_both_shipped_pieces_cost_well_under_100_mb():
     tracemalloc.start()
     try:
