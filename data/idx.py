@@ -127,7 +127,7 @@ def read_idx(path, limit=None):
             payload = _read_up_to(stream, wanted)
             if len(payload) < wanted:
                 raise DataError(
-                    f"{name}: truncated data: expected {expected:,} bytes after the "
+                    f"{name}: truncated data: expected {wanted:,} bytes after the "
                     f"{header_size}-byte header ({_describe(shape, dtype)}), got {len(payload):,}"
                 )
             if kept == shape[0]:
