@@ -298,7 +298,7 @@ def _check_shape(shape):
 
 def _guess_dtype(data):
     if isinstance(data, array.array):
-        for code, (name, typecode, _) in IDX_TYPES.items():
+        for name, typecode, _ in IDX_TYPES.values():
             if typecode == data.typecode:
                 return name
         raise ValueError(f"no IDX type for array typecode {data.typecode!r}")

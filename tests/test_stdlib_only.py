@@ -4,10 +4,14 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT
 
 
 def test_pure_and_data_import_only_the_standard_library():
+    if not hasattr(sys, "stdlib_module_names"):
+        pytest.skip("sys.stdlib_module_names needs Python 3.10+; the CPython environments run this")
     allowed = set(sys.stdlib_module_names) | {"__future__", "pure", "data"}
     offenders = []
     for package in ("pure", "data"):

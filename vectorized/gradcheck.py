@@ -126,7 +126,7 @@ def gradcheck(model, x, y=None, loss=None, eps: float = 1e-6, seed: int = 0,
             holder[last] = original
             return (plus - minus) / (2 * eps)
 
-        for i, layer in enumerate(layers):
+        for layer in layers:
             for name in layer.params:
                 if params is not None and name not in params:
                     continue

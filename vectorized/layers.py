@@ -17,7 +17,7 @@ from typing import Dict, Optional
 import numpy as np
 
 from . import init as initializers
-from .ops import DTYPE, add_row, as_array, column_sums, matmul, matmul_nt, matmul_tn, shape
+from .ops import DTYPE, add_row, as_array, column_sums, matmul, matmul_nt, matmul_tn
 
 
 class Layer:
