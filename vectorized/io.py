@@ -12,10 +12,7 @@ import numpy as np
 from pure.io import (FORMAT, VERSION, ModelFileError, build_layers, layer_types,  # noqa: F401
                      model_to_dict, read_model_dict, write_model_dict)
 
-from . import activations, layers as layer_module
 from .network import Sequential
-
-LAYER_TYPES = layer_types(layer_module, activations)
 
 
 def save(model, path) -> None:
@@ -26,6 +23,7 @@ def save(model, path) -> None:
 
 def load(path) -> Sequential:
     """Load a model saved by either twin. Raises ModelFileError for anything that is not one."""
-    return build_layers(read_model_dict(path, LAYER_TYPES), LAYER_TYPES, path,
+    known = layer_types("vectorized")
+    return build_layers(read_model_dict(path, known), known, path,
                         from_list=lambda t: np.asarray(t, dtype=np.float64), shape_of=np.shape,
                         sequential=Sequential)
