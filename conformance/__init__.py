@@ -1,0 +1,18 @@
+"""conformance: do the two twins, `pure` and `vectorized`, compute the same thing?
+
+Feeds both twins the same seeded fixtures and checks that they agree on
+outputs, gradients, optimizer steps, whole training runs and model files,
+within the numeric policy in `conformance/tolerances.py`; and, because two
+twins can share a bug, checks every gradient against central finite
+differences, initializers against their formulas and the lessons' worked
+numbers exactly.
+
+    python -m pytest conformance -q          # the specification, test by test
+    python -m conformance                    # one table row per component, exit 1 on any FAIL
+    python -m conformance check MODEL.json   # one saved model, run in both twins
+
+Modules: tolerances (the policy and compare()), fixtures (seeded inputs),
+twins (run both twins, compare, finite differences), components (what is
+checked, per report row), report (the table), checkmodel (the `check` command).
+Needs numpy (the vectorized twin does); `pure` itself never does.
+"""

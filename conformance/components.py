@@ -1,0 +1,499 @@
+"""What is checked, component by component: the factories, and one check per report row.
+
+Each `check_*` function runs both twins on every fixture of one component
+and returns a `ComponentResult`: the pure-vs-vectorized comparisons, the
+worst error of each twin against finite differences, and any other broken
+promise (a statistic off its formula, a lesson number not hit exactly).
+`python -m conformance` prints one row per result; the pytest files use the
+same factories, fixtures and compare functions case by case, so a failure
+there names the exact input.
+
+The factories take the twin module, so `lambda nn: nn.LeakyReLU(0.1)` builds
+the same layer in `pure` and in `vectorized`.
+"""
+from __future__ import annotations
+
+import math
+import random
+from typing import Callable, Dict, List, NamedTuple, Optional
+
+import pure
+import vectorized
+
+from . import fixtures
+from .tolerances import (EXACT_POLICY, GRADCHECK_RTOL, STEP_POLICY, TRAINING_POLICY, Comparison, compare,
+                         compare_exact)
+from .twins import (TWINS, as_lists, compare_fit, compare_layer, compare_loss, compare_optimizer,
+                    compare_results, for_twin, gradcheck_layer, gradcheck_loss, layer_fd_worst, loss_fd_worst,
+                    save_and_load_across)
+
+
+class ComponentResult(NamedTuple):
+    component: str
+    comparisons: Dict[str, Comparison]      # "fixture: what" -> pure against vectorized
+    fd: Dict[str, Optional[float]]          # twin name -> worst relative error against finite differences
+    tolerance: str
+    problems: List[str] = []                # other broken promises, in words
+
+    @property
+    def max_rel(self) -> float:
+        return max((c.max_rel for c in self.comparisons.values()), default=0.0)
+
+    @property
+    def max_abs(self) -> float:
+        return max((c.max_abs for c in self.comparisons.values()), default=0.0)
+
+    @property
+    def ok(self) -> bool:
+        return (bool(self.comparisons) and all(c.ok for c in self.comparisons.values())
+                and all(v is None or v <= GRADCHECK_RTOL for v in self.fd.values()) and not self.problems)
+
+    def failures(self) -> List[str]:
+        lines = [f"{label}: {c}" for label, c in self.comparisons.items() if not c.ok]
+        lines += [f"{twin} gradient vs finite differences: worst relative error {v:.3e} > {GRADCHECK_RTOL:g}"
+                  for twin, v in self.fd.items() if v is not None and v > GRADCHECK_RTOL]
+        return lines + list(self.problems)
+
+
+def _prefixed(prefix: str, comparisons: Dict[str, Comparison]) -> Dict[str, Comparison]:
+    return {f"{prefix}: {label}": c for label, c in comparisons.items()}
+
+
+def _fd_max(fd: Dict[str, Optional[float]], twin, value: float) -> None:
+    fd[twin.TWIN] = max(fd.get(twin.TWIN) or 0.0, value)
+
+
+# ----------------------------------------------------------------------------- layers
+
+ACTIVATIONS = [
+    ("Sigmoid", lambda nn: nn.Sigmoid()),
+    ("Tanh", lambda nn: nn.Tanh()),
+    ("ReLU", lambda nn: nn.ReLU()),
+    ("LeakyReLU(0.1)", lambda nn: nn.LeakyReLU(0.1)),
+    ("ELU(1.0)", lambda nn: nn.ELU(1.0)),
+    ("Softplus", lambda nn: nn.Softplus()),
+    ("ArcTan", lambda nn: nn.ArcTan()),
+    ("Identity", lambda nn: nn.Identity()),
+    ("Softmax", lambda nn: nn.Softmax()),
+]
+
+
+def dense_factory(case: fixtures.DenseCase) -> Callable:
+    n_in, n_out = len(case.W), len(case.b)
+    return lambda nn: nn.Dense(n_in, n_out)
+
+
+def dense_params(case: fixtures.DenseCase) -> dict:
+    return {"W": case.W, "b": case.b}
+
+
+def dropout_factory(case: fixtures.DropoutCase) -> Callable:
+    return lambda nn: nn.Dropout(case.p, seed=case.seed)
+
+
+def check_activation(name: str, make: Callable) -> ComponentResult:
+    comparisons, fd = {}, {nn.TWIN: None for nn in TWINS}
+    for case in fixtures.elementwise_cases():
+        comparisons.update(_prefixed(case.name, compare_layer(make, case.x, case.grad_out)))
+        if case.fd:
+            for nn in TWINS:
+                _fd_max(fd, nn, gradcheck_layer(nn, make, case.x).worst())
+                _fd_max(fd, nn, layer_fd_worst(nn, make, case.x, case.grad_out))
+    return ComponentResult(name, comparisons, fd, STEP_POLICY)
+
+
+def check_dense() -> ComponentResult:
+    comparisons, fd = {}, {nn.TWIN: None for nn in TWINS}
+    for case in fixtures.dense_cases():
+        make, params = dense_factory(case), dense_params(case)
+        comparisons.update(_prefixed(case.name, compare_layer(make, case.x, case.grad_out, params)))
+        if case.fd:
+            for nn in TWINS:
+                _fd_max(fd, nn, gradcheck_layer(nn, make, case.x, params).worst())
+                _fd_max(fd, nn, layer_fd_worst(nn, make, case.x, case.grad_out, params))
+    return ComponentResult("Dense", comparisons, fd, STEP_POLICY)
+
+
+def dropout_mask(nn, case: fixtures.DropoutCase):
+    """The mask twin nn's Dropout draws for this case (None: no mask, the layer passes x through)."""
+    layer = nn.Dropout(case.p, seed=case.seed).train()
+    layer.forward(for_twin(nn, case.x))
+    return None if layer.mask is None else as_lists(layer.mask)
+
+
+def check_dropout() -> ComponentResult:
+    comparisons, fd = {}, {nn.TWIN: None for nn in TWINS}
+    for case in fixtures.dropout_cases():
+        make = dropout_factory(case)
+        comparisons.update(_prefixed(f"{case.name} training", compare_layer(make, case.x, case.grad_out)))
+        comparisons.update(_prefixed(f"{case.name} eval",
+                                     compare_layer(make, case.x, case.grad_out, training=False)))
+        masks = compare_results({"mask": dropout_mask(pure, case)}, {"mask": dropout_mask(vectorized, case)},
+                                compare_fn=compare_exact)
+        comparisons.update(_prefixed(case.name, masks))
+        for nn in TWINS:   # training mode: a fresh layer with the same seed keeps the mask fixed
+            _fd_max(fd, nn, layer_fd_worst(nn, make, case.x, case.grad_out))
+    return ComponentResult("Dropout", comparisons, fd, STEP_POLICY)
+
+
+def check_flatten() -> ComponentResult:
+    comparisons, fd = {}, {nn.TWIN: None for nn in TWINS}
+    make = lambda nn: nn.Flatten()  # noqa: E731
+    for case in fixtures.flatten_cases():
+        comparisons.update(_prefixed(case.name, compare_layer(make, case.x, case.grad_out)))
+        for nn in TWINS:
+            _fd_max(fd, nn, gradcheck_layer(nn, make, case.x).worst())
+            _fd_max(fd, nn, layer_fd_worst(nn, make, case.x, case.grad_out))
+    return ComponentResult("Flatten", comparisons, fd, STEP_POLICY)
+
+
+# ----------------------------------------------------------------------------- losses
+
+LOSSES = [
+    ("MSE", lambda nn: nn.MSE(), fixtures.mse_cases),
+    ("BinaryCrossEntropy", lambda nn: nn.BinaryCrossEntropy(), fixtures.bce_cases),
+    ("CrossEntropy", lambda nn: nn.CrossEntropy(), fixtures.cross_entropy_cases),
+]
+
+
+def check_loss(name: str, make: Callable, cases: Callable) -> ComponentResult:
+    comparisons, fd = {}, {nn.TWIN: None for nn in TWINS}
+    for case in cases():
+        comparisons.update(_prefixed(case.name, compare_loss(make, case.pred, case.target)))
+        if case.fd:
+            for nn in TWINS:
+                _fd_max(fd, nn, gradcheck_loss(nn, make, case.pred, case.target).worst())
+                _fd_max(fd, nn, loss_fd_worst(nn, make, case.pred, case.target))
+    return ComponentResult(name, comparisons, fd, STEP_POLICY)
+
+
+# ----------------------------------------------------------------------------- initializers
+
+INIT_SEED = 0
+
+
+def dense_initial_weights(nn, case: fixtures.InitializerCase, seed: int = INIT_SEED) -> dict:
+    layer = nn.Dense(case.fan_in, case.fan_out, init=case.spec, seed=seed)
+    return {"W": as_lists(layer.params["W"]), "b": as_lists(layer.params["b"])}
+
+
+def initializer_draws(nn, case: fixtures.InitializerCase, seed: int = INIT_SEED):
+    """The initializer called directly, as the contract names it: nn.init.get(spec)(dims, fan_in, fan_out, rng)."""
+    return as_lists(nn.init.get(case.spec)((case.fan_in, case.fan_out), case.fan_in, case.fan_out,
+                                           random.Random(seed)))
+
+
+class Statistics(NamedTuple):
+    count: int
+    mean: float
+    variance: float
+    low: float
+    high: float
+
+
+def statistics(values) -> Statistics:
+    flat = [v for row in values for v in row]
+    n = len(flat)
+    mean = math.fsum(flat) / n
+    variance = math.fsum((v - mean) ** 2 for v in flat) / n
+    return Statistics(n, mean, variance, min(flat), max(flat))
+
+
+def statistics_problems(stats: Statistics, case: fixtures.InitializerCase) -> List[str]:
+    """What is wrong with a sample's statistics against the initializer's formula ([] if nothing).
+
+    Bounds, with n draws and promised variance s²: the mean within 5 s / sqrt(n)
+    of its promise, the sample variance within a relative 5 sqrt(2 / n) (five
+    standard errors for a normal sample, more for a uniform one). With
+    n = 40,000 that is 3.5%: a std taken for a variance is off by 10x or more.
+    """
+    problems = []
+    n, spec = stats.count, case.spec
+    if case.variance == 0.0:
+        if stats.low != 0.0 or stats.high != 0.0:
+            problems.append(f"{spec}: expected all zeros, got values in [{stats.low}, {stats.high}]")
+        return problems
+    mean_bound = 5.0 * math.sqrt(case.variance / n)
+    if abs(stats.mean - case.mean) > mean_bound:
+        problems.append(f"{spec}: mean {stats.mean:.5g}, expected {case.mean:.5g} +- {mean_bound:.2g}")
+    var_bound = 5.0 * math.sqrt(2.0 / n)
+    if abs(stats.variance / case.variance - 1.0) > var_bound:
+        problems.append(f"{spec}: variance {stats.variance:.5g} (std {math.sqrt(stats.variance):.5g}), "
+                        f"expected {case.variance:.5g} (std {math.sqrt(case.variance):.5g}) "
+                        f"within {100 * var_bound:.1f}%")
+    if stats.low < case.low or stats.high > case.high:
+        problems.append(f"{spec}: draws in [{stats.low:.5g}, {stats.high:.5g}], outside [{case.low:.5g}, "
+                        f"{case.high:.5g}]")
+    return problems
+
+
+def check_initializer(case: fixtures.InitializerCase) -> ComponentResult:
+    comparisons = _prefixed("Dense weights", compare_results(dense_initial_weights(pure, case),
+                                                             dense_initial_weights(vectorized, case),
+                                                             compare_fn=compare_exact))
+    comparisons["init.get(spec)(...) draws"] = compare_exact(initializer_draws(pure, case),
+                                                             initializer_draws(vectorized, case))
+    problems = []
+    for nn in TWINS:
+        problems += [f"{nn.TWIN} Dense weights: {p}"
+                     for p in statistics_problems(statistics(dense_initial_weights(nn, case)["W"]), case)]
+    return ComponentResult(f"init {case.spec}", comparisons, {}, EXACT_POLICY, problems)
+
+
+# ----------------------------------------------------------------------------- optimizers and clipping
+
+OPTIMIZERS = [
+    ("SGD", lambda nn: nn.SGD(0.1)),
+    ("SGD momentum", lambda nn: nn.SGD(0.1, momentum=0.9)),
+    ("SGD weight decay", lambda nn: nn.SGD(0.1, weight_decay=0.01)),
+    ("SGD momentum + weight decay", lambda nn: nn.SGD(0.05, momentum=0.9, weight_decay=1e-3)),
+    ("Adam", lambda nn: nn.Adam(0.01)),
+    ("Adam betas, eps, weight decay", lambda nn: nn.Adam(0.01, beta1=0.8, beta2=0.99, eps=1e-7,
+                                                         weight_decay=0.01)),
+]
+
+CLIPPINGS = [
+    ("clip_grads_by_value", lambda nn, layers: nn.clip_grads_by_value(layers, 0.5)),
+    ("clip_grads_by_norm", lambda nn, layers: nn.clip_grads_by_norm(layers, 1.0)),
+]
+
+CLIPPING_OPTIMIZER = ("SGD momentum", lambda nn: nn.SGD(0.1, momentum=0.9))
+
+
+def check_optimizer(name: str, make: Callable) -> ComponentResult:
+    fixture = fixtures.optimizer_fixture()
+    comparisons = compare_optimizer(make, fixture.params, fixture.grads)
+    return ComponentResult(name, comparisons, {}, STEP_POLICY)
+
+
+def check_clipping(name: str, clip: Callable) -> ComponentResult:
+    """Clip then step (SGD momentum) for several steps; large gradients (clipped) and small ones (not)."""
+    comparisons = {}
+    for label, scale in (("large gradients", 2.0), ("small gradients", 0.01)):
+        fixture = fixtures.optimizer_fixture(seed=1, grad_scale=scale)
+        comparisons.update(_prefixed(label, compare_optimizer(CLIPPING_OPTIMIZER[1], fixture.params,
+                                                              fixture.grads, clip=clip)))
+    return ComponentResult(name, comparisons, {}, STEP_POLICY)
+
+
+# ----------------------------------------------------------------------------- whole training runs
+
+
+def build_classifier(nn):
+    """2 -> 16 tanh -> Dropout(0.2) -> 2 logits, every random draw seeded."""
+    return nn.Sequential([nn.Dense(2, 16, init="he", seed=1), nn.Tanh(), nn.Dropout(0.2, seed=2),
+                          nn.Dense(16, 2, seed=3)])
+
+
+def build_classifier_relu(nn):
+    return nn.Sequential([nn.Dense(2, 12, init="he", seed=4), nn.ReLU(), nn.Dropout(0.1, seed=5),
+                          nn.Dense(12, 12, init="he", seed=6), nn.LeakyReLU(0.1), nn.Dense(12, 2, seed=7)])
+
+
+def build_binary(nn):
+    return nn.Sequential([nn.Dense(2, 8, init="lecun", seed=8), nn.ELU(), nn.Dense(8, 1, seed=9), nn.Sigmoid()])
+
+
+class FitCase(NamedTuple):
+    name: str
+    build: Callable
+    make_loss: Callable
+    make_optimizer: Callable
+    options: dict
+    binary: bool = False        # targets as [[0.0] or [1.0]] rows for BinaryCrossEntropy
+
+
+FIT_BASE = dict(epochs=10, batch_size=8, seed=0, shuffle=True)      # 96 examples: 12 steps per epoch
+
+FITS = [
+    FitCase("fit SGD + Dropout, shuffled", build_classifier, lambda nn: nn.CrossEntropy(),
+            lambda nn: nn.SGD(0.1), FIT_BASE),
+    FitCase("fit SGD momentum + weight decay", build_classifier, lambda nn: nn.CrossEntropy(),
+            lambda nn: nn.SGD(0.05, momentum=0.9, weight_decay=1e-4), FIT_BASE),
+    FitCase("fit Adam", build_classifier_relu, lambda nn: nn.CrossEntropy(),
+            lambda nn: nn.Adam(0.01), FIT_BASE),
+    FitCase("fit clip_value + clip_norm", build_classifier, lambda nn: nn.CrossEntropy(),
+            lambda nn: nn.SGD(0.3, momentum=0.5), dict(FIT_BASE, clip_value=0.05, clip_norm=0.1)),
+    FitCase("fit BCE, per-sample, no shuffle", build_binary, lambda nn: nn.BinaryCrossEntropy(),
+            lambda nn: nn.SGD(0.05), dict(epochs=2, batch_size=1, seed=0, shuffle=False), binary=True),
+    FitCase("fit validation + early stop + lr plateau", build_classifier, lambda nn: nn.CrossEntropy(),
+            lambda nn: nn.SGD(0.3, momentum=0.9),
+            dict(epochs=40, batch_size=8, seed=3, validation_data=True, early_stopping=4, lr_plateau=1)),
+]
+
+
+def fit_data(case: FitCase) -> fixtures.TrainingData:
+    d = fixtures.training_data()
+    if case.binary:
+        return d._replace(y=[[float(v)] for v in d.y], y_val=[[float(v)] for v in d.y_val])
+    return d
+
+
+def compare_fit_case(case: FitCase) -> Dict[str, Comparison]:
+    return compare_fit(case.build, fit_data(case), case.make_loss, case.make_optimizer, **case.options)
+
+
+def check_fit(case: FitCase) -> ComponentResult:
+    comparisons = compare_fit_case(case)
+    problems = []
+    steps = comparisons.get("optimizer steps")
+    if steps is not None and steps.ok and steps.pure < 100:
+        problems.append(f"only {steps.pure:.0f} optimizer steps; the policy is about runs of 100 or more")
+    return ComponentResult(case.name, comparisons, {}, TRAINING_POLICY, problems)
+
+
+# ----------------------------------------------------------------------------- model files
+
+
+def build_every_layer_type(nn):
+    """One model holding every layer type a model file may name."""
+    return nn.Sequential([
+        nn.Flatten(), nn.Dense(6, 8, seed=11), nn.Sigmoid(), nn.Dense(8, 8, init="he", seed=12), nn.Tanh(),
+        nn.Dense(8, 8, init="lecun", seed=13), nn.ReLU(), nn.LeakyReLU(0.2), nn.ELU(0.7), nn.Softplus(),
+        nn.ArcTan(), nn.Identity(), nn.Dropout(0.3, seed=14), nn.Dense(8, 3, bias_init="normal(0.5)", seed=15),
+        nn.Softmax(),
+    ])
+
+
+def save_load_inputs():
+    return fixtures.tensor(random.Random(5), (7, 2, 3), -2.0, 2.0)
+
+
+def check_save_load() -> ComponentResult:
+    return ComponentResult("save/load across twins", save_and_load_across(build_every_layer_type,
+                                                                          save_load_inputs()),
+                           {}, STEP_POLICY + "; weights exact")
+
+
+# ----------------------------------------------------------------------------- lessons and stability
+
+
+class WorkedExample(NamedTuple):
+    name: str
+    compute: Callable           # nn -> float
+    expected: float
+
+
+def zhou_neuron(nn) -> float:
+    """Victor Zhou's neuron: w = [0, 1], b = 4, sigmoid, at x = [2, 3]."""
+    dense = nn.Dense(2, 1)
+    dense.params["W"] = for_twin(nn, [[0.0], [1.0]])
+    dense.params["b"] = for_twin(nn, [4.0])
+    return float(nn.Sequential([dense, nn.Sigmoid()]).forward(for_twin(nn, [[2.0, 3.0]]))[0][0])
+
+
+def zhou_network(nn) -> float:
+    """Zhou's 2-2-1 sigmoid network with every neuron's w = [0, 1], b = 0, at x = [2, 3]."""
+    hidden, output = nn.Dense(2, 2), nn.Dense(2, 1)
+    hidden.params["W"] = for_twin(nn, [[0.0, 0.0], [1.0, 1.0]])     # column j = neuron j's weights [0, 1]
+    hidden.params["b"] = for_twin(nn, [0.0, 0.0])
+    output.params["W"] = for_twin(nn, [[0.0], [1.0]])
+    output.params["b"] = for_twin(nn, [0.0])
+    model = nn.Sequential([hidden, nn.Sigmoid(), output, nn.Sigmoid()])
+    return float(model.forward(for_twin(nn, [[2.0, 3.0]]))[0][0])
+
+
+def zhou_mse(nn) -> float:
+    """MSE of predictions [1, 0, 0, 1] against targets all 0."""
+    return float(nn.MSE().forward(for_twin(nn, [[1.0], [0.0], [0.0], [1.0]]),
+                                  for_twin(nn, [[0.0], [0.0], [0.0], [0.0]])))
+
+
+WORKED_EXAMPLES = [
+    WorkedExample("Zhou neuron", zhou_neuron, 0.9990889488055994),
+    WorkedExample("Zhou 2-2-1 network", zhou_network, 0.7216325609518421),
+    WorkedExample("Zhou MSE", zhou_mse, 0.5),
+]
+
+
+def check_worked_examples() -> ComponentResult:
+    comparisons, problems = {}, []
+    for example in WORKED_EXAMPLES:
+        values = {nn.TWIN: example.compute(nn) for nn in TWINS}
+        comparisons[example.name] = compare_exact(values["pure"], values["vectorized"])
+        problems += [f"{example.name}: {twin} gives {v!r}, the lesson says {example.expected!r}"
+                     for twin, v in values.items() if v != example.expected]
+    return ComponentResult("lesson A1 worked numbers", comparisons, {}, EXACT_POLICY, problems)
+
+
+class StabilityCase(NamedTuple):
+    """A layer or loss at extreme inputs, with its exact mathematical limits."""
+    name: str
+    run: Callable               # nn -> (value, gradient)
+    value: object               # the limit of the output
+    gradient: object            # the limit of the gradient
+
+
+def _layer_at(make, x, grad_out):
+    def run(nn):
+        layer = make(nn)
+        return layer.forward(for_twin(nn, x)), layer.backward(for_twin(nn, grad_out))
+    return run
+
+
+def _loss_at(make, pred, target):
+    def run(nn):
+        loss = make(nn)
+        return loss.forward(for_twin(nn, pred), for_twin(nn, target)), loss.backward()
+    return run
+
+
+STABILITY_CASES = [
+    StabilityCase("Sigmoid at +-1000", _layer_at(lambda nn: nn.Sigmoid(), [[1000.0, -1000.0]], [[1.0, 1.0]]),
+                  [[1.0, 0.0]], [[0.0, 0.0]]),
+    StabilityCase("Softplus at +-1000", _layer_at(lambda nn: nn.Softplus(), [[1000.0, -1000.0]], [[1.0, 1.0]]),
+                  [[1000.0, 0.0]], [[1.0, 0.0]]),
+    StabilityCase("Softmax at +-1000",
+                  _layer_at(lambda nn: nn.Softmax(), [[1000.0, -1000.0, 0.0], [1000.0, 1000.0, -1000.0]],
+                            [[1.0, 0.0, 0.0], [1.0, 0.0, 0.0]]),
+                  [[1.0, 0.0, 0.0], [0.5, 0.5, 0.0]], [[0.0, 0.0, 0.0], [0.25, -0.25, 0.0]]),
+    StabilityCase("CrossEntropy, logits +-1000, right class",
+                  _loss_at(lambda nn: nn.CrossEntropy(), [[1000.0, -1000.0]], [0]), 0.0, [[0.0, 0.0]]),
+    StabilityCase("CrossEntropy, logits +-1000, wrong class",
+                  _loss_at(lambda nn: nn.CrossEntropy(), [[1000.0, -1000.0], [-1000.0, 1000.0]], [1, 0]),
+                  2000.0, [[0.5, -0.5], [-0.5, 0.5]]),
+    StabilityCase("CrossEntropy, all logits 1000",
+                  _loss_at(lambda nn: nn.CrossEntropy(), [[1000.0, 1000.0, 1000.0, 1000.0]], [3]),
+                  math.log(4.0), [[0.25, 0.25, 0.25, -0.75]]),
+    StabilityCase("BinaryCrossEntropy at p = 0 and 1 (log clamped at -100)",
+                  _loss_at(lambda nn: nn.BinaryCrossEntropy(), [[0.0, 1.0]], [[1.0, 0.0]]),
+                  100.0, [[-0.5e12, 0.5e12]]),
+]
+
+
+def stability_problems(case: StabilityCase, nn) -> List[str]:
+    value, gradient = case.run(nn)
+    problems = []
+    for what, got, limit in (("value", value, case.value), ("gradient", gradient, case.gradient)):
+        c = compare(as_lists(got), limit)
+        if not c.ok:
+            problems.append(f"{case.name}: {nn.TWIN} {what} {as_lists(got)!r}, expected {limit!r} ({c})")
+    return problems
+
+
+def check_stability() -> ComponentResult:
+    comparisons, problems = {}, []
+    for case in STABILITY_CASES:
+        (p_value, p_grad), (v_value, v_grad) = case.run(pure), case.run(vectorized)
+        comparisons[f"{case.name}: value"] = compare(p_value, v_value)
+        comparisons[f"{case.name}: gradient"] = compare(p_grad, v_grad)
+        for nn in TWINS:
+            problems += stability_problems(case, nn)
+    return ComponentResult("stability at +-1000", comparisons, {}, STEP_POLICY, problems)
+
+
+# ----------------------------------------------------------------------------- everything, in report order
+
+
+def all_checks() -> List[Callable[[], ComponentResult]]:
+    """One zero-argument function per report row, in the order of the table."""
+    checks = [check_dense, check_dropout, check_flatten]
+    checks += [lambda name=name, make=make: check_activation(name, make) for name, make in ACTIVATIONS]
+    checks += [lambda name=name, make=make, cases=cases: check_loss(name, make, cases)
+               for name, make, cases in LOSSES]
+    checks += [lambda case=case: check_initializer(case) for case in fixtures.initializer_cases()]
+    checks += [lambda name=name, make=make: check_optimizer(name, make) for name, make in OPTIMIZERS]
+    checks += [lambda name=name, clip=clip: check_clipping(name, clip) for name, clip in CLIPPINGS]
+    checks += [lambda case=case: check_fit(case) for case in FITS]
+    checks += [check_save_load, check_worked_examples, check_stability]
+    return checks
