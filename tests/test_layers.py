@@ -162,3 +162,16 @@ def test_layers_explain_themselves(nn):
     assert repr(nn.LeakyReLU(0.1)) == "LeakyReLU(alpha=0.1)"
     model = nn.Sequential([nn.Dense(3, 2), nn.ReLU()])
     assert "8 parameters" in model.summary()
+
+
+def test_dense_without_bias(nn, tmp_path):
+    layer = nn.Dense(2, 1, bias=False, seed=0)
+    assert list(layer.params) == ["W"] and repr(layer) == "Dense(2, 1, bias=False)"
+    layer.params["W"] = tensor(nn, [[2.0], [3.0]])
+    assert to_list(layer.forward([[1.0, 1.0]])) == [[5.0]]
+    layer.backward(tensor(nn, [[1.0]]))
+    assert list(layer.grads) == ["W"]
+    assert nn.gradcheck(layer, [[0.5, -0.5]]).ok()
+    model = nn.Sequential([layer])
+    nn.save(model, tmp_path / "m.json")
+    assert repr(nn.load(tmp_path / "m.json")) == "Sequential([Dense(2, 1, bias=False)])"

@@ -63,22 +63,23 @@ class Layer:
 
 
 class Dense(Layer):
-    """Fully connected layer: y = x W + b.
+    """Fully connected layer: y = x W + b (or y = x W with bias=False: no parameter b).
 
     Shapes: x (N, n_in), W (n_in, n_out), b (n_out,), y (N, n_out).
         dL/dW = xᵀ · grad_out,  dL/db = Σ_N grad_out,  dL/dx = grad_out · Wᵀ
     """
 
     def __init__(self, n_in: int, n_out: int, init="xavier", bias_init="zeros",
-                 seed: Optional[int] = None, rng: Optional[random.Random] = None):
+                 seed: Optional[int] = None, rng: Optional[random.Random] = None, bias: bool = True):
         if not (isinstance(n_in, int) and isinstance(n_out, int) and n_in > 0 and n_out > 0):
             raise ValueError(f"Dense: n_in and n_out must be positive integers, got {n_in!r}, {n_out!r}")
-        self.n_in, self.n_out = n_in, n_out
+        self.n_in, self.n_out, self.bias = n_in, n_out, bool(bias)
         super().__init__()
         rng = initializers.make_rng(seed, rng)
         self.params["W"] = np.asarray(initializers.get(init)((n_in, n_out), n_in, n_out, rng), dtype=DTYPE)
-        self.params["b"] = np.asarray(initializers.get(bias_init)((n_out,), n_in, n_out, rng), dtype=DTYPE)
-        self.grads = {"W": None, "b": None}
+        if self.bias:
+            self.params["b"] = np.asarray(initializers.get(bias_init)((n_out,), n_in, n_out, rng), dtype=DTYPE)
+        self.grads = {name: None for name in self.params}
         self.x = None
 
     def forward(self, x):
@@ -86,7 +87,8 @@ class Dense(Layer):
         if x.ndim != 2 or x.shape[1] != self.n_in:
             raise ValueError(f"{self.label}: expected input of shape (N, {self.n_in}), got {x.shape}")
         self.x = x
-        return add_row(matmul(x, self.params["W"]), self.params["b"])
+        y = matmul(x, self.params["W"])
+        return add_row(y, self.params["b"]) if self.bias else y
 
     def backward(self, grad_out, need_input_grad=True):
         if self.x is None:
@@ -96,7 +98,8 @@ class Dense(Layer):
         if grad_out.shape != expected:
             raise ValueError(f"{self.label}: expected grad_out of shape {expected}, got {grad_out.shape}")
         self.grads["W"] = matmul_tn(self.x, grad_out)   # xᵀ · grad_out
-        self.grads["b"] = column_sums(grad_out)          # sum over the batch
+        if self.bias:
+            self.grads["b"] = column_sums(grad_out)      # sum over the batch
         if not need_input_grad:
             return None
         return matmul_nt(grad_out, self.params["W"])     # grad_out · Wᵀ
@@ -108,10 +111,13 @@ class Dense(Layer):
         return (self.n_out,)
 
     def config(self):
-        return {"n_in": self.n_in, "n_out": self.n_out}
+        config = {"n_in": self.n_in, "n_out": self.n_out}
+        if not self.bias:
+            config["bias"] = False
+        return config
 
     def __repr__(self):
-        return f"Dense({self.n_in}, {self.n_out})"
+        return f"Dense({self.n_in}, {self.n_out}{'' if self.bias else ', bias=False'})"
 
 
 class Dropout(Layer):
