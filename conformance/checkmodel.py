@@ -1,0 +1,113 @@
+"""`python -m conformance check MODEL.json`: does a saved model predict the same in both twins?
+
+    python -m conformance check runs/mnist-mlp-pure.json
+    python -m conformance check model.json --inputs rows.json      # a JSON list of input rows
+    python -m conformance check model.json --n 64 --seed 3         # seeded random rows
+
+Loads the file with `pure.load` and with `vectorized.load`, runs both on the
+same inputs (the given rows, or n rows uniform on [-1, 1] drawn from
+random.Random(seed), as wide as the first Dense layer's n_in), and prints the
+largest absolute and relative difference between the two outputs and PASS or
+FAIL against the one-step policy (conformance/tolerances.py).
+
+Exit status: 0 PASS, 1 FAIL, 2 a file that cannot be used (missing, not a
+model, inputs of the wrong shape), with a message saying which and why.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Optional, TextIO
+
+import numpy as np
+
+import pure
+import vectorized
+
+from .fixtures import random_rows
+from .tolerances import STEP_POLICY, compare
+
+
+class CheckError(Exception):
+    """A problem with the files given (reported with exit status 2)."""
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(prog="python -m conformance check",
+                                description="Load a saved model in both twins and compare their predictions.")
+    p.add_argument("model", help="a model file saved by either twin (JSON)")
+    p.add_argument("--inputs", help="a JSON file holding a list of input rows (default: seeded random rows)")
+    p.add_argument("--n", type=int, default=16, help="how many random rows (default %(default)s)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the random rows (default %(default)s)")
+    return p.parse_args(argv)
+
+
+def input_width(model) -> int:
+    """n_in of the first Dense layer: how wide one input row must be."""
+    for layer in model.layers:
+        if type(layer).__name__ == "Dense":
+            return layer.n_in
+    raise CheckError("the model has no Dense layer to read the input width from; pass --inputs FILE.json")
+
+
+def read_inputs(path: str) -> list:
+    try:
+        with open(path, encoding="utf-8") as f:
+            rows = json.load(f)
+    except OSError as e:
+        raise CheckError(f"cannot read inputs file {path!r}: {e.strerror}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise CheckError(f"inputs file {path!r} is not valid JSON: {e}") from None
+    if not isinstance(rows, list) or not rows or not all(isinstance(r, list) for r in rows):
+        raise CheckError(f"inputs file {path!r} must hold a non-empty JSON list of rows, e.g. [[0.5, 1.0], ...]")
+    try:
+        array = np.asarray(rows, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise CheckError(f"inputs file {path!r}: rows must all have the same length and hold only numbers") from None
+    if not np.all(np.isfinite(array)):
+        raise CheckError(f"inputs file {path!r}: every number must be finite")
+    return array.tolist()
+
+
+def check(model_path: str, inputs_path: Optional[str] = None, n: int = 16, seed: int = 0,
+          out: TextIO = None) -> bool:
+    """Print the comparison; return True on PASS. Raises CheckError or pure.ModelFileError."""
+    out = out if out is not None else sys.stdout
+    pure_model = pure.load(model_path)
+    vec_model = vectorized.load(model_path)
+    if inputs_path is not None:
+        x = read_inputs(inputs_path)
+        described = f"{len(x)} rows from {inputs_path}"
+    else:
+        if n < 1:
+            raise CheckError(f"--n must be at least 1, got {n}")
+        width = input_width(pure_model)
+        x = random_rows(n, width, seed)
+        described = f"{n} random rows of width {width} (uniform on [-1, 1], seed {seed})"
+    try:
+        pure_out = pure_model.predict(x)
+        vec_out = vec_model.predict(np.asarray(x, dtype=np.float64))
+    except ValueError as e:
+        raise CheckError(f"the inputs do not fit the model: {e}") from None
+    result = compare(pure_out, vec_out)
+    print(f"model:  {model_path} ({len(pure_model.layers)} layers, {pure_model.count_params():,} parameters)",
+          file=out)
+    print(f"inputs: {described}", file=out)
+    print(f"largest absolute difference: {result.max_abs:.3e}", file=out)
+    print(f"largest relative difference: {result.max_rel:.3e}", file=out)
+    print(f"policy: |pure - vectorized| <= {STEP_POLICY} per output", file=out)
+    if not result.ok:
+        print(f"worst: {result}", file=out)
+    print("PASS" if result.ok else "FAIL", file=out)
+    return result.ok
+
+
+def main(argv=None, out: TextIO = None, err: TextIO = None) -> int:
+    args = parse_args(argv)
+    err = err if err is not None else sys.stderr
+    try:
+        return 0 if check(args.model, args.inputs, args.n, args.seed, out=out) else 1
+    except (CheckError, pure.ModelFileError) as e:
+        print(f"python -m conformance check: error: {e}", file=err)
+        return 2

@@ -1,0 +1,93 @@
+"""Initializers: identical draws in both twins for the same seed, and statistics that match the formula.
+
+The statistical tests use 20,000 to 40,000 draws and fan-ins where a standard
+deviation and a variance differ by 10x or more (fan_in = 400: std sqrt(2/400)
+= 0.071, variance 0.005), so an initializer that mixes them up fails; the
+bounds are explained in components.statistics_problems.
+"""
+import math
+import random
+
+import pytest
+
+import pure
+import vectorized
+from conformance import fixtures
+from conformance.components import (dense_initial_weights, initializer_draws, statistics,
+                                    statistics_problems)
+from conformance.tolerances import compare_exact
+from conformance.twins import TWINS
+
+CASES = fixtures.initializer_cases()
+IDS = [c.spec for c in CASES]
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_dense_starts_from_identical_weights_in_both_twins(case):
+    p, v = dense_initial_weights(pure, case, seed=3), dense_initial_weights(vectorized, case, seed=3)
+    for name in ("W", "b"):
+        c = compare_exact(p[name], v[name])
+        assert c.ok, f"Dense({case.fan_in}, {case.fan_out}, init={case.spec!r}, seed=3) {name}: {c}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_init_get_draws_identical_numbers_in_both_twins(case):
+    c = compare_exact(initializer_draws(pure, case, seed=5), initializer_draws(vectorized, case, seed=5))
+    assert c.ok, f"nn.init.get({case.spec!r})(...): {c}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+@pytest.mark.parametrize("nn", TWINS, ids=lambda nn: nn.TWIN)
+def test_dense_weights_have_the_mean_and_variance_of_the_formula(nn, case):
+    stats = statistics(dense_initial_weights(nn, case)["W"])
+    problems = statistics_problems(stats, case)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_init_get_has_the_mean_and_variance_of_the_formula(case):
+    problems = statistics_problems(statistics(initializer_draws(pure, case)), case)
+    assert not problems, "\n".join(problems)
+
+
+def test_a_different_seed_gives_different_weights():
+    a = dense_initial_weights(pure, CASES[0], seed=1)["W"]
+    b = dense_initial_weights(pure, CASES[0], seed=2)["W"]
+    assert a != b
+
+
+def test_glorot_is_another_name_for_xavier():
+    xavier = pure.Dense(30, 20, init="xavier", seed=9).params["W"]
+    glorot = pure.Dense(30, 20, init="glorot", seed=9).params["W"]
+    assert xavier == glorot
+
+
+# The statistics check itself must be able to fail: feed it the classic mistakes.
+
+def _gauss_sample(std, n_in=400, n_out=100, seed=0):
+    rng = random.Random(seed)
+    return [[rng.gauss(0.0, std) for _ in range(n_out)] for _ in range(n_in)]
+
+
+def test_statistics_check_catches_he_with_the_variance_used_as_std():
+    he = next(c for c in CASES if c.spec == "he")
+    assert statistics_problems(statistics(_gauss_sample(std=2.0 / he.fan_in)), he)
+    assert not statistics_problems(statistics(_gauss_sample(std=math.sqrt(2.0 / he.fan_in))), he)
+
+
+def test_statistics_check_catches_normal_std_taken_as_a_variance():
+    normal = next(c for c in CASES if c.spec.startswith("normal"))
+    assert statistics_problems(statistics(_gauss_sample(std=math.sqrt(0.1), n_in=200, n_out=200)), normal)
+
+
+def test_statistics_check_catches_he_scaled_by_fan_out_instead_of_fan_in():
+    he = next(c for c in CASES if c.spec == "he")
+    assert statistics_problems(statistics(_gauss_sample(std=math.sqrt(2.0 / he.fan_out))), he)
+
+
+def test_statistics_check_catches_xavier_with_the_wrong_bound():
+    xavier = next(c for c in CASES if c.spec == "xavier")
+    rng = random.Random(0)
+    a = math.sqrt(2.0 / (xavier.fan_in + xavier.fan_out))     # the variance formula used as the bound
+    sample = [[rng.uniform(-a, a) for _ in range(xavier.fan_out)] for _ in range(xavier.fan_in)]
+    assert statistics_problems(statistics(sample), xavier)
