@@ -497,3 +497,11 @@ def all_checks() -> List[Callable[[], ComponentResult]]:
     checks += [lambda case=case: check_fit(case) for case in FITS]
     checks += [check_save_load, check_worked_examples, check_stability]
     return checks
+
+
+def checked_layer_types() -> set:
+    """Names of the layer classes the checks above build (for the coverage test)."""
+    built = [dense_factory(fixtures.dense_cases()[0])(pure), dropout_factory(fixtures.dropout_cases()[0])(pure),
+             pure.Flatten()]
+    built += [make(pure) for _, make in ACTIVATIONS]
+    return {type(layer).__name__ for layer in built}

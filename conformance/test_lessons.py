@@ -1,0 +1,17 @@
+"""Victor Zhou's worked numbers (series A, part 1) hold exactly, ==, in both twins.
+
+    neuron  w = [0, 1], b = 4, sigmoid, x = [2, 3]              -> 0.9990889488055994
+    network 2-2-1 sigmoid, every w = [0, 1], b = 0, x = [2, 3]  -> 0.7216325609518421
+    MSE of [1, 0, 0, 1] against zeros                           -> 0.5
+"""
+import pytest
+
+from conformance.components import WORKED_EXAMPLES
+from conformance.twins import TWINS
+
+
+@pytest.mark.parametrize("example", WORKED_EXAMPLES, ids=[e.name for e in WORKED_EXAMPLES])
+@pytest.mark.parametrize("nn", TWINS, ids=lambda nn: nn.TWIN)
+def test_worked_example_is_exact(nn, example):
+    value = example.compute(nn)
+    assert value == example.expected, f"{nn.TWIN} {example.name}: {value!r}, the lesson says {example.expected!r}"
