@@ -23,7 +23,7 @@ from conformance import fixtures
 from conformance.components import ACTIVATIONS, LOSSES, dense_factory, dense_params, dropout_factory
 from conformance.tolerances import GRADCHECK_EPS, GRADCHECK_RTOL
 from conformance.twins import (TWINS, as_lists, for_twin, gradcheck_layer, gradcheck_loss, layer_fd_worst,
-                               loss_fd_worst, relative_error)
+                               loss_fd_worst, relative_error, weights_by_label)
 
 TWIN_IDS = [nn.TWIN for nn in TWINS]
 
@@ -169,3 +169,20 @@ def test_relative_error_is_symmetric_and_zero_for_tiny_differences():
     assert relative_error(1.0, 1.0 + 1e-13) == 0.0
     assert math.isclose(relative_error(1.0, 1.1), relative_error(1.1, 1.0))
     assert math.isclose(relative_error(1.0, 1.1), 0.1 / 2.1)
+
+
+def test_both_twins_gradcheck_the_same_tensors_and_the_same_number_of_entries():
+    name, build, make_loss, y = MODELS[0]
+    reports = [nn.gradcheck(build(nn), for_twin(nn, MODEL_X), y=for_twin(nn, y), loss=make_loss(nn), max_checks=7)
+               for nn in TWINS]
+    assert reports[0].checked == reports[1].checked, f"pure {reports[0].checked} vs vectorized {reports[1].checked}"
+
+
+@pytest.mark.parametrize("nn", TWINS, ids=TWIN_IDS)
+def test_gradcheck_leaves_the_weights_and_the_input_as_it_found_them(nn):
+    name, build, make_loss, y = MODELS[0]
+    model, x = build(nn), for_twin(nn, MODEL_X)
+    before, x_before = weights_by_label(model), as_lists(x)
+    nn.gradcheck(model, x, y=for_twin(nn, y), loss=make_loss(nn))
+    assert weights_by_label(model) == before, f"{nn.TWIN}: gradcheck changed the weights"
+    assert as_lists(x) == x_before, f"{nn.TWIN}: gradcheck changed the input"

@@ -10,6 +10,8 @@ import math
 import numpy as np
 import pytest
 
+import pure
+import vectorized
 from conformance import fixtures
 from conformance.components import CLIPPING_OPTIMIZER, CLIPPINGS, OPTIMIZERS
 from conformance.tolerances import compare
@@ -115,3 +117,35 @@ def test_clip_by_norm_returns_the_old_norm_and_leaves_max_norm(nn):
     new_norm = math.sqrt(sum(float(np.sum(np.square(layer.grads[n]))) for layer in layers for n in layer.grads))
     assert math.isclose(returned, old_norm, rel_tol=1e-12), f"{nn.TWIN}: returned {returned}, norm was {old_norm}"
     assert old_norm > 1.0 and math.isclose(new_norm, 1.0, rel_tol=1e-5), f"{nn.TWIN}: norm after {new_norm}"
+
+
+
+MOMENTUM_BUG = pytest.mark.xfail(
+    strict=True, reason="BUG: vectorized SGD(momentum>0) keeps the first gradient array itself as its velocity "
+                        "(velocity = grad), so clearing layer.grads in place after step() also clears the velocity; "
+                        "pure keeps its own copy")
+STATEFUL = [
+    pytest.param(pure, "SGD momentum", id="pure-SGD momentum"),
+    pytest.param(vectorized, "SGD momentum", id="vectorized-SGD momentum", marks=MOMENTUM_BUG),
+    pytest.param(pure, "Adam", id="pure-Adam"),
+    pytest.param(vectorized, "Adam", id="vectorized-Adam"),
+]
+
+
+@pytest.mark.parametrize("nn, name", STATEFUL)
+def test_optimizer_state_survives_the_used_gradient_being_cleared_in_place(nn, name):
+    """After step(), zeroing the used gradient in place (PyTorch's zero_grad habit) must not touch the
+    optimizer's velocity or moments: the next step must be the same as without the clearing."""
+    make = dict(OPTIMIZERS)[name]
+
+    def two_steps(clear):
+        layer = one_parameter(nn, 0.0, 1.0)
+        optimizer = make(nn)
+        optimizer.step([layer])
+        if clear:
+            layer.grads["W"][0][0] = 0.0
+        layer.grads["W"] = for_twin(nn, [[1.0]])
+        optimizer.step([layer])
+        return w_of(layer)
+    untouched, cleared = two_steps(False), two_steps(True)
+    assert cleared == untouched, f"{nn.TWIN} {name}: W = {cleared} after clearing the gradient, {untouched} without"

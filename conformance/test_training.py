@@ -7,14 +7,16 @@ stopping and learning-rate halving). Every final weight and every number in
 the history must agree within TRAINING_ATOL = 1e-8.
 """
 import functools
+import warnings
 
+import numpy as np
 import pytest
 
 import pure
 import vectorized
 from conformance.components import FITS, fit_data
-from conformance.tolerances import TRAINING_ATOL, compare_training
-from conformance.twins import assert_agree, compare_results, run_fit
+from conformance.tolerances import TRAINING_ATOL, compare, compare_training
+from conformance.twins import as_lists, assert_agree, compare_results, for_twin, run_fit
 
 IDS = [case.name for case in FITS]
 
@@ -60,3 +62,34 @@ def test_early_stopping_and_lr_plateau_fire_at_the_same_epochs_in_both_twins():
     assert pure_run["history stopped_epoch"] == vec_run["history stopped_epoch"]
     assert pure_run["history best_epoch"] == vec_run["history best_epoch"]
     assert pure_run["history lr"] == vec_run["history lr"]
+
+
+def test_evaluate_and_predict_after_training_agree():
+    index = next(i for i, case in enumerate(FITS) if "validation_data" in case.options)
+    pure_run, vec_run = runs(index)
+    labels = [k for k in pure_run if k.startswith(("evaluate", "predict"))]
+    assert {"evaluate loss", "evaluate accuracy", "predict"} <= set(labels)
+    assert_agree(compare_results({k: pure_run[k] for k in labels}, {k: vec_run[k] for k in labels},
+                                 compare_fn=compare_training), "evaluate/predict after fit")
+
+
+def diverging_fit(nn):
+    """Linear regression with a learning rate far too large: the loss overflows within a few steps."""
+    model = nn.Sequential([nn.Dense(2, 4, seed=0), nn.Dense(4, 1, seed=1)])
+    x = [[1.0, 2.0], [3.0, -1.0], [0.5, 0.5], [2.0, 2.0]] * 4
+    y = [[1.0], [2.0], [0.0], [5.0]] * 4
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)       # numpy says "overflow"; that is the point
+        with pytest.raises(nn.TrainingError) as raised:
+            model.fit(for_twin(nn, x), for_twin(nn, y), loss=nn.MSE(), optimizer=nn.SGD(10.0), epochs=50,
+                      batch_size=4, seed=0, progress=False)
+    return str(raised.value), model
+
+
+def test_a_diverging_run_stops_at_the_same_batch_in_both_twins_with_finite_weights():
+    (pure_message, pure_model), (vec_message, vec_model) = diverging_fit(pure), diverging_fit(vectorized)
+    assert pure_message.split(";")[0] == vec_message.split(";")[0], f"pure: {pure_message}\nvec: {vec_message}"
+    for model in (pure_model, vec_model):
+        assert np.all(np.isfinite(as_lists(model.layers[0].params["W"]))), "the last good weights are kept"
+    c = compare(pure_model.layers[1].params["W"], vec_model.layers[1].params["W"], atol=0.0, rtol=1e-10)
+    assert c.ok, f"kept weights (huge, so compared relatively): {c}"

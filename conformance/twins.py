@@ -185,7 +185,8 @@ def compare_optimizer(make_optimizer: Optional[Callable], params, grads_per_step
 
 def run_fit(nn, build_model: Callable, data, make_loss: Callable, make_optimizer: Callable,
             **fit_options) -> dict:
-    """Train a fresh model of twin nn; return its final weights, its history and the step count.
+    """Train a fresh model of twin nn; return final weights, history, step count (and, with
+    validation data, evaluate() and predict() on it afterwards).
 
     `data` is a fixtures.TrainingData; validation_data=True in fit_options
     means "use data.x_val, data.y_val".
@@ -209,6 +210,11 @@ def run_fit(nn, build_model: Callable, data, make_loss: Callable, make_optimizer
             results[f"layer {i} {name}"] = value
     for key, values in history.items():
         results[f"history {key}"] = [float(v) for v in values]
+    if fit_options.get("validation_data") is not None:
+        x_val, y_val = fit_options["validation_data"]
+        for key, value in model.evaluate(x_val, y_val).items():
+            results[f"evaluate {key}"] = value
+        results["predict"] = model.predict(x_val)
     results["optimizer steps"] = float(steps[0])
     return results
 
