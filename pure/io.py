@@ -112,6 +112,8 @@ def read_model_dict(path, known_types) -> dict:
     except json.JSONDecodeError as e:
         raise ModelFileError(f"{path!r} is not a valid model file: broken or truncated JSON "
                              f"({e.msg} at line {e.lineno}, column {e.colno})") from None
+    except (ValueError, RecursionError) as e:  # e.g. an integer of 5,000 digits, nesting 100,000 deep
+        raise ModelFileError(f"{path!r} is not a valid model file: {type(e).__name__}: {e}"[:300]) from None
     if not isinstance(description, dict) or description.get("format") != FORMAT:
         raise ModelFileError(f"{path!r} is JSON but not a {FORMAT} file (no \"format\": \"{FORMAT}\")")
     version = description.get("version")
@@ -136,26 +138,99 @@ def read_model_dict(path, known_types) -> dict:
     return description
 
 
+def _positive_ints(config, *names):
+    """The named config values if all are positive ints, else None (let the constructor complain)."""
+    values = [config.get(name) for name in names]
+    if all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in values):
+        return values
+    return None
+
+
+def _dense_shapes(config):
+    dims = _positive_ints(config, "n_in", "n_out")
+    if dims is None:
+        return None
+    shapes = {"W": tuple(dims)}
+    if config.get("bias", True) is not False:
+        shapes["b"] = (dims[1],)
+    return shapes
+
+
+def _conv2d_shapes(config):
+    dims = _positive_ints(config, "in_channels", "out_channels", "kernel_size")
+    if dims is None:
+        return None
+    c_in, c_out, k = dims
+    shapes = {"W": (c_out, c_in, k, k)}
+    if config.get("bias", True) is not False:
+        shapes["b"] = (c_out,)
+    return shapes
+
+
+def _rnn_shapes(config):
+    dims = _positive_ints(config, "n_in", "n_hidden")
+    if dims is None:
+        return None
+    n_in, n_hidden = dims
+    return {"Wxh": (n_in, n_hidden), "Whh": (n_hidden, n_hidden), "b": (n_hidden,)}
+
+
+# The parameter shapes a layer's config implies, checked against the file BEFORE the
+# layer is built, so a forged config such as Dense(n_in=10**9, ...) is refused before
+# anything is allocated (the numbers in the file are already in memory; the config's
+# are not). A shape function returns None when it cannot tell; a layer class may also
+# offer a classmethod `param_shapes(config)`. Types with neither are built first and
+# checked after (fine for layers without parameters).
+PARAM_SHAPES = {"Dense": _dense_shapes, "Conv2D": _conv2d_shapes, "RNN": _rnn_shapes}
+
+
+def expected_param_shapes(kind, cls, config):
+    """{name: shape} implied by a layer's config, or None when unknown."""
+    rule = getattr(cls, "param_shapes", None) or PARAM_SHAPES.get(kind)
+    if rule is None:
+        return None
+    try:
+        shapes = rule(config)
+    except Exception:  # a malformed config: the constructor will say what is wrong
+        return None
+    return None if shapes is None else {name: tuple(dims) for name, dims in shapes.items()}
+
+
+def _check_params(where, params, expected):
+    if set(params) != set(expected):
+        raise ModelFileError(f"{where}: parameters {sorted(params)} do not match the layer's "
+                             f"{sorted(expected)}")
+    for name, value in params.items():
+        if not has_shape(value, expected[name]):
+            raise ModelFileError(f"{where}: parameter {name!r} should be {expected[name]} finite "
+                                 f"numbers; found shape {shape(value)} or a non-number")
+
+
 def build_layers(description: dict, known_types, path, from_list=lambda t: t, shape_of=shape,
                  sequential=Sequential):
-    """Construct the layers a checked description names and put its parameters in."""
+    """Construct the layers a checked description names and put its parameters in.
+
+    The parameters in the file are checked against the shapes the config implies
+    before the layer is constructed (see PARAM_SHAPES), and again against the
+    constructed layer's own parameters.
+    """
     built = []
     for i, entry in enumerate(description["layers"]):
         kind = entry["type"]
         where = f"{os.fspath(path)!r}, layer {i} ({kind})"
-        try:
-            layer = known_types[kind](**entry.get("config", {}))
-        except (TypeError, ValueError) as e:
-            raise ModelFileError(f"{where}: bad config {entry.get('config')!r}: {e}") from None
+        config = entry.get("config", {})
         params = entry.get("params", {})
-        if set(params) != set(layer.params):
-            raise ModelFileError(f"{where}: parameters {sorted(params)} do not match the layer's "
-                                 f"{sorted(layer.params)}")
+        if any(not isinstance(key, str) or not key.isidentifier() for key in config):
+            raise ModelFileError(f"{where}: bad config keys {sorted(map(str, config))!r:.200}")
+        expected = expected_param_shapes(kind, known_types[kind], config)
+        if expected is not None:
+            _check_params(where, params, expected)
+        try:
+            layer = known_types[kind](**config)
+        except Exception as e:  # anything the constructor refuses is a problem of the file
+            raise ModelFileError(f"{where}: bad config {config!r:.200}: {e}") from None
+        _check_params(where, params, {name: tuple(shape_of(p)) for name, p in layer.params.items()})
         for name, value in params.items():
-            expected = tuple(shape_of(layer.params[name]))
-            if not has_shape(value, expected):
-                raise ModelFileError(f"{where}: parameter {name!r} should be {expected} finite "
-                                     f"numbers; found shape {shape(value)} or a non-number")
             layer.params[name] = from_list(value)
         built.append(layer)
     try:
