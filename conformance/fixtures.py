@@ -10,7 +10,8 @@ What each family covers:
 - random shapes and values (batch sizes, widths and ranks drawn from the seed);
 - a batch of one example (the easiest place to get a sum over the batch wrong);
 - all zeros (no information: outputs must still agree, gradients be finite);
-- extreme values: +-1000, huge gaps between logits, 745 (near exp's overflow);
+- extreme values: +-1000, huge gaps between logits, +-745 (exp(745) overflows,
+  exp(-745) is the smallest subnormal double);
 - "fd": finite-difference-friendly cases, with every input at least 0.1 away
   from the kinks of ReLU/LeakyReLU/ELU at 0 and every gradient entry of a
   moderate size, so the central difference is accurate (see tolerances.py).

@@ -8,8 +8,10 @@ over all of the component's fixtures (relative: |p - v| / |v| where v != 0);
 each twin's worst relative error against central finite differences (its
 own gradcheck and the suite's independent check; "-" where there is no
 gradient: initializers, optimizers, training runs); the tolerance the row is
-held to; PASS or FAIL. The exit status is 1 if any row fails, so this can
-run in CI next to pytest. The rows come from conformance.components, the
+held to; PASS, FAIL, or KNOWN BUG (a row whose only failures are bugs
+already reported and marked xfail in the pytest suite, printed in full below
+the table). The exit status is 1 if any row FAILs, so this can run in CI
+next to pytest. The rows come from conformance.components, the
 same code the pytest suite runs.
 """
 from __future__ import annotations
@@ -47,24 +49,30 @@ def _number(value: Optional[float]) -> str:
 def format_row(result: ComponentResult) -> str:
     return (f"{result.component:44s} {_number(result.max_rel):>12s} {_number(result.max_abs):>12s} "
             f"{_number(result.fd.get('pure')):>11s} {_number(result.fd.get('vectorized')):>11s}  "
-            f"{result.tolerance:32s} {'PASS' if result.ok else 'FAIL'}")
+            f"{result.tolerance:32s} {result.status}")
 
 
 def render(results: List[ComponentResult]) -> str:
     lines = [HEADER, "-" * len(HEADER)]
     lines += [format_row(r) for r in results]
-    failed = [r for r in results if not r.ok]
+    counts = {status: sum(r.status == status for r in results) for status in ("PASS", "KNOWN BUG", "FAIL")}
     lines.append("")
-    lines.append(f"{len(results)} components, {len(results) - len(failed)} PASS, {len(failed)} FAIL "
-                 f"(finite differences: worst relative error <= {GRADCHECK_RTOL:g})")
-    for r in failed:
-        lines.append(f"FAIL {r.component}:")
-        lines += [f"    {line}" for line in (r.failures() or ["nothing was compared"])[:10]]
+    lines.append(f"{len(results)} components: " + ", ".join(f"{n} {status}" for status, n in counts.items())
+                 + f" (finite differences: worst relative error <= {GRADCHECK_RTOL:g})")
+    for r in results:
+        if r.status == "KNOWN BUG":
+            lines.append(f"KNOWN BUG {r.component} (xfail in the pytest suite; not counted as a failure):")
+            lines += [f"    {line}" for line in r.failures()[:10]]
+            lines += [f"    bug: {reason}" for reason in dict.fromkeys(r.known_bugs.values())]
+        elif r.status == "FAIL":
+            lines.append(f"FAIL {r.component}:")
+            lines += [f"    {line}" for line in (r.unexplained_failures() or ["nothing was compared"])[:10]]
     return "\n".join(lines)
 
 
 def exit_code(results: List[ComponentResult]) -> int:
-    return 0 if results and all(r.ok for r in results) else 1
+    """1 if any row FAILs; rows that fail only by a listed known bug do not count (as xfail in pytest)."""
+    return 0 if results and all(r.status != "FAIL" for r in results) else 1
 
 
 def main(argv=None, out: TextIO = None) -> int:

@@ -13,7 +13,7 @@ import pytest
 import pure
 import vectorized
 from conformance import fixtures
-from conformance.components import CLIPPING_OPTIMIZER, CLIPPINGS, OPTIMIZERS
+from conformance.components import CLIPPING_OPTIMIZER, CLIPPINGS, OPTIMIZERS, two_steps_clearing_the_gradient
 from conformance.tolerances import compare
 from conformance.twins import TWINS, as_lists, assert_agree, compare_optimizer, for_twin, parameter_layers
 
@@ -137,15 +137,6 @@ def test_optimizer_state_survives_the_used_gradient_being_cleared_in_place(nn, n
     """After step(), zeroing the used gradient in place (PyTorch's zero_grad habit) must not touch the
     optimizer's velocity or moments: the next step must be the same as without the clearing."""
     make = dict(OPTIMIZERS)[name]
-
-    def two_steps(clear):
-        layer = one_parameter(nn, 0.0, 1.0)
-        optimizer = make(nn)
-        optimizer.step([layer])
-        if clear:
-            layer.grads["W"][0][0] = 0.0
-        layer.grads["W"] = for_twin(nn, [[1.0]])
-        optimizer.step([layer])
-        return w_of(layer)
-    untouched, cleared = two_steps(False), two_steps(True)
+    untouched = two_steps_clearing_the_gradient(nn, make, clear=False)
+    cleared = two_steps_clearing_the_gradient(nn, make, clear=True)
     assert cleared == untouched, f"{nn.TWIN} {name}: W = {cleared} after clearing the gradient, {untouched} without"
