@@ -380,8 +380,8 @@ FITS = [
             lambda nn: nn.SGD(0.1), FIT_BASE),
     FitCase("fit SGD momentum + weight decay", build_classifier, lambda nn: nn.CrossEntropy(),
             lambda nn: nn.SGD(0.05, momentum=0.9, weight_decay=1e-4), FIT_BASE),
-    FitCase("fit Adam", build_classifier_relu, lambda nn: nn.CrossEntropy(),
-            lambda nn: nn.Adam(0.01), FIT_BASE),
+    FitCase("fit Adam, uneven last batch", build_classifier_relu, lambda nn: nn.CrossEntropy(),
+            lambda nn: nn.Adam(0.01), dict(FIT_BASE, batch_size=10)),          # 9 batches of 10, one of 6
     FitCase("fit clip_value + clip_norm", build_classifier, lambda nn: nn.CrossEntropy(),
             lambda nn: nn.SGD(0.3, momentum=0.5), dict(FIT_BASE, clip_value=0.05, clip_norm=0.1)),
     FitCase("fit BCE, per-sample, no shuffle", build_binary, lambda nn: nn.BinaryCrossEntropy(),
@@ -552,6 +552,31 @@ def check_stability() -> ComponentResult:
     return ComponentResult("stability at +-1000", comparisons, {}, STEP_POLICY, problems)
 
 
+NAN_INPUT = [[math.nan, 1.0, -1.0], [0.5, math.nan, math.nan]]
+NAN_BUGS = {"ReLU": "pure ReLU turns NaN into 0.0 (`v if v > 0.0 else 0.0`); vectorized (np.maximum) and "
+                    "PyTorch keep NaN, so a diverged value is hidden in one twin only"}
+
+
+def nan_positions(nn, make) -> list:
+    """1.0 where the activation's output is NaN for NAN_INPUT, else 0.0."""
+    out = as_lists(make(nn).forward(for_twin(nn, NAN_INPUT)))
+    return [[1.0 if v != v else 0.0 for v in row] for row in out]
+
+
+def check_nan_propagation() -> ComponentResult:
+    """A NaN going into an activation comes out as NaN in both twins (never silently becomes a number)."""
+    comparisons, problems = {}, []
+    for name, make in ACTIVATIONS:
+        positions = {nn.TWIN: nan_positions(nn, make) for nn in TWINS}
+        comparisons[f"{name}: NaN positions"] = compare_exact(positions["pure"], positions["vectorized"])
+        for twin, pos in positions.items():
+            lost = [(i, j) for i, row in enumerate(NAN_INPUT) for j, v in enumerate(row) if v != v and not pos[i][j]]
+            if lost:
+                problems.append(f"{name}: {twin} turns NaN into a number at {lost}")
+    return ComponentResult("NaN propagation (activations)", comparisons, {}, EXACT_POLICY, problems,
+                           known_bugs={"ReLU:": NAN_BUGS["ReLU"]})
+
+
 # ----------------------------------------------------------------------------- everything, in report order
 
 
@@ -566,7 +591,7 @@ def all_checks() -> List[Callable[[], ComponentResult]]:
     checks += [lambda name=name, clip=clip: check_clipping(name, clip) for name, clip in CLIPPINGS]
     checks += [check_optimizer_state, check_one_hot]
     checks += [lambda case=case: check_fit(case) for case in FITS]
-    checks += [check_save_load, check_worked_examples, check_stability]
+    checks += [check_save_load, check_worked_examples, check_stability, check_nan_propagation]
     return checks
 
 
