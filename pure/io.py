@@ -97,31 +97,41 @@ def has_shape(tensor, dims) -> bool:
             and all(has_shape(v, dims[1:]) for v in tensor))
 
 
-def read_model_dict(path, known_types) -> dict:
-    """Read and check a model file; returns the dict. Raises ModelFileError naming the problem."""
+def read_json(path, what: str = "model file"):
+    """Read a JSON file; ModelFileError (naming the file) if unreadable, not UTF-8 or not JSON."""
     path = os.fspath(path)
     try:
         with open(path, "rb") as f:
             raw = f.read()
     except OSError as e:
-        raise ModelFileError(f"cannot read model file {path!r}: {e.strerror}") from None
+        raise ModelFileError(f"cannot read {what} {path!r}: {e.strerror}") from None
     try:
-        description = json.loads(raw.decode("utf-8"))
+        return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as e:
-        raise ModelFileError(f"{path!r} is not a model file: not UTF-8 text (byte {e.start})") from None
+        raise ModelFileError(f"{path!r} is not a {what}: not UTF-8 text (byte {e.start})") from None
     except json.JSONDecodeError as e:
-        raise ModelFileError(f"{path!r} is not a valid model file: broken or truncated JSON "
+        raise ModelFileError(f"{path!r} is not a valid {what}: broken or truncated JSON "
                              f"({e.msg} at line {e.lineno}, column {e.colno})") from None
     except (ValueError, RecursionError) as e:  # e.g. an integer of 5,000 digits, nesting 100,000 deep
-        raise ModelFileError(f"{path!r} is not a valid model file: {type(e).__name__}: {e}"[:300]) from None
-    if not isinstance(description, dict) or description.get("format") != FORMAT:
-        raise ModelFileError(f"{path!r} is JSON but not a {FORMAT} file (no \"format\": \"{FORMAT}\")")
-    version = description.get("version")
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise ModelFileError(f"{path!r}: missing or invalid format version {version!r}")
-    if version > VERSION:
-        raise ModelFileError(f"{path!r} uses format version {version}; this program reads up to "
-                             f"version {VERSION}. Upgrade to load it.")
+        raise ModelFileError(f"{path!r} is not a valid {what}: {type(e).__name__}: {e}"[:300]) from None
+
+
+def check_format(description, path, fmt: str = FORMAT, version: int = VERSION) -> None:
+    """The "format" and "version" fields: this kind of file, and not from a newer program."""
+    if not isinstance(description, dict) or description.get("format") != fmt:
+        raise ModelFileError(f"{path!r} is JSON but not a {fmt} file (no \"format\": \"{fmt}\")")
+    found = description.get("version")
+    if not isinstance(found, int) or isinstance(found, bool):
+        raise ModelFileError(f"{path!r}: missing or invalid format version {found!r:.40}")
+    if found > version:
+        raise ModelFileError(f"{path!r} uses format version {found}; this program reads up to "
+                             f"version {version}. Upgrade to load it.")
+
+
+def check_model_description(description, known_types, path) -> dict:
+    """Check a model description (a model file's contents); returns it. Raises ModelFileError."""
+    path = os.fspath(path)
+    check_format(description, path)
     entries = description.get("layers")
     if not isinstance(entries, list) or not entries:
         raise ModelFileError(f"{path!r}: \"layers\" must be a non-empty list")
@@ -130,12 +140,17 @@ def read_model_dict(path, known_types) -> dict:
         if not isinstance(entry, dict):
             raise ModelFileError(f"{where}: expected an object, found {entry!r:.40}")
         kind = entry.get("type")
-        if kind not in known_types:
-            raise ModelFileError(f"{where}: unknown layer type {kind!r}; this twin knows "
+        if not isinstance(kind, str) or kind not in known_types:
+            raise ModelFileError(f"{where}: unknown layer type {kind!r:.60}; this twin knows "
                                  f"{', '.join(sorted(known_types))}")
         if not isinstance(entry.get("config", {}), dict) or not isinstance(entry.get("params", {}), dict):
             raise ModelFileError(f"{where} ({kind}): \"config\" and \"params\" must be objects")
     return description
+
+
+def read_model_dict(path, known_types) -> dict:
+    """Read and check a model file; returns the dict. Raises ModelFileError naming the problem."""
+    return check_model_description(read_json(path), known_types, path)
 
 
 def _positive_ints(config, *names):

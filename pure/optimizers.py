@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 
-from .ops import flatten
+from .ops import copy, flatten
 
 
 def _check_lr(name, lr):
@@ -53,6 +53,57 @@ class Optimizer:
     def __repr__(self):
         return f"{type(self).__name__}(lr={self.lr})"
 
+    # ---- checkpoints: the optimizer's memory as JSON-ready lists, and back
+
+    SLOTS = ()        # the tensors kept per parameter (SGD with momentum: velocity; Adam: m, v)
+    COUNTERS = ()     # integer attributes that change as it steps (Adam: t)
+
+    def hyperparameters(self) -> dict:
+        """The constructor arguments other than lr (a resumed run must use the same ones)."""
+        return {}
+
+    def state_dict(self) -> dict:
+        """Everything needed to continue exactly where this optimizer is: type, lr, counters and
+        the per-parameter tensors, keyed by (layer position, parameter name)."""
+        entries = []
+        for (i, name), value in sorted(self.state.items()):
+            tensors = value if len(self.SLOTS) > 1 else (value,)
+            entry = {"layer": i, "param": name}
+            entry.update({slot: copy(t) for slot, t in zip(self.SLOTS, tensors)})
+            entries.append(entry)
+        return {"type": type(self).__name__, "lr": self.lr, "hyperparameters": self.hyperparameters(),
+                "counters": {c: getattr(self, c) for c in self.COUNTERS}, "state": entries}
+
+    def load_state_dict(self, saved: dict, from_list=copy) -> None:
+        """Take the state from state_dict() (ValueError if it is not this kind of optimizer,
+        or was made with other hyperparameters). Tensor shapes are the caller's to check."""
+        kind = type(self).__name__
+        if not isinstance(saved, dict) or saved.get("type") != kind:
+            found = saved.get("type") if isinstance(saved, dict) else saved
+            raise ValueError(f"the saved optimizer state is for {found!r:.40}, not {kind}")
+        if saved.get("hyperparameters") != self.hyperparameters():
+            raise ValueError(f"the saved {kind} had hyperparameters {saved.get('hyperparameters')!r:.200}, "
+                             f"this one has {self.hyperparameters()!r}")
+        lr = _check_lr(kind, saved.get("lr"))
+        counters = saved.get("counters")
+        if not isinstance(counters, dict) or set(counters) != set(self.COUNTERS) or not all(
+                isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in counters.values()):
+            raise ValueError(f"the saved {kind} state has bad counters {counters!r:.100}")
+        entries = saved.get("state")
+        if not isinstance(entries, list):
+            raise ValueError(f"the saved {kind} state has no list of per-parameter entries")
+        state = {}
+        for entry in entries:
+            if (not isinstance(entry, dict) or set(entry) != {"layer", "param", *self.SLOTS}
+                    or not isinstance(entry["layer"], int) or isinstance(entry["layer"], bool)
+                    or not isinstance(entry["param"], str)):
+                raise ValueError(f"the saved {kind} state has a bad entry {entry!r:.100}")
+            tensors = tuple(from_list(entry[slot]) for slot in self.SLOTS)
+            state[(entry["layer"], entry["param"])] = tensors if len(tensors) > 1 else tensors[0]
+        self.lr, self.state = lr, state
+        for name, value in counters.items():
+            setattr(self, name, value)
+
 
 def _walk(fn, *tensors):
     """Apply fn to matching leaf rows of tensors of any rank; fn returns a tuple of rows."""
@@ -72,6 +123,11 @@ class SGD(Optimizer):
         if not weight_decay >= 0.0:
             raise ValueError(f"SGD: weight_decay must be >= 0, got {weight_decay!r}")
         self.momentum, self.weight_decay = float(momentum), float(weight_decay)
+
+    SLOTS = ("velocity",)
+
+    def hyperparameters(self):
+        return {"momentum": self.momentum, "weight_decay": self.weight_decay}
 
     def _update(self, key, param, grad):
         lr, mu, wd = self.lr, self.momentum, self.weight_decay
@@ -106,6 +162,12 @@ class Adam(Optimizer):
         self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
         self.weight_decay = float(weight_decay)
         self.t = 0
+
+    SLOTS = ("m", "v")
+    COUNTERS = ("t",)
+
+    def hyperparameters(self):
+        return {"beta1": self.beta1, "beta2": self.beta2, "eps": self.eps, "weight_decay": self.weight_decay}
 
     def step(self, layers):
         self.t += 1

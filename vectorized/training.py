@@ -17,8 +17,9 @@ gathered with fancy indexing (x[indices]) instead of a list comprehension.
 from __future__ import annotations
 
 import math
+import os
 import random
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Union
 
 import numpy as np
 
@@ -29,7 +30,10 @@ from .progress import Progress
 
 
 class TrainingError(ArithmeticError):
-    """Raised when the loss becomes NaN or infinite; the model keeps its last good weights."""
+    """Raised when a NaN or infinity appears in training; the model keeps its last good weights.
+
+    The message names the epoch, the batch and the layer where the first non-finite
+    value appeared (in a layer's forward output, its gradient, or an optimizer update)."""
 
 
 def take(data, indices):
@@ -77,12 +81,95 @@ def _restore(model, weights):
         layer.params.update(params)
 
 
+# ---- finding where a NaN or infinity first appeared. Nothing is checked while all
+# goes well: the outputs and gradients of the last step are kept (as references, which
+# costs nothing) and searched only once the loss, or the weights at the end of an
+# epoch, are no longer finite.
+
+def is_finite(tensor) -> bool:
+    """True when every number in a tensor is finite."""
+    return tensor is None or bool(np.all(np.isfinite(tensor)))
+
+
+def _forward(model, x):
+    """model.forward(x), keeping each layer's output; an overflow error counts as infinity."""
+    outputs = []
+    for layer in model.layers:
+        try:
+            x = layer.forward(x)
+        except (OverflowError, ZeroDivisionError):
+            outputs.append(math.inf)
+            return math.inf, outputs
+        outputs.append(x)
+    return x, outputs
+
+
+class _Overflow(ArithmeticError):
+    """An OverflowError or ZeroDivisionError inside a layer's backward (args: the layer's label)."""
+
+
+def _backward(model, grad):
+    """model.backward(grad, need_input_grad=False), keeping what each layer passes back."""
+    passed = {}
+    for i in range(len(model.layers) - 1, -1, -1):
+        try:
+            grad = model.layers[i].backward(grad, i > 0)
+        except (OverflowError, ZeroDivisionError):
+            raise _Overflow(model.layers[i].label) from None
+        passed[i] = grad
+    return passed
+
+
+def _first_bad_weights(model):
+    for i, layer in enumerate(model.layers):
+        for name, p in layer.params.items():
+            if not is_finite(p):
+                return i, name
+    return None
+
+
+def _where_forward(model, x_batch, outputs, loss):
+    if not is_finite(x_batch):
+        return "in the input batch itself (the data holds NaN or infinity)"
+    for layer, out in zip(model.layers, outputs):
+        if not isinstance(out, float) and is_finite(out):
+            continue
+        return f"in the forward output of {layer.label}"
+    return f"in the loss {type(loss).__name__}, computed from finite outputs (check the targets)"
+
+
+def _where_step(model, passed):
+    """The previous step turned finite weights into non-finite ones: where did it start?"""
+    for i in range(len(model.layers) - 1, -1, -1):     # backward runs from the last layer
+        layer = model.layers[i]
+        for name, g in layer.grads.items():
+            if g is not None and not isinstance(g, float) and not is_finite(g):
+                return f"in the gradient of {layer.label} (parameter {name!r})"
+        g = passed.get(i)
+        if isinstance(g, float) or (g is not None and not is_finite(g)):
+            return f"in the gradient {layer.label} passes back to its input"
+    bad = _first_bad_weights(model)
+    layer = model.layers[bad[0]]
+    return f"in the optimizer's update of {layer.label} (parameter {bad[1]!r}), from finite gradients"
+
+
+def _diverged(where, at, batches, found, good_at):
+    epoch, batch = at
+    return TrainingError(
+        f"fit: a NaN or infinity first appeared at epoch {epoch}, batch {batch} of {batches}, {where}; "
+        f"{found}; stopped, keeping the last weights that gave a finite loss (from before epoch "
+        f"{good_at[0]}, batch {good_at[1]}). Try a smaller learning rate, scaled inputs (for pixels: "
+        f"divide by 255) or gradient clipping.")
+
+
 def fit(model, x, y, loss, optimizer, epochs: int = 1, batch_size: int = 32,
         validation_data=None, seed: Optional[int] = None, shuffle: bool = True,
         early_stopping: Optional[int] = None, min_delta: float = 0.0, restore_best: bool = True,
         lr_plateau: Optional[int] = None, lr_factor: float = 0.5, min_lr: float = 0.0,
         clip_value: Optional[float] = None, clip_norm: Optional[float] = None,
-        metrics=None, progress=None, verbose: bool = False, callback=None) -> Dict[str, List[float]]:
+        metrics=None, progress=None, verbose: bool = False, callback=None,
+        checkpoint=None, checkpoint_every: int = 1,
+        resume: Union[bool, str, "os.PathLike"] = False) -> Dict[str, List[float]]:
     """Train `model` on (x, y) and return the history: a dict of per-epoch lists.
 
     x, y              inputs and targets (targets as the loss expects them)
@@ -103,13 +190,20 @@ def fit(model, x, y, loss, optimizer, epochs: int = 1, batch_size: int = 32,
     verbose           print one summary line per epoch even when not on a terminal
     callback          called as callback(epoch, history) after each epoch; return
                       False to stop training
+    checkpoint        a file to save the whole run to (weights, optimizer state, random
+                      generators, epoch, history, lr: see checkpoint.py), atomically,
+                      every `checkpoint_every` epochs and after the last one
+    resume            True: continue from the `checkpoint` file if it exists (else start
+                      afresh); a path: continue from that file. The resumed run ends with
+                      exactly the weights of one that was never interrupted
 
     History keys: "loss", "accuracy" (if measured), "val_loss", "val_accuracy"
     (with validation_data), "lr". Training loss and accuracy are averaged over the
     epoch's batches, as the weights change (Keras's convention).
 
-    If the loss becomes NaN or infinite, training stops with TrainingError and
-    the model keeps the last weights that gave a finite loss.
+    If a NaN or infinity appears (in the loss, or in the weights at the end of an
+    epoch), training stops with TrainingError naming the epoch, batch and layer where
+    it first appeared, and the model keeps the last weights that gave a finite loss.
     """
     if not isinstance(x, np.ndarray):
         x = np.asarray(x, dtype=np.float64)
@@ -128,6 +222,11 @@ def fit(model, x, y, loss, optimizer, epochs: int = 1, batch_size: int = 32,
         raise ValueError(f"fit: epochs must be a non-negative integer, got {epochs!r}")
     if not optimizer.lr > 0:
         raise ValueError(f"fit: learning rate must be positive, got {optimizer.lr!r}")
+    if isinstance(checkpoint_every, bool) or not isinstance(checkpoint_every, int) or checkpoint_every < 1:
+        raise ValueError(f"fit: checkpoint_every must be a positive integer, got {checkpoint_every!r}")
+    if resume is True and checkpoint is None:
+        raise ValueError("fit: resume=True continues from the checkpoint= file; give checkpoint= too "
+                         "(or resume=<path of a checkpoint>)")
     if metrics is None:
         metrics = ["accuracy"] if is_classification(loss, y) else []
     track_accuracy = "accuracy" in metrics
@@ -148,7 +247,29 @@ def fit(model, x, y, loss, optimizer, epochs: int = 1, batch_size: int = 32,
 
     best, best_weights, since_best = math.inf, None, 0
     plateau_best, since_plateau_best = math.inf, 0
-    for epoch in range(1, epochs + 1):
+    start, stopped = 0, False
+    source = checkpoint if resume is True else (resume or None)
+    if checkpoint is not None or source is not None:
+        from . import checkpoint as checkpoints      # (imported here: it imports io, which imports us)
+    if source is not None and (resume is not True or os.path.exists(source)):
+        if resume is True:
+            checkpoints.remove_stale_temporaries(source)
+        saved = checkpoints.restore_training(source, model, optimizer, n, batch_size, shuffle, rng)
+        start, order, history, stopped = saved["epoch"], saved["order"], saved["history"], saved["stopped"]
+        best, since_best, best_weights = saved["best"], saved["since_best"], saved["best_weights"]
+        plateau_best, since_plateau_best = saved["plateau_best"], saved["since_plateau_best"]
+
+    def save_checkpoint(epoch, stopped):
+        state = {"epoch": epoch, "n": n, "batch_size": batch_size, "shuffle": shuffle, "seed": seed,
+                 "order": order, "rng": rng, "history": history, "stopped": stopped,
+                 "best": best, "since_best": since_best, "best_weights": best_weights,
+                 "plateau_best": plateau_best, "since_plateau_best": since_plateau_best}
+        checkpoints.save_training(checkpoint, model, optimizer, state)
+
+    last_good, last_at, passed = _shallow_weights(model), None, {}
+    for epoch in range(start + 1, epochs + 1):
+        if stopped:
+            break
         model.train()
         bar.start_epoch(epoch)
         if shuffle:
@@ -157,16 +278,28 @@ def fit(model, x, y, loss, optimizer, epochs: int = 1, batch_size: int = 32,
         for b in range(batches):
             idx = order[b * batch_size:(b + 1) * batch_size]
             x_batch, y_batch = take(x, idx), take(y, idx)
-            last_good = _shallow_weights(model)
-            out = model.forward(x_batch)
-            loss_value = loss.forward(out, y_batch)
+            previous_good, previous_at = last_good, last_at
+            last_good, last_at = _shallow_weights(model), (epoch, b + 1)
+            out, outputs = _forward(model, x_batch)
+            try:
+                loss_value = float(loss.forward(out, y_batch)) if not isinstance(out, float) else math.inf
+            except (OverflowError, ZeroDivisionError):
+                loss_value = math.inf
             if not math.isfinite(loss_value):
+                found = f"the loss became {loss_value} at epoch {epoch}, batch {b + 1}"
+                if previous_at is not None and _first_bad_weights(model) is not None:
+                    where = _where_step(model, passed)       # the last step broke the weights
+                    _restore(model, previous_good)
+                    raise _diverged(where, previous_at, batches, found, previous_at)
                 _restore(model, last_good)
-                raise TrainingError(
-                    f"fit: the loss became {loss_value} at epoch {epoch}, batch {b + 1} of {batches}; "
-                    f"stopped, keeping the last weights that gave a finite loss. Try a smaller "
-                    f"learning rate, scaled inputs (for pixels: divide by 255) or gradient clipping.")
-            model.backward(loss.backward(), need_input_grad=False)
+                raise _diverged(_where_forward(model, x_batch, outputs, loss), (epoch, b + 1), batches,
+                                found, (epoch, b + 1))
+            del outputs
+            try:
+                passed = _backward(model, loss.backward())
+            except _Overflow as e:
+                raise _diverged(f"in the gradient of {e.args[0]} (an overflow error)", (epoch, b + 1), batches,
+                                "the backward pass overflowed", (epoch, b + 1)) from None
             if clip_value is not None:
                 clip_grads_by_value(model.layers, clip_value)
             if clip_norm is not None:
@@ -177,6 +310,11 @@ def fit(model, x, y, loss, optimizer, epochs: int = 1, batch_size: int = 32,
                 correct += int(np.sum(to_labels(out) == to_labels(y_batch)))
             bar.update(b + 1, len(idx), loss_value)
 
+        if _first_bad_weights(model) is not None:           # the epoch's last step broke the weights
+            where = _where_step(model, passed)
+            _restore(model, last_good)
+            raise _diverged(where, last_at, batches, "the weights are no longer finite at the end of the epoch",
+                            last_at)
         history["loss"].append(total_loss / n)
         if track_accuracy:
             history["accuracy"].append(correct / n)
@@ -206,9 +344,11 @@ def fit(model, x, y, loss, optimizer, epochs: int = 1, batch_size: int = 32,
                 since_best += 1
                 if since_best >= early_stopping:
                     history["stopped_epoch"] = [epoch]
-                    break
-        if callback is not None and callback(epoch, history) is False:
-            break
+                    stopped = True
+        if not stopped and callback is not None and callback(epoch, history) is False:
+            stopped = True
+        if checkpoint is not None and (stopped or epoch == epochs or epoch % checkpoint_every == 0):
+            save_checkpoint(epoch, stopped)
     if best_weights is not None:
         model.set_weights(best_weights)
     model.eval()

@@ -1,0 +1,297 @@
+"""Checkpoints: save a training run at the end of an epoch and continue it later, exactly.
+
+    model.fit(x, y, loss, optimizer, epochs=20, seed=0,
+              checkpoint="run.ckpt.json", checkpoint_every=1, resume=True)
+
+With `checkpoint=` fit writes the run's whole state to that file every
+`checkpoint_every` epochs (and after the last one); with `resume=True` it first
+looks for that file and, if it is there, continues from it (`resume="other.json"`
+continues from another file). An interrupted run that is resumed ends with exactly
+the weights of a run that was never interrupted: same seed, same batches, same
+numbers, bit for bit.
+
+What "the whole state" is (a JSON file, like a model file, never pickle):
+
+    model        the model file's own description: layer types, configs, weights
+    optimizer    its type, lr (fit may have lowered it), hyperparameters, step count
+                 and per-parameter memory (SGD's velocity, Adam's m and v)
+    rng          the state of the random.Random that shuffles, and the order it
+                 left the examples in (rng.shuffle works in place on that order)
+    layer_rngs   the state of each Dropout layer's own random.Random
+    epoch        epochs completed; history; early-stopping and lr-plateau counters
+                 (and the best weights early stopping would restore)
+    n, batch_size, shuffle   checked on resume: other data means other batches
+
+Writes are atomic (pure.io.atomic_write_text: a temporary file, fsync, rename), so
+killing the process while it saves leaves the previous checkpoint intact. Reading
+checks every field before touching the model: a damaged or forged file raises
+CheckpointError (a ModelFileError) naming what is wrong, and nothing is changed.
+
+The vectorized twin uses these functions with numpy converters (vectorized/checkpoint.py);
+a checkpoint written by one twin resumes in the other.
+"""
+from __future__ import annotations
+
+import glob
+import json
+import math
+import os
+import random
+
+from .io import (ModelFileError, atomic_write_text, check_format, check_model_description, has_shape, layer_types,
+                 model_to_dict, read_json)
+from .ops import copy, shape
+
+FORMAT = "twinnet-checkpoint"
+VERSION = 1
+
+
+class CheckpointError(ModelFileError):
+    """A checkpoint that cannot be resumed (damaged, forged, or from another model or data)."""
+
+
+# ---------------------------------------------------------------- numbers and generators
+
+
+def encode_number(x):
+    """JSON has no NaN or infinity: write them as the strings "nan", "inf", "-inf"."""
+    if isinstance(x, float) and not math.isfinite(x):
+        return repr(x)
+    return x
+
+
+def decode_number(x, where):
+    if isinstance(x, str) and x in ("nan", "inf", "-inf"):
+        return float(x)
+    if isinstance(x, (int, float)) and not isinstance(x, bool):
+        return x
+    raise CheckpointError(f"{where}: expected a number, found {x!r:.40}")
+
+
+def rng_state(rng: random.Random) -> list:
+    """A random.Random's state as JSON: [version, [625 ints], gauss_next]."""
+    version, internal, gauss_next = rng.getstate()
+    return [version, list(internal), gauss_next]
+
+
+def set_rng_state(rng: random.Random, saved, where) -> None:
+    """Put a state from rng_state() back, after checking it is one."""
+    ok = (isinstance(saved, list) and len(saved) == 3 and isinstance(saved[0], int)
+          and isinstance(saved[1], list) and len(saved[1]) == 625
+          and all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 2**32 for v in saved[1])
+          and saved[1][-1] <= 624
+          and (saved[2] is None or (isinstance(saved[2], float) and math.isfinite(saved[2]))))
+    if ok:
+        try:
+            rng.setstate((saved[0], tuple(saved[1]), saved[2]))
+            return
+        except (ValueError, TypeError):
+            pass
+    raise CheckpointError(f"{where}: not the state of a random number generator")
+
+
+# ---------------------------------------------------------------- writing
+
+
+def training_state_to_dict(model, optimizer, state: dict, twin: str, to_list=copy) -> dict:
+    """The checkpoint description of a run. `state` is fit's own bookkeeping:
+
+    epoch, n, batch_size, shuffle, seed, order, rng, history, stopped,
+    best, since_best, best_weights, plateau_best, since_plateau_best
+    """
+    best_weights = state.get("best_weights")
+    return {
+        "format": FORMAT, "version": VERSION, "saved_by": twin,
+        "epoch": state["epoch"], "n": state["n"], "batch_size": state["batch_size"],
+        "shuffle": bool(state["shuffle"]), "seed": state.get("seed"), "stopped": bool(state.get("stopped")),
+        "model": model_to_dict(model, twin, to_list),
+        "optimizer": optimizer.state_dict(),
+        "rng": rng_state(state["rng"]),
+        "order": list(state["order"]),
+        "layer_rngs": [{"layer": i, "state": rng_state(layer.rng)} for i, layer in enumerate(model.layers)
+                       if isinstance(getattr(layer, "rng", None), random.Random)],
+        "history": {key: [encode_number(v) for v in values] for key, values in state["history"].items()},
+        "early_stopping": {"best": encode_number(state["best"]), "since_best": state["since_best"],
+                           "best_weights": None if best_weights is None else
+                           [{name: to_list(p) for name, p in params.items()} for params in best_weights]},
+        "plateau": {"best": encode_number(state["plateau_best"]), "since_best": state["since_plateau_best"]},
+    }
+
+
+def save_training(path, model, optimizer, state: dict, twin: str = "pure", to_list=copy) -> None:
+    """Write a checkpoint atomically (the previous file survives a crash at any moment)."""
+    text = json.dumps(training_state_to_dict(model, optimizer, state, twin, to_list),
+                      allow_nan=False, separators=(",", ":"))
+    atomic_write_text(path, text)
+
+
+def remove_stale_temporaries(path) -> int:
+    """Delete the temporary files a killed writer of `path` left behind; returns how many.
+
+    Only call this when no other process is writing `path` (fit calls it on resume)."""
+    path = os.fspath(path)
+    pattern = os.path.join(os.path.dirname(os.path.abspath(path)),
+                           "." + glob.escape(os.path.basename(path)) + ".*.tmp")
+    removed = 0
+    for leftover in glob.glob(pattern):
+        try:
+            os.unlink(leftover)
+            removed += 1
+        except OSError:
+            pass
+    return removed
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_checkpoint(path, twin: str = "pure") -> dict:
+    """Read and check the structure of a checkpoint file; returns the dict.
+
+    The model part is checked exactly as a model file is (pure.io.read_model_dict);
+    the rest field by field. Raises CheckpointError naming the problem."""
+    path = os.fspath(path)
+    try:
+        description = read_json(path, "checkpoint")
+        check_format(description, path, FORMAT, VERSION)
+        check_model_description(description.get("model"), layer_types(twin), f"{path} (its model)")
+    except CheckpointError:
+        raise
+    except ModelFileError as e:
+        raise CheckpointError(str(e)) from None
+    where = f"{path!r}"
+
+    def integer(value, name, low=0):
+        if not isinstance(value, int) or isinstance(value, bool) or value < low:
+            raise CheckpointError(f"{where}: {name} must be an integer >= {low}, found {value!r:.40}")
+        return value
+    integer(description.get("epoch"), "epoch")
+    n = integer(description.get("n"), "n", 1)
+    integer(description.get("batch_size"), "batch_size", 1)
+    order = description.get("order")
+    if not isinstance(order, list) or len(order) != n or not all(
+            isinstance(i, int) and not isinstance(i, bool) for i in order) or sorted(order) != list(range(n)):
+        raise CheckpointError(f"{where}: \"order\" must be a permutation of 0..{n - 1}")
+    set_rng_state(random.Random(), description.get("rng"), f"{where}, rng")
+    layer_rngs = description.get("layer_rngs")
+    if not isinstance(layer_rngs, list) or not all(
+            isinstance(e, dict) and isinstance(e.get("layer"), int) for e in layer_rngs):
+        raise CheckpointError(f"{where}: \"layer_rngs\" must be a list of {{\"layer\", \"state\"}}")
+    history = description.get("history")
+    if not isinstance(history, dict) or not all(isinstance(v, list) for v in history.values()):
+        raise CheckpointError(f"{where}: \"history\" must be an object of lists")
+    for key, values in history.items():
+        for v in values:
+            decode_number(v, f"{where}, history {key!r}")
+    for part, keys in (("early_stopping", ("best", "since_best", "best_weights")),
+                       ("plateau", ("best", "since_best"))):
+        section = description.get(part)
+        if not isinstance(section, dict) or set(section) != set(keys):
+            raise CheckpointError(f"{where}: \"{part}\" must be an object with {', '.join(keys)}")
+        decode_number(section["best"], f"{where}, {part} best")
+        integer(section["since_best"], f"{part} since_best")
+    if not isinstance(description.get("optimizer"), dict):
+        raise CheckpointError(f"{where}: \"optimizer\" must be an object")
+    return description
+
+
+def _check_same_model(model, saved_layers, where, shape_of):
+    if len(saved_layers) != len(model.layers):
+        raise CheckpointError(f"{where}: the checkpoint's model has {len(saved_layers)} layers, "
+                              f"this model {len(model.layers)}")
+    for i, (layer, entry) in enumerate(zip(model.layers, saved_layers)):
+        kind = type(layer).__name__
+        if entry["type"] != kind or entry.get("config", {}) != layer.config():
+            raise CheckpointError(f"{where}: layer {i} is {entry['type']}({entry.get('config', {})!r:.100}) "
+                                  f"in the checkpoint but {layer!r} in this model")
+        _check_weights(layer, entry.get("params", {}), f"{where}, layer {i} ({kind})", shape_of)
+
+
+def _check_weights(layer, params, where, shape_of):
+    if not isinstance(params, dict) or set(params) != set(layer.params):
+        raise CheckpointError(f"{where}: parameters {sorted(params) if isinstance(params, dict) else params!r:.80} "
+                              f"do not match the layer's {sorted(layer.params)}")
+    for name, value in params.items():
+        expected = tuple(shape_of(layer.params[name]))
+        if not has_shape(value, expected):
+            raise CheckpointError(f"{where}: parameter {name!r} should be {expected} finite numbers; "
+                                  f"found shape {shape(value)} or a non-number")
+
+
+def restore_training(path, model, optimizer, n: int, batch_size: int, shuffle: bool, rng: random.Random,
+                     twin: str = "pure", from_list=copy, shape_of=shape) -> dict:
+    """Read a checkpoint and put its state into model, optimizer and rng.
+
+    Everything is checked before anything is changed. Returns fit's bookkeeping
+    (epoch, order, history, stopped, best, since_best, best_weights, plateau_best,
+    since_plateau_best). Raises CheckpointError when the file is damaged or belongs
+    to another model, optimizer or data set."""
+    saved = read_checkpoint(path, twin)
+    where = f"{os.fspath(path)!r}"
+    for name, value in (("n", n), ("batch_size", batch_size), ("shuffle", bool(shuffle))):
+        if saved.get(name) != value:
+            what = {"n": "training examples", "batch_size": "batch size", "shuffle": "shuffle"}[name]
+            raise CheckpointError(f"{where}: the checkpoint was written with {what} {saved.get(name)!r}, "
+                                  f"this run has {value!r}; resuming would not continue the same run")
+    _check_same_model(model, saved["model"]["layers"], where, shape_of)
+    best_weights = saved["early_stopping"]["best_weights"]
+    if best_weights is not None:
+        if not isinstance(best_weights, list) or len(best_weights) != len(model.layers):
+            raise CheckpointError(f"{where}: \"best_weights\" must hold one entry per layer")
+        for i, (layer, params) in enumerate(zip(model.layers, best_weights)):
+            _check_weights(layer, params, f"{where}, best weights of layer {i}", shape_of)
+    param_shapes = {(i, name): tuple(shape_of(p)) for i, layer in enumerate(model.layers)
+                    for name, p in layer.params.items()}
+    entries = saved["optimizer"].get("state")
+    slots = getattr(optimizer, "SLOTS", ())
+    for entry in entries if isinstance(entries, list) else []:
+        key = (entry.get("layer"), entry.get("param")) if isinstance(entry, dict) else None
+        if key not in param_shapes:
+            raise CheckpointError(f"{where}: optimizer state for {key!r:.60}, which this model does not have")
+        for slot in slots:
+            if not has_shape(entry.get(slot), param_shapes[key]):
+                raise CheckpointError(f"{where}: optimizer {slot!r} of layer {key[0]} {key[1]!r} should be "
+                                      f"{param_shapes[key]} finite numbers")
+    rngs = {}
+    for entry in saved["layer_rngs"]:
+        i = entry["layer"]
+        if not 0 <= i < len(model.layers) or not isinstance(getattr(model.layers[i], "rng", None), random.Random):
+            raise CheckpointError(f"{where}: a generator state for layer {i}, which has no generator here")
+        set_rng_state(random.Random(), entry.get("state"), f"{where}, generator of layer {i}")
+        rngs[i] = entry["state"]
+    missing = [i for i, layer in enumerate(model.layers)
+               if isinstance(getattr(layer, "rng", None), random.Random) and i not in rngs]
+    if missing:
+        raise CheckpointError(f"{where}: no generator state for layer(s) {missing}")
+    try:                                 # the optimizer checks its type and hyperparameters itself
+        spare = type(optimizer).__new__(type(optimizer))
+        spare.__dict__.update(optimizer.__dict__)
+        spare.load_state_dict(saved["optimizer"], from_list=from_list)
+    except (ValueError, TypeError) as e:
+        raise CheckpointError(f"{where}: {e}") from None
+
+    # Everything checked: now change things.
+    optimizer.__dict__.update(spare.__dict__)
+    for layer, entry in zip(model.layers, saved["model"]["layers"]):
+        for name, value in entry.get("params", {}).items():
+            layer.params[name] = from_list(value)
+    for i, state in rngs.items():
+        set_rng_state(model.layers[i].rng, state, where)
+    set_rng_state(rng, saved["rng"], where)
+    early, plateau = saved["early_stopping"], saved["plateau"]
+    return {
+        "epoch": saved["epoch"], "order": list(saved["order"]), "stopped": bool(saved.get("stopped")),
+        "history": {key: [decode_number(v, where) for v in values] for key, values in saved["history"].items()},
+        "best": decode_number(early["best"], where), "since_best": early["since_best"],
+        "best_weights": None if best_weights is None else
+        [{name: from_list(p) for name, p in params.items()} for params in best_weights],
+        "plateau_best": decode_number(plateau["best"], where), "since_plateau_best": plateau["since_best"],
+    }
+
+
+def load_model(path, twin: str = "pure", **build):
+    """The model stored in a checkpoint, as load() would build it from a model file."""
+    from .io import build_layers
+    description = read_checkpoint(path, twin)
+    known = layer_types(twin)
+    return build_layers(description["model"], known, path, **build)

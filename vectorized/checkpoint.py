@@ -1,0 +1,40 @@
+"""Checkpoints: save a training run at the end of an epoch and continue it later, exactly.
+
+The format, its checks and the atomic write are in pure/checkpoint.py (read it
+there); this module only converts between arrays and lists. A checkpoint written
+by one twin resumes in the other.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from pure.checkpoint import (FORMAT, VERSION, CheckpointError, read_checkpoint,  # noqa: F401
+                             remove_stale_temporaries)
+from pure import checkpoint as _shared
+
+from .network import Sequential
+
+
+def _to_list(a):
+    return np.asarray(a, dtype=np.float64).tolist()
+
+
+def _from_list(t):
+    return np.asarray(t, dtype=np.float64)
+
+
+def save_training(path, model, optimizer, state: dict) -> None:
+    """Write a checkpoint atomically (the previous file survives a crash at any moment)."""
+    _shared.save_training(path, model, optimizer, state, twin="vectorized", to_list=_to_list)
+
+
+def restore_training(path, model, optimizer, n, batch_size, shuffle, rng) -> dict:
+    """Read a checkpoint and put its state into model, optimizer and rng (see pure/checkpoint.py)."""
+    return _shared.restore_training(path, model, optimizer, n, batch_size, shuffle, rng, twin="vectorized",
+                                    from_list=_from_list, shape_of=np.shape)
+
+
+def load_model(path) -> Sequential:
+    """The model stored in a checkpoint, as load() would build it from a model file."""
+    return _shared.load_model(path, twin="vectorized", from_list=_from_list, shape_of=np.shape,
+                              sequential=Sequential)
