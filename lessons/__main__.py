@@ -1,0 +1,60 @@
+"""python -m lessons [list | run NAME [--backend pure|vectorized] [--quick] [--out DIR]]"""
+import argparse
+import importlib
+import sys
+
+# The lessons in the order a course would teach them: module names in this folder.
+LESSONS = [
+    "a1_neuron", "a2_sentiment", "a3_cnn",
+    "b1_backprop", "b2_quadrants", "b3_mnist_mse", "b4_overflow", "b5_student_teacher",
+    "c1_logistic", "c2_shallow", "c3_deep",
+    "d1_linear_neuron", "d2_bias_and_rate", "d3_step_neuron", "d4_two_layer", "d5_backprop_xor",
+    "d6_hyperparameters", "d7_mnist_softmax", "d8_validation",
+    "char_lstm",
+]
+
+
+def modules():
+    """(module name, module) for every lesson present."""
+    found = []
+    for name in LESSONS:
+        try:
+            found.append((name, importlib.import_module(f"lessons.{name}")))
+        except ModuleNotFoundError as e:
+            if e.name != f"lessons.{name}":
+                raise
+    return found
+
+
+def by_name(name):
+    for module_name, module in modules():
+        if name in (module.NAME, module_name):
+            return module
+    known = ", ".join(m.NAME for _, m in modules())
+    raise SystemExit(f"error: no lesson {name!r}; known: {known}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m lessons", description=__doc__)
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("list", help="list the lessons (the default)")
+    run = sub.add_parser("run", help="run one lesson")
+    run.add_argument("name")
+    run.add_argument("--backend", choices=["pure", "vectorized"], default="pure")
+    run.add_argument("--quick", action="store_true", help="small data, few epochs (what the tests run)")
+    run.add_argument("--out", default="lesson-output", help="folder for pictures (default %(default)s)")
+    args = parser.parse_args(argv)
+    if args.command in (None, "list"):
+        for _, module in modules():
+            print(f"{module.NAME:24s} {module.TITLE}")
+        return 0
+    module = by_name(args.name)
+    nn = importlib.import_module(args.backend)
+    print(f"{module.NAME}: {module.TITLE} [{args.backend}{', quick' if args.quick else ''}]")
+    result = module.run(nn, quick=args.quick, out=args.out)
+    print(result)
+    return 0 if result.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

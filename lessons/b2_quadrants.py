@@ -1,0 +1,37 @@
+"""Series B: the quadrants problem. Is x*y positive?
+
+100,000 points uniform in [-2, 2]²; class 1 when x and y have the same sign
+(first and third quadrants). A 2-3-2 LeakyReLU network trained with MSE on
+one-hot targets (per-sample SGD, lr 0.05), as in the series. Three hidden
+units are just enough to carve the plane into the four quadrants. The
+series gives no accuracy for this experiment; we report ours.
+"""
+import data
+import pictures
+
+from .common import Result, output_dir, to_list
+
+NAME = "b2-quadrants"
+TITLE = "Quadrants: a 2-3-2 network learns the sign of x*y (Serrão)"
+REPORTED = "(no figure reported; 2-3-2 LeakyReLU, MSE, lr 0.05 on 100,000 points)"
+
+
+def run(nn, quick=False, out=None):
+    result = Result(NAME, REPORTED)
+    n = 4000 if quick else 100_000
+    X, y = data.quadrants(n + 2000, seed=0)
+    X_train, y_train, X_test, y_test = X[:n], y[:n], X[n:], y[n:]
+    model = nn.Sequential([nn.Dense(2, 3, init="he", seed=1), nn.LeakyReLU(0.1),
+                           nn.Dense(3, 2, init="he", seed=2), nn.LeakyReLU(0.1)])
+    history = model.fit(X_train, nn.one_hot(y_train, 2), loss=nn.MSE(), optimizer=nn.SGD(0.05),
+                        epochs=3 if quick else 1, batch_size=1, seed=0, progress=False)
+    accuracy = nn.accuracy(model.predict(X_test), y_test)
+    result.check("test accuracy above 75%" if quick else "test accuracy above 90%",
+                 accuracy > (0.75 if quick else 0.90))
+    folder = output_dir(out, NAME)
+    if folder:
+        result.picture(pictures.decision_boundary(
+            f"{folder}/boundary.png", lambda rows: [r.index(max(r)) for r in to_list(model.predict(rows))],
+            X_test[:400], y_test[:400], bounds=(-2, 2, -2, 2), resolution=120))
+    return result.finish(f"test accuracy {accuracy:.1%} on 2,000 new points after {len(history['loss'])} "
+                         f"pass(es) over {n:,}")

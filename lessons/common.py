@@ -1,0 +1,88 @@
+"""What every lesson needs besides the twin: data in the twin's format, and a result record.
+
+A lesson's `run(nn, quick=False, out=None)` returns a `Result`: the figure the
+series reports, ours, and checks (statements that must hold: in --quick mode
+they are the bounds the test suite asserts).
+"""
+from __future__ import annotations
+
+import os
+import time
+
+import data
+
+
+def tensor(nn, value):
+    """Nested lists as the twin's tensor type (lists for pure, a float64 array for vectorized)."""
+    if nn.TWIN == "pure":
+        return value
+    import numpy
+    return numpy.asarray(value, dtype=numpy.float64)
+
+
+def to_list(value):
+    """A twin's tensor as nested lists."""
+    return value.tolist() if hasattr(value, "tolist") else value
+
+
+def head(x, n):
+    """The first n examples as a batch the layers accept (data.Images slices are not lists)."""
+    return x[:n] if hasattr(x, "shape") and not hasattr(x, "image_size") else [x[i] for i in range(min(n, len(x)))]
+
+
+def mnist(nn, split, limit=None, scale="unit", directory=None):
+    """(inputs, labels) of MNIST in the twin's format; labels as a list of ints.
+
+    The pure twin reads data.Images directly (rows made on demand, so the
+    memory stays small); the vectorized twin gets one (N, 784) array.
+    """
+    images, labels = data.load_mnist(split, directory=directory, limit=limit)
+    images = images.with_scale(scale)
+    if nn.TWIN == "vectorized":
+        from vectorized.cli import to_inputs
+        return to_inputs(images), list(labels)
+    return images, list(labels)
+
+
+def output_dir(out, lesson):
+    """The folder for a lesson's pictures (created), or None when pictures are not wanted."""
+    if out is None:
+        return None
+    folder = os.path.join(out, lesson)
+    os.makedirs(folder, exist_ok=True)
+    return folder
+
+
+class Result:
+    """What a lesson found: `ours` next to the series' `reported` figure, plus checks."""
+
+    def __init__(self, name, reported):
+        self.name, self.reported = name, reported
+        self.ours = ""
+        self.checks = {}
+        self.pictures = []
+        self.start = time.perf_counter()
+        self.seconds = None
+
+    def check(self, statement, holds):
+        self.checks[statement] = bool(holds)
+
+    def picture(self, path):
+        self.pictures.append(path)
+        return path
+
+    def finish(self, ours):
+        self.ours = ours
+        self.seconds = time.perf_counter() - self.start
+        return self
+
+    @property
+    def ok(self):
+        return all(self.checks.values())
+
+    def __str__(self):
+        lines = [f"series reported: {self.reported}", f"we measured:     {self.ours}"]
+        lines += [f"  [{'ok' if v else 'FAILED'}] {k}" for k, v in self.checks.items()]
+        lines += [f"  picture: {p}" for p in self.pictures]
+        lines.append(f"  ({self.seconds:.1f}s)")
+        return "\n".join(lines)
