@@ -168,8 +168,7 @@ def format_ticks(ticks):
     decimals = 0
     while decimals < 6 and abs(round(step, decimals) - step) > step * 1e-6:
         decimals += 1
-    labels = ["%.*f" % (decimals, t) for t in ticks]
-    return ["0" if set(label) <= set("-0.") else label for label in labels]
+    return ["%.*f" % (decimals, t + 0.0 if round(t, decimals) != 0 else 0.0) for t in ticks]   # never "-0.0"
 
 
 def _widen(lo, hi):
@@ -280,8 +279,7 @@ def _missing_note(missing, log_y):
     """The legend's second line for a series with values that could not be drawn ('' if none)."""
     if not missing:
         return ""
-    what = "NaN/inf or <= 0" if log_y else "NaN or inf"
-    return "%d value%s %s, not drawn" % (missing, "" if missing == 1 else "s", what)
+    return "%d not drawn (%s)" % (missing, "NaN/inf/<=0" if log_y else "NaN/inf")
 
 
 # ---------------------------------------------------------------------------
@@ -384,7 +382,7 @@ def line_chart(path, series, title="", x_label="epoch", y_label="", width=640, h
     legend_width = 0
     if legend:
         widest = max(max(text_width(label, 12), text_width(note, 10)) for label, note in legend)
-        legend_width = min(max_legend, 24 + widest) + 20
+        legend_width = min(max_legend, 30 + widest) + 20
     top = 40 if title else 16
     left = 14 + _tick_label_width(ya, size) + (22 if y_label else 0)
     right = width - 16 - legend_width
