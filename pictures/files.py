@@ -4,14 +4,15 @@ What it is: `write_atomic(path, data)`, which writes the bytes to a temporary
 file in the same folder and then renames it over `path` with `os.replace`.
 A rename within one folder is atomic, so a browser or a test that opens the
 picture while a training run redraws it sees the old picture or the new one,
-never a truncated file.
+never a truncated file. The file gets the usual permissions (0666 less the
+umask), like any file `open(path, "wb")` would create.
 
 What it is not: a lock. Two writers racing on one path both succeed and the
 last rename wins.
 """
 
 import os
-import tempfile
+import secrets
 
 
 def write_atomic(path, data):
@@ -19,7 +20,13 @@ def write_atomic(path, data):
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
+    while True:
+        tmp = os.path.join(folder, ".%s.%s.tmp" % (os.path.basename(path), secrets.token_hex(4)))
+        try:
+            handle = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+            break
+        except FileExistsError:
+            continue
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)

@@ -507,6 +507,10 @@ def confusion_matrix(path, matrix, class_names=None, title="", cell_size=None):
     under = (longest * 0.71 + 14) if rotate_columns else 22
     width = left + grid + 24
     height = top + grid + under + 28
+    if title and text_width(title, 15) + 30 > width:          # a long title widens the picture; the grid is centred
+        extra = min(text_width(title, 15) + 30, 1200) - width
+        left += extra / 2
+        width += extra
 
     body = []
     if title:
@@ -535,7 +539,7 @@ def confusion_matrix(path, matrix, class_names=None, title="", cell_size=None):
             body.append(_text(cx + 4, top + grid + 12, name, 12, "end", "class-name", rotate=-45))
         else:
             body.append(_text(cx, top + grid + 16, name, 12, "middle", "class-name"))
-    body.append(_text(16, top + grid / 2, "true class", 13, "middle", "axis-label", rotate=-90))
+    body.append(_text(left - longest - 28, top + grid / 2, "true class", 13, "middle", "axis-label", rotate=-90))
     body.append(_text(left + grid / 2, top + grid + under + 14, "predicted class", 13, "middle", "axis-label"))
     return _save(path, width, height, body)
 

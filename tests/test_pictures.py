@@ -5,10 +5,12 @@ checks parse each file with xml.etree and count elements by their `class`;
 the PNG checks walk the chunks by hand, check CRCs and decompress IDAT
 themselves, so they do not depend on the decoder they are also testing.
 """
+import ast
 import binascii
 import math
 import os
 import struct
+import sys
 import xml.etree.ElementTree as ET
 import zlib
 
@@ -16,6 +18,8 @@ import pytest
 
 import pictures
 from pictures import png, svg
+
+from conftest import ROOT
 
 NS = "{http://www.w3.org/2000/svg}"
 NAN = float("nan")
@@ -46,7 +50,8 @@ def polyline_points(element):
 
 def png_chunks(path):
     """(type, data) of every chunk, asserting each CRC, without using pictures.png."""
-    data = open(path, "rb").read()
+    with open(path, "rb") as f:
+        data = f.read()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     at, found = 8, []
     while at < len(data):
@@ -103,7 +108,8 @@ def test_nan_and_inf_break_the_line_and_are_counted_in_the_legend(tmp_path):
     assert [len(polyline_points(line)) for line in lines] == [2, 2]
     assert len(by_class(root, "circle", "point")) == 1        # the 0.5 standing alone after the inf
     assert texts(root, "legend-note") == ["2 not drawn (NaN/inf)"]
-    assert "nan" not in open(str(tmp_path / "a.svg")).read().lower().replace("(nan/inf)", "")   # no NaN coordinates
+    raw = (tmp_path / "a.svg").read_text(encoding="utf-8").lower()
+    assert "nan" not in raw.replace("(nan/inf)", "")                    # no NaN coordinates anywhere
 
 
 def test_isolated_values_and_a_single_point_are_dots(tmp_path):
@@ -145,7 +151,7 @@ def test_log_y_leaves_out_values_that_have_no_logarithm(tmp_path):
 def test_text_is_escaped(tmp_path):
     path = tmp_path / "a.svg"
     pictures.line_chart(str(path), {"a < b & c": [1, 2]}, title='5 > 3 & "quotes"', y_label="<loss>")
-    raw = open(str(path), encoding="utf-8").read()
+    raw = path.read_text(encoding="utf-8")
     assert "&amp;" in raw and "&lt;" in raw and "a < b" not in raw
     root = parse(path)
     assert texts(root, "legend") == ["a < b & c"]
@@ -166,6 +172,13 @@ def test_overwriting_replaces_the_file(tmp_path):
     pictures.line_chart(path, {"second": [1, 2]})
     assert texts(parse(path), "legend") == ["second"]
     assert no_temp_files(tmp_path)
+
+
+def test_files_get_ordinary_permissions(tmp_path):
+    path = pictures.write_png(str(tmp_path / "p.png"), [0], 1, 1)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert os.stat(path).st_mode & 0o777 == 0o666 & ~mask
 
 
 def test_series_must_be_a_dict(tmp_path):
@@ -320,9 +333,11 @@ def test_write_png_accepts_bytes_and_rejects_bad_input(tmp_path):
 def test_read_png_notices_a_corrupted_chunk(tmp_path):
     path = str(tmp_path / "p.png")
     pictures.write_png(path, [7] * 9, 3, 3)
-    data = bytearray(open(path, "rb").read())
+    with open(path, "rb") as f:
+        data = bytearray(f.read())
     data[-20] ^= 0xFF                         # a byte inside IDAT
-    open(path, "wb").write(bytes(data))
+    with open(path, "wb") as f:
+        f.write(bytes(data))
     with pytest.raises(ValueError):
         pictures.read_png(path)
 
@@ -344,8 +359,9 @@ def test_read_png_undoes_every_filter_type(tmp_path):
         previous = row
     header = struct.pack(">IIBBBBB", width, len(rows), 8, 0, 0, 0, 0)
     path = str(tmp_path / "f.png")
-    open(path, "wb").write(png.SIGNATURE + png._chunk(b"IHDR", header) + png._chunk(b"IDAT", zlib.compress(raw))
-                           + png._chunk(b"IEND", b""))
+    with open(path, "wb") as f:
+        f.write(png.SIGNATURE + png._chunk(b"IHDR", header) + png._chunk(b"IDAT", zlib.compress(raw))
+                + png._chunk(b"IEND", b""))
     assert list(pictures.read_png(path).pixels) == [v for row in rows for v in row]
 
 
@@ -472,3 +488,23 @@ def test_sparkline():
     assert pictures.sparkline([2, 2, 2]) == "▄▄▄"
     assert pictures.sparkline([]) == ""
     assert len(pictures.sparkline(list(range(1000)), width=40)) == 40
+
+
+def test_pictures_imports_only_the_standard_library():
+    if not hasattr(sys, "stdlib_module_names"):
+        pytest.skip("sys.stdlib_module_names needs Python 3.10+")
+    folder = os.path.join(ROOT, "pictures")
+    offenders = []
+    for name in sorted(os.listdir(folder)):
+        if name.endswith(".py"):
+            tree = ast.parse(open(os.path.join(folder, name), encoding="utf-8").read())
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    roots = [a.name.split(".")[0] for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                    roots = [node.module.split(".")[0]]
+                else:
+                    continue
+                offenders += ["%s:%d imports %s" % (name, node.lineno, r) for r in roots
+                              if r not in sys.stdlib_module_names]
+    assert offenders == []
