@@ -17,6 +17,8 @@ import math
 import random
 from typing import Callable, Dict, List, NamedTuple, Optional
 
+import numpy as np
+
 import pure
 import vectorized
 
@@ -24,8 +26,8 @@ from . import fixtures
 from .tolerances import (EXACT_POLICY, GRADCHECK_RTOL, STEP_POLICY, TRAINING_POLICY, Comparison, compare,
                          compare_exact)
 from .twins import (TWINS, as_lists, compare_fit, compare_layer, compare_loss, compare_optimizer,
-                    compare_results, for_twin, gradcheck_layer, gradcheck_loss, layer_fd_worst, loss_fd_worst,
-                    save_and_load_across)
+                    compare_results, for_twin, gradcheck_layer, gradcheck_loss, gradcheck_worst, layer_fd_worst,
+                    loss_fd_worst, save_and_load_across, set_params)
 
 
 class ComponentResult(NamedTuple):
@@ -109,7 +111,7 @@ def check_activation(name: str, make: Callable) -> ComponentResult:
         comparisons.update(_prefixed(case.name, compare_layer(make, case.x, case.grad_out)))
         if case.fd:
             for nn in TWINS:
-                _fd_max(fd, nn, gradcheck_layer(nn, make, case.x).worst())
+                _fd_max(fd, nn, gradcheck_worst(gradcheck_layer(nn, make, case.x)))
                 _fd_max(fd, nn, layer_fd_worst(nn, make, case.x, case.grad_out))
     return ComponentResult(name, comparisons, fd, STEP_POLICY)
 
@@ -121,7 +123,7 @@ def check_dense() -> ComponentResult:
         comparisons.update(_prefixed(case.name, compare_layer(make, case.x, case.grad_out, params)))
         if case.fd:
             for nn in TWINS:
-                _fd_max(fd, nn, gradcheck_layer(nn, make, case.x, params).worst())
+                _fd_max(fd, nn, gradcheck_worst(gradcheck_layer(nn, make, case.x, params)))
                 _fd_max(fd, nn, layer_fd_worst(nn, make, case.x, case.grad_out, params))
     return ComponentResult("Dense", comparisons, fd, STEP_POLICY)
 
@@ -154,9 +156,99 @@ def check_flatten() -> ComponentResult:
     for case in fixtures.flatten_cases():
         comparisons.update(_prefixed(case.name, compare_layer(make, case.x, case.grad_out)))
         for nn in TWINS:
-            _fd_max(fd, nn, gradcheck_layer(nn, make, case.x).worst())
+            _fd_max(fd, nn, gradcheck_worst(gradcheck_layer(nn, make, case.x)))
             _fd_max(fd, nn, layer_fd_worst(nn, make, case.x, case.grad_out))
     return ComponentResult("Flatten", comparisons, fd, STEP_POLICY)
+
+
+# ----------------------------------------------------------------------------- recurrent layers (if present)
+
+HAS_RECURRENT = all(hasattr(nn, name) for nn in TWINS for name in ("RNN", "LSTM", "Embedding", "TimeDistributed"))
+
+
+class LayerSpec(NamedTuple):
+    """A layer (recurrent or convolutional) and the fixtures it is run on."""
+    name: str
+    make: Callable
+    cases: Callable              # () -> list of cases with .name, .x, .fd (fixtures.SequenceCase)
+    check_input: bool = True     # False for Embedding: integer ids have no gradient
+
+
+RECURRENT = [
+    LayerSpec("RNN many-to-one", lambda nn: nn.RNN(3, 4, seed=1), lambda: fixtures.sequence_cases(3)),
+    LayerSpec("RNN return_sequences", lambda nn: nn.RNN(3, 4, return_sequences=True, seed=2),
+                  lambda: fixtures.sequence_cases(3)),
+    LayerSpec("LSTM many-to-one", lambda nn: nn.LSTM(3, 4, seed=3), lambda: fixtures.sequence_cases(3)),
+    LayerSpec("LSTM return_sequences", lambda nn: nn.LSTM(3, 4, return_sequences=True, seed=4),
+                  lambda: fixtures.sequence_cases(3)),
+    LayerSpec("Embedding", lambda nn: nn.Embedding(6, 3, seed=5), lambda: fixtures.token_cases(6),
+                  check_input=False),
+    LayerSpec("TimeDistributed(Dense)", lambda nn: nn.TimeDistributed(nn.Dense(3, 2, seed=6)),
+                  lambda: fixtures.sequence_cases(3)),
+    LayerSpec("TimeDistributed(Sigmoid)", lambda nn: nn.TimeDistributed(nn.Sigmoid()),
+                  lambda: fixtures.sequence_cases(3)),
+] if HAS_RECURRENT else []
+
+
+HAS_CONV = all(hasattr(nn, name) for nn in TWINS for name in ("Conv2D", "MaxPool2D", "AvgPool2D"))
+
+CONV = [
+    LayerSpec("Conv2D 3x3", lambda nn: nn.Conv2D(2, 3, 3, seed=41), lambda: fixtures.image_cases(2)),
+    LayerSpec("Conv2D 3x2, stride 2, padding 1", lambda nn: nn.Conv2D(2, 3, (3, 2), stride=2, padding=1, seed=42),
+              lambda: fixtures.image_cases(2)),
+    LayerSpec("Conv2D 2x2, stride (1, 2), padding (0, 1), no bias",
+              lambda nn: nn.Conv2D(1, 2, 2, stride=(1, 2), padding=(0, 1), bias=False, seed=43),
+              lambda: fixtures.image_cases(1)),
+    LayerSpec("MaxPool2D 2", lambda nn: nn.MaxPool2D(2), lambda: fixtures.image_cases(2)),
+    LayerSpec("MaxPool2D 3, stride 1 (overlapping)", lambda nn: nn.MaxPool2D(3, stride=1),
+              lambda: fixtures.image_cases(2)),
+    LayerSpec("MaxPool2D (2, 3), stride (1, 2)", lambda nn: nn.MaxPool2D((2, 3), stride=(1, 2)),
+              lambda: fixtures.image_cases(1)),
+    LayerSpec("AvgPool2D 2", lambda nn: nn.AvgPool2D(2), lambda: fixtures.image_cases(2)),
+    LayerSpec("AvgPool2D 3, stride 2", lambda nn: nn.AvgPool2D(3, stride=2), lambda: fixtures.image_cases(1)),
+] if HAS_CONV else []
+
+
+def random_params(make: Callable, seed: int = 0) -> dict:
+    """Parameters for the comparisons: uniform on [-1, 1], in the shapes of the layer's own.
+
+    Larger than the initializers' (xavier gives about +-0.5 here), so a
+    recurrent state carries real signal from step to step and every gradient
+    entry is large enough for finite differences to measure.
+    """
+    rng = random.Random(seed)
+    return {name: fixtures.tensor(rng, np.shape(as_lists(value))) for name, value in make(pure).params.items()}
+
+
+def grad_out_for(make: Callable, x, seed: int = 0):
+    """A random gradient shaped like the layer's output for x (ragged where the output is)."""
+    return fixtures.like(as_lists(make(pure).forward(for_twin(pure, x))), seed)
+
+
+def is_ragged(x) -> bool:
+    return len({len(sequence) for sequence in x}) > 1
+
+
+def check_layer_spec(spec: LayerSpec) -> ComponentResult:
+    comparisons, fd = {}, {nn.TWIN: None for nn in TWINS}
+    start = compare_results({k: as_lists(v) for k, v in spec.make(pure).params.items()},
+                            {k: as_lists(v) for k, v in spec.make(vectorized).params.items()},
+                            compare_fn=compare_exact)
+    comparisons.update(_prefixed("initial weights (same seed)", start))
+    params = random_params(spec.make)
+    for case in spec.cases():
+        grad_out = grad_out_for(spec.make, case.x)
+        comparisons.update(_prefixed(case.name, compare_layer(spec.make, case.x, grad_out, params)))
+        if case.fd:
+            for nn in TWINS:
+                if not is_ragged(case.x):     # the twins' gradcheck samples indices of a rectangular input
+                    layer = spec.make(nn)
+                    set_params(nn, layer, params)
+                    report = nn.gradcheck(layer, for_twin(nn, case.x), check_input=spec.check_input, max_checks=30)
+                    _fd_max(fd, nn, gradcheck_worst(report))
+                _fd_max(fd, nn, layer_fd_worst(nn, spec.make, case.x, grad_out, params,
+                                               check_input=spec.check_input))
+    return ComponentResult(spec.name, comparisons, fd, STEP_POLICY)
 
 
 # ----------------------------------------------------------------------------- losses
@@ -165,7 +257,8 @@ LOSSES = [
     ("MSE", lambda nn: nn.MSE(), fixtures.mse_cases),
     ("BinaryCrossEntropy", lambda nn: nn.BinaryCrossEntropy(), fixtures.bce_cases),
     ("CrossEntropy", lambda nn: nn.CrossEntropy(), fixtures.cross_entropy_cases),
-]
+] + ([("CrossEntropy on sequences", lambda nn: nn.CrossEntropy(),
+       lambda: fixtures.cross_entropy_cases(sequences=True))] if HAS_RECURRENT else [])
 
 
 def check_loss(name: str, make: Callable, cases: Callable) -> ComponentResult:
@@ -174,7 +267,8 @@ def check_loss(name: str, make: Callable, cases: Callable) -> ComponentResult:
         comparisons.update(_prefixed(case.name, compare_loss(make, case.pred, case.target)))
         if case.fd:
             for nn in TWINS:
-                _fd_max(fd, nn, gradcheck_loss(nn, make, case.pred, case.target).worst())
+                if not is_ragged(case.pred):
+                    _fd_max(fd, nn, gradcheck_worst(gradcheck_loss(nn, make, case.pred, case.target)))
                 _fd_max(fd, nn, loss_fd_worst(nn, make, case.pred, case.target))
     return ComponentResult(name, comparisons, fd, STEP_POLICY)
 
@@ -371,6 +465,7 @@ class FitCase(NamedTuple):
     make_optimizer: Callable
     options: dict
     binary: bool = False        # targets as [[0.0] or [1.0]] rows for BinaryCrossEntropy
+    data: Callable = fixtures.training_data
 
 
 FIT_BASE = dict(epochs=10, batch_size=8, seed=0, shuffle=True)      # 96 examples: 12 steps per epoch
@@ -392,8 +487,40 @@ FITS = [
 ]
 
 
+def build_sequence_classifier(nn):
+    return nn.Sequential([nn.LSTM(3, 6, seed=21), nn.Dropout(0.2, seed=22), nn.Dense(6, 2, seed=23)])
+
+
+def build_next_token_model(nn):
+    return nn.Sequential([nn.Embedding(5, 4, seed=24), nn.RNN(4, 6, return_sequences=True, seed=25),
+                          nn.TimeDistributed(nn.Dense(6, 5, seed=26))])
+
+
+def build_small_cnn(nn):
+    return nn.Sequential([nn.Conv2D(1, 3, 3, padding=1, init="he", seed=27), nn.ReLU(), nn.MaxPool2D(2),
+                          nn.Conv2D(3, 2, 2, seed=28), nn.Tanh(), nn.AvgPool2D(2), nn.Flatten(),
+                          nn.Dense(2, 2, seed=29)])
+
+
+if HAS_CONV:
+    FITS += [
+        FitCase("fit CNN (Conv2D, pooling, Flatten)", build_small_cnn, lambda nn: nn.CrossEntropy(),
+                lambda nn: nn.SGD(0.1, momentum=0.9), dict(epochs=10, batch_size=4, seed=0),
+                data=fixtures.image_training_data),
+    ]
+
+if HAS_RECURRENT:
+    FITS += [
+        FitCase("fit LSTM on ragged sequences", build_sequence_classifier, lambda nn: nn.CrossEntropy(),
+                lambda nn: nn.Adam(0.02), dict(epochs=10, batch_size=4, seed=0), data=fixtures.sequence_training_data),
+        FitCase("fit Embedding-RNN-TimeDistributed", build_next_token_model, lambda nn: nn.CrossEntropy(),
+                lambda nn: nn.SGD(0.2, momentum=0.9), dict(epochs=10, batch_size=4, seed=0, clip_norm=1.0),
+                data=fixtures.token_training_data),
+    ]
+
+
 def fit_data(case: FitCase) -> fixtures.TrainingData:
-    d = fixtures.training_data()
+    d = case.data()
     if case.binary:
         return d._replace(y=[[float(v)] for v in d.y], y_val=[[float(v)] for v in d.y_val])
     return d
@@ -433,6 +560,40 @@ def check_save_load() -> ComponentResult:
     return ComponentResult("save/load across twins", save_and_load_across(build_every_layer_type,
                                                                           save_load_inputs()),
                            {}, STEP_POLICY + "; weights exact")
+
+
+def build_recurrent_model(nn):
+    """Every recurrent layer type in one model: ids -> Embedding -> LSTM -> RNN -> TimeDistributed(Dense)."""
+    return nn.Sequential([nn.Embedding(6, 4, seed=31), nn.LSTM(4, 5, return_sequences=True, seed=32),
+                          nn.RNN(5, 3, return_sequences=True, seed=33), nn.TimeDistributed(nn.Dense(3, 6, seed=34))])
+
+
+def build_recurrent_classifier(nn):
+    return nn.Sequential([nn.Embedding(6, 4, seed=35), nn.LSTM(4, 5, seed=36), nn.Dense(5, 2, seed=37)])
+
+
+RECURRENT_MODEL_INPUTS = [
+    ("many-to-many, equal lengths", build_recurrent_model, [[1, 2, 3], [4, 0, 5]]),
+    ("many-to-one, ragged", build_recurrent_classifier, [[1, 2, 3], [4], [0, 5]]),
+    ("many-to-many, ragged", build_recurrent_model, [[1, 2, 3], [4], [0, 5]]),
+]
+RAGGED_PREDICT_BUG = ("vectorized Sequential.predict fails on a ragged batch whose output is ragged "
+                      "(return_sequences=True): np.concatenate of the batches' lists of arrays raises ValueError; "
+                      "pure returns the ragged lists")
+
+
+def check_recurrent_save_load() -> ComponentResult:
+    comparisons = {}
+    for label, build, x in RECURRENT_MODEL_INPUTS:
+        comparisons.update(_prefixed(label, save_and_load_across(build, x)))
+    return ComponentResult("save/load recurrent models", comparisons, {}, STEP_POLICY + "; weights exact",
+                           known_bugs={"many-to-many, ragged:": RAGGED_PREDICT_BUG})
+
+
+def check_conv_save_load() -> ComponentResult:
+    x = fixtures.image_training_data(n=6).x
+    return ComponentResult("save/load convolutional models", save_and_load_across(build_small_cnn, x), {},
+                           STEP_POLICY + "; weights exact")
 
 
 # ----------------------------------------------------------------------------- lessons and stability
@@ -583,6 +744,7 @@ def check_nan_propagation() -> ComponentResult:
 def all_checks() -> List[Callable[[], ComponentResult]]:
     """One zero-argument function per report row, in the order of the table."""
     checks = [check_dense, check_dropout, check_flatten]
+    checks += [lambda spec=spec: check_layer_spec(spec) for spec in RECURRENT + CONV]
     checks += [lambda name=name, make=make: check_activation(name, make) for name, make in ACTIVATIONS]
     checks += [lambda name=name, make=make, cases=cases: check_loss(name, make, cases)
                for name, make, cases in LOSSES]
@@ -591,7 +753,9 @@ def all_checks() -> List[Callable[[], ComponentResult]]:
     checks += [lambda name=name, clip=clip: check_clipping(name, clip) for name, clip in CLIPPINGS]
     checks += [check_optimizer_state, check_one_hot]
     checks += [lambda case=case: check_fit(case) for case in FITS]
-    checks += [check_save_load, check_worked_examples, check_stability, check_nan_propagation]
+    checks += [check_save_load] + ([check_recurrent_save_load] if HAS_RECURRENT else [])
+    checks += [check_conv_save_load] if HAS_CONV else []
+    checks += [check_worked_examples, check_stability, check_nan_propagation]
     return checks
 
 
@@ -600,4 +764,5 @@ def checked_layer_types() -> set:
     built = [dense_factory(fixtures.dense_cases()[0])(pure), dropout_factory(fixtures.dropout_cases()[0])(pure),
              pure.Flatten()]
     built += [make(pure) for _, make in ACTIVATIONS]
+    built += [spec.make(pure) for spec in RECURRENT + CONV]
     return {type(layer).__name__ for layer in built}

@@ -153,6 +153,97 @@ def flatten_cases(seed: int = 0) -> List[LayerCase]:
     return cases
 
 
+# ----------------------------------------------------------------------------- sequences (recurrent layers)
+
+
+class SequenceCase(NamedTuple):
+    """A batch of sequences (N, T_n, features) or of token ids (N, T_n); lengths may differ."""
+    name: str
+    x: list
+    fd: bool = False
+
+
+def sequences(rng: random.Random, lengths: Sequence[int], width: int, low=-1.0, high=1.0) -> list:
+    return [tensor(rng, (t, width), low, high) for t in lengths]
+
+
+def sequence_cases(width: int, seed: int = 0) -> List[SequenceCase]:
+    """Inputs for RNN and LSTM: equal lengths, ragged lengths, a batch of 1, a single step, zeros.
+
+    The finite-difference cases are short and of moderate size: over long
+    sequences or with saturated gates some gradient entries shrink to 1e-5
+    and below, where the central difference's rounding (1e-10) is no longer
+    small against them.
+    """
+    rng = random.Random(seed)
+    return [
+        SequenceCase("3 sequences of 4 steps", sequences(rng, (4, 4, 4), width, -2.0, 2.0)),
+        SequenceCase("ragged lengths 5, 1, 3", sequences(rng, (5, 1, 3), width, -2.0, 2.0)),
+        SequenceCase("3 sequences of 3 steps (finite differences)", sequences(rng, (3, 3, 3), width), fd=True),
+        SequenceCase("ragged lengths 3, 1, 2 (finite differences)", sequences(rng, (3, 1, 2), width), fd=True),
+        SequenceCase("batch of 1", sequences(rng, (6,), width, -2.0, 2.0)),
+        SequenceCase("single steps", sequences(rng, (1, 1), width, -2.0, 2.0)),
+        SequenceCase("zeros", [zeros((3, width)), zeros((2, width))]),
+        SequenceCase("long sequence (20 steps)", sequences(rng, (20, 7), width)),
+    ]
+
+
+def token_cases(vocab_size: int, seed: int = 0) -> List[SequenceCase]:
+    """Inputs for Embedding: token ids, repeated tokens included (their gradients must add up)."""
+    rng = random.Random(seed)
+    return [
+        SequenceCase("ids, equal lengths", [[rng.randrange(vocab_size) for _ in range(4)] for _ in range(3)]),
+        SequenceCase("ids, ragged lengths", [[rng.randrange(vocab_size) for _ in range(t)] for t in (5, 1, 2)]),
+        SequenceCase("the same token everywhere", [[1, 1, 1], [1, 1, 1]], fd=True),
+    ]
+
+
+def like(value, seed: int, low: float = -1.0, high: float = 1.0):
+    """Random numbers in the nested (possibly ragged) shape of `value`: a gradient for an output."""
+    rng = random.Random(seed)
+
+    def fill(v):
+        if isinstance(v, list):
+            return [fill(item) for item in v]
+        return rng.uniform(low, high)
+    return fill(value)
+
+
+# ----------------------------------------------------------------------------- images (convolution and pooling)
+
+
+def distinct_image(rng: random.Random, dims: Sequence[int], spacing: float = 0.01):
+    """Values k * spacing for distinct k, shuffled: no two within 0.01, so max-pooling has no
+    near-ties for a finite difference (eps = 1e-6) to cross."""
+    count = 1
+    for d in dims:
+        count *= d
+    values = [(k - count / 2) * spacing for k in range(count)]
+    rng.shuffle(values)
+    return _reshape_flat(values, dims)
+
+
+def _reshape_flat(flat, dims):
+    if len(dims) == 1:
+        return list(flat)
+    step = len(flat) // dims[0]
+    return [_reshape_flat(flat[i * step:(i + 1) * step], dims[1:]) for i in range(dims[0])]
+
+
+def image_cases(channels: int, seed: int = 0) -> List[SequenceCase]:
+    """Batches (N, C, H, W): random sizes, a batch of 1, zeros, all-equal pixels (max-pool ties),
+    and distinct, well-separated pixels for finite differences."""
+    rng = random.Random(seed)
+    h, w = rng.randint(5, 8), rng.randint(5, 8)
+    return [
+        SequenceCase(f"random 3x{channels}x{h}x{w}", tensor(rng, (3, channels, h, w), -2.0, 2.0)),
+        SequenceCase("batch of 1, 6x7", tensor(rng, (1, channels, 6, 7), -2.0, 2.0)),
+        SequenceCase("zeros", zeros((2, channels, 5, 5))),
+        SequenceCase("all pixels equal (ties)", [[[[0.5] * 6 for _ in range(6)] for _ in range(channels)]] * 2),
+        SequenceCase("distinct pixels (finite differences)", distinct_image(rng, (2, channels, 6, 6)), fd=True),
+    ]
+
+
 # ----------------------------------------------------------------------------- losses
 
 
@@ -193,10 +284,19 @@ def bce_cases(seed: int = 0) -> List[LossCase]:
     ]
 
 
-def cross_entropy_cases(seed: int = 0) -> List[LossCase]:
+def cross_entropy_cases(seed: int = 0, sequences: bool = False) -> List[LossCase]:
+    """Logits (N, C) with class indices; with sequences=True also logits (N, T, C) with targets (N, T)."""
     rng = random.Random(seed)
     n, classes = rng.randint(2, 8), rng.randint(2, 6)
     labels = [rng.randrange(classes) for _ in range(n)]
+    if sequences:
+        return [
+            LossCase("sequences (N, T, C)", [tensor(rng, (3, 4), -3, 3) for _ in range(2)],
+                     [[rng.randrange(4) for _ in range(3)] for _ in range(2)], fd=True),
+            LossCase("ragged sequences", [tensor(rng, (t, 3), -3, 3) for t in (4, 1, 2)],
+                     [[rng.randrange(3) for _ in range(t)] for t in (4, 1, 2)], fd=True),
+            LossCase("sequences, extreme logits", [[[1000.0, -1000.0], [0.0, 1000.0]]], [[1, 0]]),
+        ]
     return [
         LossCase(f"random {n}x{classes}", tensor(rng, (n, classes), -3, 3), labels),
         LossCase("batch of 1", tensor(rng, (1, 4), -3, 3), [2]),
@@ -278,14 +378,62 @@ def training_data(n: int = 96, n_val: int = 48, seed: int = 0) -> TrainingData:
     return TrainingData(x, [int(v) for v in y], x_val, [int(v) for v in y_val])
 
 
+def sequence_training_data(n: int = 40, width: int = 3, seed: int = 0) -> TrainingData:
+    """Ragged sequences (2 to 5 steps of `width` numbers); label 1 when the first feature sums above 0."""
+    def make(count, rng):
+        x = [sequences(rng, (rng.randint(2, 5),), width)[0] for _ in range(count)]
+        return x, [1 if sum(step[0] for step in seq) > 0 else 0 for seq in x]
+    rng = random.Random(seed)
+    x, y = make(n, rng)
+    x_val, y_val = make(n // 2, rng)
+    return TrainingData(x, y, x_val, y_val)
+
+
+def token_training_data(n: int = 40, vocab_size: int = 5, seed: int = 0) -> TrainingData:
+    """Ragged token sequences; the target at every step is the next token (counting on, mod vocab_size)."""
+    def make(count, rng):
+        x = []
+        for _ in range(count):
+            start, length = rng.randrange(vocab_size), rng.randint(2, 5)
+            x.append([(start + t) % vocab_size for t in range(length)])
+        return x, [[(token + 1) % vocab_size for token in seq] for seq in x]
+    rng = random.Random(seed)
+    x, y = make(n, rng)
+    x_val, y_val = make(n // 2, rng)
+    return TrainingData(x, y, x_val, y_val)
+
+
+def image_training_data(n: int = 40, size: int = 6, seed: int = 0) -> TrainingData:
+    """1-channel size x size images of a bright bar, label 0 for a horizontal bar, 1 for a vertical one."""
+    def make(count, rng):
+        x, y = [], []
+        for k in range(count):
+            image = tensor(rng, (size, size), 0.0, 0.3)
+            at = rng.randrange(size)
+            for i in range(size):
+                if k % 2:
+                    image[i][at] += 1.0
+                else:
+                    image[at][i] += 1.0
+            x.append([image])
+            y.append(k % 2)
+        return x, y
+    rng = random.Random(seed)
+    x, y = make(n, rng)
+    x_val, y_val = make(n // 2, rng)
+    return TrainingData(x, y, x_val, y_val)
+
+
 def random_rows(n: int, width: int, seed: int = 0, low: float = -1.0, high: float = 1.0) -> list:
     """n rows of `width` uniform numbers: inputs for a saved model (python -m conformance check)."""
     return tensor(random.Random(seed), (n, width), low, high)
 
 
 __all__ = [
-    "LayerCase", "DenseCase", "DropoutCase", "LossCase", "InitializerCase", "OptimizerFixture",
-    "TrainingData", "EXTREME_ROWS", "tensor", "away_from_zero", "zeros", "dims_of",
-    "elementwise_cases", "dense_cases", "dropout_cases", "flatten_cases", "mse_cases", "bce_cases",
-    "cross_entropy_cases", "initializer_cases", "optimizer_fixture", "training_data", "random_rows",
+    "LayerCase", "DenseCase", "DropoutCase", "LossCase", "SequenceCase", "InitializerCase", "OptimizerFixture",
+    "TrainingData", "EXTREME_ROWS", "tensor", "away_from_zero", "zeros", "dims_of", "like",
+    "elementwise_cases", "dense_cases", "dropout_cases", "flatten_cases", "sequences", "sequence_cases",
+    "token_cases", "image_cases", "distinct_image", "mse_cases", "bce_cases", "cross_entropy_cases",
+    "initializer_cases", "optimizer_fixture", "training_data", "sequence_training_data", "token_training_data",
+    "image_training_data", "random_rows",
 ]
