@@ -240,6 +240,12 @@ def restore_training(path, model, optimizer, n: int, batch_size: int, shuffle: b
             raise CheckpointError(f"{where}: \"best_weights\" must hold one entry per layer")
         for i, (layer, params) in enumerate(zip(model.layers, best_weights)):
             _check_weights(layer, params, f"{where}, best weights of layer {i}", shape_of)
+    try:                    # first the optimizer checks its type and hyperparameters itself
+        spare = type(optimizer).__new__(type(optimizer))
+        spare.__dict__.update(optimizer.__dict__)
+        spare.load_state_dict(saved["optimizer"], from_list=from_list)
+    except (ValueError, TypeError) as e:
+        raise CheckpointError(f"{where}: {e}") from None
     param_shapes = {(i, name): tuple(shape_of(p)) for i, layer in enumerate(model.layers)
                     for name, p in layer.params.items()}
     entries = saved["optimizer"].get("state")
@@ -263,12 +269,6 @@ def restore_training(path, model, optimizer, n: int, batch_size: int, shuffle: b
                if isinstance(getattr(layer, "rng", None), random.Random) and i not in rngs]
     if missing:
         raise CheckpointError(f"{where}: no generator state for layer(s) {missing}")
-    try:                                 # the optimizer checks its type and hyperparameters itself
-        spare = type(optimizer).__new__(type(optimizer))
-        spare.__dict__.update(optimizer.__dict__)
-        spare.load_state_dict(saved["optimizer"], from_list=from_list)
-    except (ValueError, TypeError) as e:
-        raise CheckpointError(f"{where}: {e}") from None
 
     # Everything checked: now change things.
     optimizer.__dict__.update(spare.__dict__)

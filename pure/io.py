@@ -41,6 +41,7 @@ class ModelFileError(ValueError):
 # A new layer type is added here (once: both twins read this table).
 LAYER_MODULES = {
     "layers": ("Dense", "Dropout", "Flatten"),
+    "conv": ("Conv2D", "MaxPool2D", "AvgPool2D"),
     "activations": ("Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "Softplus", "ArcTan", "Identity", "Softmax"),
 }
 
@@ -93,8 +94,11 @@ def has_shape(tensor, dims) -> bool:
     if not dims:
         return (isinstance(tensor, numbers.Real) and not isinstance(tensor, bool)
                 and math.isfinite(tensor))
-    return (isinstance(tensor, list) and len(tensor) == dims[0]
-            and all(has_shape(v, dims[1:]) for v in tensor))
+    if not isinstance(tensor, list) or len(tensor) != dims[0]:
+        return False
+    if len(dims) == 1:      # a row: the common case, floats, checked without the slow ABC test
+        return all((type(v) is float and math.isfinite(v)) or has_shape(v, ()) for v in tensor)
+    return all(has_shape(v, dims[1:]) for v in tensor)
 
 
 def read_json(path, what: str = "model file"):

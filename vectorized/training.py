@@ -87,7 +87,9 @@ def _restore(model, weights):
 # epoch, are no longer finite.
 
 def is_finite(tensor) -> bool:
-    """True when every number in a tensor is finite."""
+    """True when every number in a tensor (an array, or a list of arrays of different shapes) is finite."""
+    if isinstance(tensor, (list, tuple)):
+        return all(is_finite(t) for t in tensor)
     return tensor is None or bool(np.all(np.isfinite(tensor)))
 
 
