@@ -41,9 +41,10 @@ def escape(text):
     """Text safe inside an SVG element or a quoted attribute.
 
     &, <, >, and quotes become entities; characters XML 1.0 forbids (control
-    characters other than tab and newline) become '?'.
+    characters other than tab and newline, lone surrogates, U+FFFE and U+FFFF) become '?'.
     """
-    text = "".join(c if (c >= " " or c in "\t\n") and c not in "\ufffe\uffff" else "?" for c in str(text))
+    text = "".join(c if (c >= " " or c in "\t\n") and not "\ud800" <= c <= "\udfff" and c not in "\ufffe\uffff"
+                   else "?" for c in str(text))
     return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace('"', "&quot;").replace("'", "&#39;"))
 

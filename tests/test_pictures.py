@@ -156,7 +156,7 @@ def test_text_is_escaped(tmp_path):
     root = parse(path)
     assert texts(root, "legend") == ["a < b & c"]
     assert texts(root, "title") == ['5 > 3 & "quotes"']
-    assert svg.escape("x\x00y") == "x?y"
+    assert svg.escape("x\x00y\ud800") == "x?y?"
 
 
 def test_eleventh_series_gets_a_dash_pattern(tmp_path):
