@@ -5,10 +5,10 @@
     python -m conformance check model.json --n 64 --seed 3         # seeded random rows
 
 Loads the file with `pure.load` and with `vectorized.load`, runs both on the
-same inputs (the given rows, or n rows uniform on [-1, 1] drawn from
-random.Random(seed), as wide as the first Dense layer's n_in), and prints the
-largest absolute and relative difference between the two outputs and PASS or
-FAIL against the one-step policy (conformance/tolerances.py).
+same inputs (the given rows, images or sequences, or n rows uniform on
+[-1, 1] drawn from random.Random(seed), as wide as the first Dense layer's
+n_in), and prints the largest absolute and relative difference between the
+two outputs and PASS or FAIL against the one-step policy (conformance/tolerances.py).
 
 Exit status: 0 PASS, 1 FAIL, 2 a file that cannot be used (missing, not a
 model, inputs of the wrong shape), with a message saying which and why.
@@ -17,16 +17,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from typing import Optional, TextIO
-
-import numpy as np
 
 import pure
 import vectorized
 
 from .fixtures import random_rows
 from .tolerances import STEP_POLICY, compare
+from .twins import for_twin
 
 
 class CheckError(Exception):
@@ -43,12 +43,26 @@ def parse_args(argv):
     return p.parse_args(argv)
 
 
+PASS_THROUGH = {"Flatten", "Dropout", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "Softplus", "ArcTan",
+                "Identity", "Softmax"}      # layers that take rows of any width and keep it
+
+
 def input_width(model) -> int:
-    """n_in of the first Dense layer: how wide one input row must be."""
+    """n_in of the first Dense layer, when rows of numbers reach it unchanged: how wide a row must be."""
     for layer in model.layers:
-        if type(layer).__name__ == "Dense":
+        kind = type(layer).__name__
+        if kind == "Dense":
             return layer.n_in
+        if kind not in PASS_THROUGH:
+            raise CheckError(f"the model starts with {kind}, which does not take rows of numbers; "
+                             f"pass its inputs with --inputs FILE.json")
     raise CheckError("the model has no Dense layer to read the input width from; pass --inputs FILE.json")
+
+
+def _all_finite_numbers(value) -> bool:
+    if isinstance(value, list):
+        return bool(value) and all(_all_finite_numbers(v) for v in value)
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def read_inputs(path: str) -> list:
@@ -60,14 +74,11 @@ def read_inputs(path: str) -> list:
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise CheckError(f"inputs file {path!r} is not valid JSON: {e}") from None
     if not isinstance(rows, list) or not rows or not all(isinstance(r, list) for r in rows):
-        raise CheckError(f"inputs file {path!r} must hold a non-empty JSON list of rows, e.g. [[0.5, 1.0], ...]")
-    try:
-        array = np.asarray(rows, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise CheckError(f"inputs file {path!r}: rows must all have the same length and hold only numbers") from None
-    if not np.all(np.isfinite(array)):
-        raise CheckError(f"inputs file {path!r}: every number must be finite")
-    return array.tolist()
+        raise CheckError(f"inputs file {path!r} must hold a non-empty JSON list of rows, e.g. [[0.5, 1.0], ...] "
+                         f"(or of images, or of sequences)")
+    if not _all_finite_numbers(rows):
+        raise CheckError(f"inputs file {path!r}: every entry must be a finite number (no empty lists)")
+    return rows
 
 
 def check(model_path: str, inputs_path: Optional[str] = None, n: int = 16, seed: int = 0,
@@ -86,8 +97,8 @@ def check(model_path: str, inputs_path: Optional[str] = None, n: int = 16, seed:
         x = random_rows(n, width, seed)
         described = f"{n} random rows of width {width} (uniform on [-1, 1], seed {seed})"
     try:
-        pure_out = pure_model.predict(x)
-        vec_out = vec_model.predict(np.asarray(x, dtype=np.float64))
+        pure_out = pure_model.predict(for_twin(pure, x))
+        vec_out = vec_model.predict(for_twin(vectorized, x))
     except ValueError as e:
         raise CheckError(f"the inputs do not fit the model: {e}") from None
     result = compare(pure_out, vec_out)

@@ -120,3 +120,24 @@ def test_check_rejects_an_inputs_file_that_is_not_rows(model_file, tmp_path):
     code, _, err = run_check(model_file, "--inputs", rows)
     assert code == 2 and "list of rows" in err, err
 
+
+
+def test_check_reads_images_for_a_model_that_starts_with_a_convolution(tmp_path):
+    components = pytest.importorskip("conformance.components")
+    if not components.HAS_CONV:
+        pytest.skip("the twins have no convolutional layers yet")
+    path, rows = tmp_path / "cnn.json", tmp_path / "images.json"
+    pure.save(components.build_small_cnn(pure), path)
+    rows.write_text(json.dumps(components.fixtures.image_training_data(n=3).x))
+    code, out, _ = run_check(path, "--inputs", rows)
+    assert code == 0 and "3 rows from" in out, out
+
+
+def test_check_asks_for_inputs_when_the_model_does_not_take_rows(tmp_path):
+    components = pytest.importorskip("conformance.components")
+    if not components.HAS_CONV:
+        pytest.skip("the twins have no convolutional layers yet")
+    path = tmp_path / "cnn.json"
+    pure.save(components.build_small_cnn(pure), path)
+    code, _, err = run_check(path)
+    assert code == 2 and "starts with Conv2D" in err and "--inputs" in err, err
