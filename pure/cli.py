@@ -47,6 +47,14 @@ def parse_args(argv, twin: str, defaults=DEFAULTS):
     p.add_argument("--limit", type=int, default=None, help="use only the first N training images")
     p.add_argument("--out", default=None,
                    help=f"where to save the model (default runs/<dataset>-mlp-{twin}.json)")
+    p.add_argument("--checkpoint", default=None, metavar="PATH",
+                   help="save the whole training run (weights, optimizer state, random generators, "
+                        "epoch, history) to PATH after every --checkpoint-every epochs, atomically")
+    p.add_argument("--checkpoint-every", type=int, default=1, metavar="N",
+                   help="epochs between checkpoints (default %(default)s)")
+    p.add_argument("--resume", action="store_true",
+                   help="continue the run saved in --checkpoint PATH, if that file exists; the result is "
+                        "the same, bit for bit, as a run that was never interrupted")
     p.add_argument("--no-progress", action="store_true", help="no live progress line")
     p.add_argument("--quiet", action="store_true", help="print only the final result")
     args = p.parse_args(argv)
@@ -63,6 +71,10 @@ def parse_args(argv, twin: str, defaults=DEFAULTS):
         p.error("--lr-decay must be in (0, 1]")
     if any(h < 1 for h in args.hidden_sizes):
         p.error("--hidden sizes must be positive")
+    if args.checkpoint_every < 1:
+        p.error("--checkpoint-every must be at least 1")
+    if args.resume and not args.checkpoint:
+        p.error("--resume needs --checkpoint PATH (the file to continue from)")
     return args
 
 
@@ -103,14 +115,22 @@ def run(nn, argv=None, to_inputs=to_inputs, defaults=DEFAULTS) -> int:
 
     def decay(epoch, history):
         optimizer.lr *= args.lr_decay
+    if args.checkpoint and os.path.dirname(args.checkpoint):
+        os.makedirs(os.path.dirname(args.checkpoint), exist_ok=True)
+    if args.resume and os.path.exists(args.checkpoint):
+        say(f"resuming from {args.checkpoint}")
     start = time.perf_counter()
     try:
         model.fit(x_train, train_labels, loss=nn.CrossEntropy(), optimizer=optimizer, epochs=args.epochs,
                   batch_size=args.batch_size, seed=args.seed, callback=decay,
-                  progress=False if (args.no_progress or args.quiet) else None, verbose=not args.quiet)
+                  progress=False if (args.no_progress or args.quiet) else None, verbose=not args.quiet,
+                  checkpoint=args.checkpoint, checkpoint_every=args.checkpoint_every, resume=args.resume)
     except nn.TrainingError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
+    except nn.ModelFileError as e:          # a checkpoint that cannot be resumed
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     seconds = time.perf_counter() - start
     results = model.evaluate(x_test, test_labels)
     out = args.out or os.path.join("runs", f"{args.dataset}-mlp-{nn.TWIN}.json")

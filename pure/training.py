@@ -214,6 +214,8 @@ def fit(model, x, y, loss, optimizer, epochs: int = 1, batch_size: int = 32,
         raise ValueError(f"fit: learning rate must be positive, got {optimizer.lr!r}")
     if isinstance(checkpoint_every, bool) or not isinstance(checkpoint_every, int) or checkpoint_every < 1:
         raise ValueError(f"fit: checkpoint_every must be a positive integer, got {checkpoint_every!r}")
+    if checkpoint is not None and not os.path.isdir(os.path.dirname(os.path.abspath(checkpoint))):
+        raise ValueError(f"fit: the folder of checkpoint={os.fspath(checkpoint)!r} does not exist")
     if resume is True and checkpoint is None:
         raise ValueError("fit: resume=True continues from the checkpoint= file; give checkpoint= too "
                          "(or resume=<path of a checkpoint>)")
