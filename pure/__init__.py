@@ -15,6 +15,7 @@ gradcheck, io (save/load), progress.
 """
 from . import init
 from .activations import ELU, ArcTan, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Softplus, Tanh
+from .conv import AvgPool2D, Conv2D, MaxPool2D
 from .gradcheck import GradcheckReport, gradcheck
 from .io import ModelFileError, load, save
 from .layers import Dense, Dropout, Flatten, Layer
@@ -28,6 +29,7 @@ TWIN = "pure"
 
 __all__ = [
     "init", "Layer", "Dense", "Dropout", "Flatten",
+    "Conv2D", "MaxPool2D", "AvgPool2D",
     "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "Softplus", "ArcTan", "Identity", "Softmax",
     "MSE", "BinaryCrossEntropy", "CrossEntropy", "one_hot",
     "SGD", "Adam", "clip_grads_by_value", "clip_grads_by_norm",
