@@ -13,6 +13,7 @@ the same layer in `pure` and in `vectorized`.
 """
 from __future__ import annotations
 
+import inspect
 import math
 import random
 from typing import Callable, Dict, List, NamedTuple, Optional
@@ -27,7 +28,7 @@ from .tolerances import (EXACT_POLICY, GRADCHECK_RTOL, STEP_POLICY, TRAINING_POL
                          compare_exact)
 from .twins import (TWINS, as_lists, compare_fit, compare_layer, compare_loss, compare_optimizer,
                     compare_results, for_twin, gradcheck_layer, gradcheck_loss, gradcheck_worst, layer_fd_worst,
-                    loss_fd_worst, save_and_load_across, set_params)
+                    loss_fd_worst, resume_across, save_and_load_across, set_params)
 
 
 class ComponentResult(NamedTuple):
@@ -539,6 +540,27 @@ def check_fit(case: FitCase) -> ComponentResult:
     return ComponentResult(case.name, comparisons, {}, TRAINING_POLICY, problems)
 
 
+HAS_CHECKPOINTS = all("resume" in inspect.signature(nn.Sequential.fit).parameters
+                      or "resume" in inspect.signature(nn.training.fit).parameters for nn in TWINS)
+
+RESUMED_FITS = [case for case in FITS if case.name in (
+    "fit SGD + Dropout, shuffled", "fit SGD momentum + weight decay", "fit Adam, uneven last batch",
+    "fit validation + early stop + lr plateau")] if HAS_CHECKPOINTS else []
+
+
+def compare_resumed_fit(case: FitCase, folder: Optional[str] = None) -> Dict[str, Comparison]:
+    """Stop the run at epoch 4 with a checkpoint, resume it in the other twin (both directions)."""
+    return resume_across(case.build, fit_data(case), case.make_loss, case.make_optimizer, stop_after=4,
+                         folder=folder, **case.options)
+
+
+def check_resumed_fits() -> ComponentResult:
+    comparisons = {}
+    for case in RESUMED_FITS:
+        comparisons.update(_prefixed(case.name, compare_resumed_fit(case)))
+    return ComponentResult("checkpoint in one twin, resume in other", comparisons, {}, TRAINING_POLICY)
+
+
 # ----------------------------------------------------------------------------- model files
 
 
@@ -753,6 +775,7 @@ def all_checks() -> List[Callable[[], ComponentResult]]:
     checks += [lambda name=name, clip=clip: check_clipping(name, clip) for name, clip in CLIPPINGS]
     checks += [check_optimizer_state, check_one_hot]
     checks += [lambda case=case: check_fit(case) for case in FITS]
+    checks += [check_resumed_fits] if HAS_CHECKPOINTS else []
     checks += [check_save_load] + ([check_recurrent_save_load] if HAS_RECURRENT else [])
     checks += [check_conv_save_load] if HAS_CONV else []
     checks += [check_worked_examples, check_stability, check_nan_propagation]

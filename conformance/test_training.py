@@ -14,7 +14,7 @@ import pytest
 
 import pure
 import vectorized
-from conformance.components import FITS, fit_data
+from conformance.components import FITS, HAS_CHECKPOINTS, RESUMED_FITS, compare_resumed_fit, fit_data
 from conformance.tolerances import TRAINING_ATOL, compare, compare_training
 from conformance.twins import as_lists, assert_agree, compare_results, for_twin, run_fit
 
@@ -97,3 +97,13 @@ def test_a_diverging_run_stops_at_the_same_batch_in_both_twins_with_finite_weigh
             c = compare(pure_model.layers[i].params[name], vec_model.layers[i].params[name], atol=0.0, rtol=1e-10)
             assert c.ok, (f"layer {i} {name} kept (huge, so compared relatively): {c}\n"
                           f"pure: {pure_message}\nvectorized: {vec_message}")
+
+
+@pytest.mark.skipif(not HAS_CHECKPOINTS, reason="the twins' fit has no checkpoint/resume yet")
+@pytest.mark.parametrize("case", RESUMED_FITS, ids=[case.name for case in RESUMED_FITS])
+def test_a_run_checkpointed_in_one_twin_resumes_in_the_other_and_ends_the_same(case, tmp_path):
+    """Stopped after epoch 4 with a checkpoint (weights, optimizer memory, shuffling and dropout
+    generators, history), resumed in the other twin: the end is the uninterrupted run's end."""
+    comparisons = compare_resumed_fit(case, folder=str(tmp_path))
+    assert sum("steps after resuming" in label for label in comparisons) == 2
+    assert_agree(comparisons, f"{case.name}, resumed across twins (tolerance {TRAINING_ATOL:g})")

@@ -233,6 +233,34 @@ def compare_fit(build_model, data, make_loss, make_optimizer, **fit_options) -> 
                            compare_fn=compare_training)
 
 
+def resume_across(build_model, data, make_loss, make_optimizer, stop_after: int, folder: Optional[str] = None,
+                  **fit_options) -> Dict[str, Comparison]:
+    """A run checkpointed after `stop_after` epochs in one twin, resumed to the end in the other.
+
+    Compared with the uninterrupted run of the twin it started in (weights and
+    history within TRAINING_ATOL): "pure -> vectorized layer 0 W" is the
+    weight of a run begun in pure and finished in vectorized, against pure's
+    uninterrupted run.
+    """
+    out = {}
+    with tempfile.TemporaryDirectory(dir=folder) as tmp:
+        for first, second in ((pure, vectorized), (vectorized, pure)):
+            path = os.path.join(tmp, f"started-in-{first.TWIN}.ckpt.json")
+            interrupted = dict(fit_options, checkpoint=path, epochs=stop_after)   # as if killed after that epoch
+            first_part = run_fit(first, build_model, data, make_loss, make_optimizer, **interrupted)
+            resumed = run_fit(second, build_model, data, make_loss, make_optimizer,
+                              **dict(fit_options, checkpoint=path, resume=True))
+            whole = run_fit(first, build_model, data, make_loss, make_optimizer, **dict(fit_options))
+            direction = f"{first.TWIN} -> {second.TWIN}"
+            # A resume that silently started afresh would end with the same weights; the step count tells.
+            steps = [results.pop("optimizer steps") for results in (first_part, resumed, whole)]
+            out[f"{direction} steps after resuming"] = compare_exact(steps[1], steps[2] - steps[0])
+            pair = (whole, resumed) if first is pure else (resumed, whole)
+            comparisons = compare_results(*pair, compare_fn=compare_training)
+            out.update({f"{direction} {label}": c for label, c in comparisons.items()})
+    return out
+
+
 # ----------------------------------------------------------------------------- saving in one twin, loading in the other
 
 
