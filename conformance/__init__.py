@@ -14,5 +14,9 @@ numbers exactly.
 Modules: tolerances (the policy and compare()), fixtures (seeded inputs),
 twins (run both twins, compare, finite differences), components (what is
 checked, per report row), report (the table), checkmodel (the `check` command).
+The test_*.py files are the specification, one promise per test; a bug found
+in a twin is a test marked xfail(strict=True, reason="BUG: ...") and a
+KNOWN BUG row in the report, until the twin is fixed.
+Recurrent and convolutional layers are checked when both twins export them.
 Needs numpy (the vectorized twin does); `pure` itself never does.
 """

@@ -188,6 +188,8 @@ RECURRENT = [
                   lambda: fixtures.sequence_cases(3)),
     LayerSpec("TimeDistributed(Sigmoid)", lambda nn: nn.TimeDistributed(nn.Sigmoid()),
                   lambda: fixtures.sequence_cases(3)),
+    LayerSpec("TimeDistributed(Dropout(0.5))", lambda nn: nn.TimeDistributed(nn.Dropout(0.5, seed=7)),
+              lambda: fixtures.sequence_cases(3)),
 ] if HAS_RECURRENT else []
 
 
@@ -599,9 +601,9 @@ RECURRENT_MODEL_INPUTS = [
     ("many-to-one, ragged", build_recurrent_classifier, [[1, 2, 3], [4], [0, 5]]),
     ("many-to-many, ragged", build_recurrent_model, [[1, 2, 3], [4], [0, 5]]),
 ]
-RAGGED_PREDICT_BUG = ("vectorized Sequential.predict fails on a ragged batch whose output is ragged "
-                      "(return_sequences=True): np.concatenate of the batches' lists of arrays raises ValueError; "
-                      "pure returns the ragged lists")
+RAGGED_PREDICT_BUG = ("vectorized Sequential.predict (and so evaluate) fails on a ragged batch whose output is "
+                      "ragged (return_sequences=True): np.concatenate of the batches' lists of arrays raises "
+                      "ValueError; pure returns the ragged lists")
 
 
 def check_recurrent_save_load() -> ComponentResult:

@@ -3,8 +3,10 @@
 Each run in components.FITS trains a fresh model in each twin for 100+
 optimizer steps, with shuffling (seeded), a Dropout layer (seeded), and the
 options under test (momentum, Adam, clipping, validation data with early
-stopping and learning-rate halving). Every final weight and every number in
-the history must agree within TRAINING_ATOL = 1e-8.
+stopping and learning-rate halving; LSTM, RNN and CNN models when the twins
+have those layers). Every final weight and every number in the history must
+agree within TRAINING_ATOL = 1e-8. A run checkpointed in one twin and resumed
+in the other must end where the uninterrupted run ends.
 """
 import functools
 import warnings
