@@ -199,7 +199,7 @@ CONV = [
     LayerSpec("Conv2D 3x3", lambda nn: nn.Conv2D(2, 3, 3, seed=41), lambda: fixtures.image_cases(2)),
     LayerSpec("Conv2D 3x2, stride 2, padding 1", lambda nn: nn.Conv2D(2, 3, (3, 2), stride=2, padding=1, seed=42),
               lambda: fixtures.image_cases(2)),
-    LayerSpec("Conv2D 2x2, stride (1, 2), padding (0, 1), no bias",
+    LayerSpec("Conv2D 2x2, stride (1,2), pad (0,1), no bias",
               lambda nn: nn.Conv2D(1, 2, 2, stride=(1, 2), padding=(0, 1), bias=False, seed=43),
               lambda: fixtures.image_cases(1)),
     LayerSpec("MaxPool2D 2", lambda nn: nn.MaxPool2D(2), lambda: fixtures.image_cases(2)),
