@@ -14,9 +14,13 @@ What is here:
 - `toy`: XOR, moons, spirals, quadrants and two tiny lesson tables.
 - `DataError`: raised, with the file name, for anything wrong with a data file.
 
-What is not: downloading (nothing here touches the network), numpy (the
-`vectorized` twin wraps `images.raw` and `labels` itself), augmentation.
-Command line: `python -m data info`.
+- `download`: fetch the full MNIST / Fashion-MNIST files from public mirrors,
+  verified against pinned SHA-256, resumable (`python -m data download mnist`);
+  `load_mnist` then finds them with no flag. The only module that uses the network.
+
+What is not: numpy (the `vectorized` twin wraps `images.raw` and `labels`
+itself), augmentation.
+Command line: `python -m data info`, `python -m data download`.
 """
 
 from __future__ import annotations

@@ -1,20 +1,29 @@
-"""Command line: `python -m data info [--dir DIR] [--dataset mnist|fashion-mnist]`.
+"""Command line: `python -m data info|download`.
 
-Prints, for each split, the files found, the number and size of the images,
-how many there are of each class, and (for the shipped MNIST pieces) whether
-their SHA-256 checksums match. Exits with status 1 and a one-line reason if a
-file is missing or malformed.
+    python -m data info [--dir DIR] [--dataset mnist|fashion-mnist]
+    python -m data download mnist|fashion-mnist [--dir DIR] [--mirror URL] [--timeout S]
 
-This is a look-see tool, not a downloader or converter.
+`info` prints, for each split, the files found, the number and size of the
+images, how many there are of each class, and whether their SHA-256 checksums
+match (the shipped MNIST pieces, and any of the standard files pinned in
+data/download.py). Exits with status 1 and a one-line reason if a file is
+missing or malformed.
+
+`download` fetches the four standard files from public mirrors, verifies them
+against pinned SHA-256 checksums, resumes interrupted downloads, and puts them
+where `load_mnist` looks first (see data/download.py). Exits with status 1 and
+advice for offline machines if it cannot.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
+from . import download as downloads
 from .errors import DataError
-from .mnist import DATASETS, SPLITS, class_names, find_files, load_mnist, verify_shipped
+from .mnist import DATASETS, SHIPPED_DIR, SPLITS, class_names, find_files, load_mnist, verify_shipped
 
 
 def main(argv=None):
@@ -23,9 +32,24 @@ def main(argv=None):
     info = commands.add_parser("info", help="show what datasets are found and check them")
     info.add_argument("--dir", default=None, help="a folder holding IDX files (default: shipped MNIST)")
     info.add_argument("--dataset", default="mnist", choices=DATASETS)
+    fetch = commands.add_parser("download", help="download the full dataset (four files), verified")
+    fetch.add_argument("dataset", choices=DATASETS)
+    fetch.add_argument("--dir", default=None,
+                       help="where to put the files (default: $TWINNET_DATA/<dataset>, else "
+                            "~/.cache/twinnet/<dataset>, where load_mnist looks first)")
+    fetch.add_argument("--mirror", action="append", default=None, metavar="URL",
+                       help="a base URL to try before the public mirrors (repeatable), e.g. a local copy")
+    fetch.add_argument("--timeout", type=float, default=30.0,
+                       help="seconds a connection may stall before the next mirror is tried (default %(default)s)")
     args = parser.parse_args(argv)
     try:
-        print_info(args.dir, args.dataset)
+        if args.command == "download":
+            mirrors = [m if m.endswith("/") else m + "/" for m in args.mirror or []]
+            mirrors += downloads.DATASETS[args.dataset]["mirrors"]
+            paths = downloads.download(args.dataset, args.dir, mirrors=mirrors, timeout=args.timeout)
+            print(f"{args.dataset}: {len(paths)} files verified in {os.path.dirname(paths[0])}")
+        else:
+            print_info(args.dir, args.dataset)
     except DataError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -35,8 +59,10 @@ def main(argv=None):
 def print_info(directory, dataset):
     """Print what `load_mnist` finds for every split, then the checksums."""
     names = class_names(dataset)
+    found = []
     for split in SPLITS:
         images_path, labels_path = find_files(split, directory, dataset)
+        found += [images_path, labels_path]
         images, labels = load_mnist(split, directory, dataset)
         count, rows, cols = images.shape
         print(f"{dataset} {split}: {count:,} images of {rows}x{cols}")
@@ -44,11 +70,22 @@ def print_info(directory, dataset):
         print(f"  labels: {labels_path}")
         counts = [labels.count(label) for label in range(len(names))]
         print("  classes: " + ", ".join(f"{name} {n}" for name, n in zip(names, counts)))
-    if directory is None and dataset == "mnist":
+    if directory is None and dataset == "mnist" and SHIPPED_DIR in map(os.path.dirname, found):
         digests = verify_shipped()
         print(f"checksums: OK ({len(digests)} shipped files match their SHA-256)")
-    else:
-        print("checksums: not checked (only the shipped MNIST pieces have known checksums)")
+    checked = []
+    for path in found:
+        spec = downloads.pinned(dataset, os.path.basename(path))
+        if spec is None or os.path.dirname(path) == SHIPPED_DIR:
+            continue
+        how = downloads.verify_file(path, spec)
+        if not how:
+            raise DataError(f"{path}: SHA-256 does not match the official {dataset} file")
+        checked.append(f"{spec.name} ({how})")
+    if checked:
+        print(f"checksums: OK, pinned SHA-256 of {', '.join(checked)}")
+    elif not (directory is None and dataset == "mnist"):
+        print("checksums: not checked (no file with a pinned checksum)")
 
 
 if __name__ == "__main__":

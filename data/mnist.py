@@ -9,17 +9,21 @@
 so `labels[i]` is an int 0..9.
 
 Where the files come from:
-- dataset "mnist", no directory: the two exact pieces shipped in `data/mnist/`
-  (the whole official test set and 10,000 of the 60,000 training images; see
-  data/mnist/README.md). `verify_shipped()` checks their SHA-256.
+- no directory: first the download folder of `python -m data download`
+  (`data.download.default_directory(dataset)`: $TWINNET_DATA/<dataset>, else
+  ~/.cache/twinnet/<dataset>), so a downloaded full 60,000-image training set is
+  used with no flag; then, for "mnist", the two exact pieces shipped in
+  `data/mnist/` (the whole official test set and 10,000 of the 60,000 training
+  images; see data/mnist/README.md; `verify_shipped()` checks their SHA-256).
+  A folder is used for a split only if it holds both files of that split.
 - a directory you pass: the standard file names (`train-images-idx3-ubyte`,
   `train-labels-idx1-ubyte`, `t10k-images-idx3-ubyte`, `t10k-labels-idx1-ubyte`,
   gzip or not, also spelled `train-images.idx3-ubyte`), or the shipped
   `train-10k-*` names. A full training set wins over train-10k.
-- dataset "fashion-mnist", no directory: where Debian's package
-  `dataset-fashion-mnist` installs it, /usr/share/datasets/fashion-mnist.
+- dataset "fashion-mnist", no directory: the download folder, then where Debian's
+  package `dataset-fashion-mnist` installs it, /usr/share/datasets/fashion-mnist.
 
-What this module is not: a downloader. It never touches the network.
+What this module is not: a downloader. It never touches the network (data.download does).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import os
 
+from .download import default_directory
 from .errors import DataError
 from .idx import read_idx, read_idx_header
 from .images import Images
@@ -89,7 +94,23 @@ def find_files(split="train", directory=None, dataset="mnist"):
     """Return (images_path, labels_path) for a split, or raise DataError."""
     _check_choice("split", split, SPLITS)
     _check_choice("dataset", dataset, DATASETS)
+    if directory is None:
+        for place in default_directories(dataset)[:-1]:
+            if os.path.isdir(place):
+                try:
+                    return _find_in(place, split, dataset)
+                except DataError:
+                    continue           # nothing (or only part of a split) downloaded there
     directory = _dataset_directory(directory, dataset)
+    return _find_in(directory, split, dataset)
+
+
+def default_directories(dataset="mnist"):
+    """The folders load_mnist searches when given no directory, in order."""
+    return [default_directory(dataset), SHIPPED_DIR if dataset == "mnist" else FASHION_MNIST_DIR]
+
+
+def _find_in(directory, split, dataset):
     looked_for = []
     for stem in _STEMS[split]:
         images_names = _candidate_names(stem, "images", 3)
@@ -171,7 +192,8 @@ def _dataset_directory(directory, dataset):
     if not os.path.isdir(FASHION_MNIST_DIR):
         raise DataError(
             f"Fashion-MNIST not found: {FASHION_MNIST_DIR} does not exist. Install it with "
-            f"`apt-get install dataset-fashion-mnist` (Debian/Ubuntu), or pass directory= "
+            f"`apt-get install dataset-fashion-mnist` (Debian/Ubuntu), download it with "
+            f"`python -m data download fashion-mnist`, or pass directory= "
             f"a folder holding train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
             f"t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz"
         )
