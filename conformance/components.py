@@ -413,10 +413,7 @@ def check_optimizer_state() -> ComponentResult:
             if cleared[nn.TWIN] != untouched:
                 problems.append(f"{name} {nn.TWIN}: clearing the used gradient in place changed the next step "
                                 f"(W = {cleared[nn.TWIN]!r} instead of {untouched!r})")
-    return ComponentResult("optimizer state vs in-place grads", comparisons, {}, STEP_POLICY, problems,
-                           known_bugs=dict.fromkeys(("SGD momentum: gradient cleared", "SGD momentum vectorized:"),
-                                                    "vectorized SGD momentum keeps the first gradient array "
-                                                    "itself as its velocity (velocity = grad)"))
+    return ComponentResult("optimizer state vs in-place grads", comparisons, {}, STEP_POLICY, problems)
 
 
 def _outcome(f):
@@ -438,9 +435,7 @@ def check_one_hot() -> ComponentResult:
         got = _outcome(lambda nn=nn: nn.one_hot([1.5], 3))
         if not isinstance(got, str):
             problems.append(f"one_hot([1.5], 3): {nn.TWIN} accepts a label that is not a whole number: {got!r}")
-    return ComponentResult("one_hot", comparisons, {}, EXACT_POLICY, problems,
-                           known_bugs={"one_hot([0.0, 2.0], 3)": "pure.one_hot raises TypeError on float labels",
-                                       "one_hot([1.5], 3): vectorized": "vectorized.one_hot truncates 1.5 to 1"})
+    return ComponentResult("one_hot", comparisons, {}, EXACT_POLICY, problems)
 
 
 # ----------------------------------------------------------------------------- whole training runs
@@ -738,8 +733,7 @@ def check_stability() -> ComponentResult:
 
 
 NAN_INPUT = [[math.nan, 1.0, -1.0], [0.5, math.nan, math.nan]]
-NAN_BUGS = {"ReLU": "pure ReLU turns NaN into 0.0 (`v if v > 0.0 else 0.0`); vectorized (np.maximum) and "
-                    "PyTorch keep NaN, so a diverged value is hidden in one twin only"}
+NAN_BUGS = {}   # activation name -> known bug; empty since pure ReLU keeps NaN (it turned NaN into 0.0)
 
 
 def nan_positions(nn, make) -> list:
@@ -758,8 +752,7 @@ def check_nan_propagation() -> ComponentResult:
             lost = [(i, j) for i, row in enumerate(NAN_INPUT) for j, v in enumerate(row) if v != v and not pos[i][j]]
             if lost:
                 problems.append(f"{name}: {twin} turns NaN into a number at {lost}")
-    return ComponentResult("NaN propagation (activations)", comparisons, {}, EXACT_POLICY, problems,
-                           known_bugs={"ReLU:": NAN_BUGS["ReLU"]})
+    return ComponentResult("NaN propagation (activations)", comparisons, {}, EXACT_POLICY, problems)
 
 
 # ----------------------------------------------------------------------------- everything, in report order

@@ -32,20 +32,12 @@ def test_one_hot_names_a_label_outside_the_classes(nn):
         nn.one_hot([0, 3], 3)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: pure.one_hot([0.0, 2.0], 3) raises TypeError (list indices must be "
-                                       "integers); vectorized.one_hot accepts integer-valued floats, as CrossEntropy "
-                                       "does in both twins")
 def test_one_hot_accepts_integer_valued_float_labels_in_both_twins():
     p, v = both(lambda nn: nn.one_hot([0.0, 2.0], 3))
     assert p == v == [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
 
 
-@pytest.mark.parametrize("nn", [
-    pure,
-    pytest.param(vectorized, marks=pytest.mark.xfail(
-        strict=True, reason="BUG: vectorized.one_hot([1.5], 3) silently truncates 1.5 to class 1 "
-                            "(labels.astype(int64)); pure refuses it")),
-], ids=["pure", "vectorized"])
+@pytest.mark.parametrize("nn", [pure, vectorized], ids=["pure", "vectorized"])
 def test_one_hot_refuses_a_label_that_is_not_a_whole_number(nn):
     with pytest.raises((ValueError, TypeError)):
         nn.one_hot([1.5], 3)

@@ -120,13 +120,9 @@ def test_clip_by_norm_returns_the_old_norm_and_leaves_max_norm(nn):
 
 
 
-MOMENTUM_BUG = pytest.mark.xfail(
-    strict=True, reason="BUG: vectorized SGD(momentum>0) keeps the first gradient array itself as its velocity "
-                        "(velocity = grad), so clearing layer.grads in place after step() also clears the velocity; "
-                        "pure keeps its own copy")
 STATEFUL = [
     pytest.param(pure, "SGD momentum", id="pure-SGD momentum"),
-    pytest.param(vectorized, "SGD momentum", id="vectorized-SGD momentum", marks=MOMENTUM_BUG),
+    pytest.param(vectorized, "SGD momentum", id="vectorized-SGD momentum"),
     pytest.param(pure, "Adam", id="pure-Adam"),
     pytest.param(vectorized, "Adam", id="vectorized-Adam"),
 ]

@@ -26,7 +26,8 @@ def run(nn, quick=False, out=None):
                          batch_size=None, progress=False)
     w1, w2 = (row[0] for row in to_list(neuron.layers[0].params["W"]))
     tolerance = 0.02 if quick else 1e-4
-    result.check(f"weights within {tolerance} of 0.58 and 0.67", abs(w1 - 0.58) < tolerance and abs(w2 - 0.67) < tolerance)
+    result.check(f"weights within {tolerance} of 0.58 and 0.67",
+                 abs(w1 - 0.58) < tolerance and abs(w2 - 0.67) < tolerance)
     folder = output_dir(out, NAME)
     if folder:
         result.picture(pictures.line_chart(f"{folder}/loss.svg", {"MSE": history["loss"]}, log_y=True,

@@ -30,7 +30,8 @@ def run(nn, quick=False, out=None):
         curves[f"{hidden} hidden, train"] = history["accuracy"]
         curves[f"{hidden} hidden, test"] = history["val_accuracy"]
     small, large = sorted(accuracy)
-    result.check(f"{small} hidden above 60%" if quick else "10 hidden above 90%", accuracy[small] > (0.6 if quick else 0.9))
+    result.check(f"{small} hidden above 60%" if quick else "10 hidden above 90%",
+                 accuracy[small] > (0.6 if quick else 0.9))
     result.check("more hidden units do better", accuracy[large] > accuracy[small])
     folder = output_dir(out, NAME)
     if folder:

@@ -86,7 +86,7 @@ class ReLU(Activation):
     """y = max(0, x);  dy/dx = 1 for x > 0, else 0 (0 at x = 0, as PyTorch)."""
 
     def _forward_row(self, row):
-        return [v if v > 0.0 else 0.0 for v in row]
+        return [0.0 if v < 0.0 else v for v in row]           # (NaN stays NaN, as in numpy)
 
     def _backward_row(self, x_row, y_row, g_row):
         return [g if v > 0.0 else 0.0 for v, g in zip(x_row, g_row)]

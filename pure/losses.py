@@ -24,6 +24,10 @@ def one_hot(labels: Sequence[int], n_classes: int) -> List[List[float]]:
     """Integer labels -> rows with a 1.0 at the label's index: [2] -> [[0, 0, 1, ...]]."""
     rows = []
     for i, label in enumerate(labels):
+        if isinstance(label, float) and label.is_integer():
+            label = int(label)                       # 2.0 is class 2, as in CrossEntropy
+        if isinstance(label, bool) or not isinstance(label, numbers.Integral):
+            raise ValueError(f"one_hot: label {label!r} at index {i} is not an integer class index")
         if not (0 <= label < n_classes):
             raise ValueError(f"one_hot: label {label!r} at index {i} is outside 0..{n_classes - 1}")
         row = [0.0] * n_classes

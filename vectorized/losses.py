@@ -16,6 +16,12 @@ from .ops import DTYPE, as_array
 def one_hot(labels, n_classes: int) -> np.ndarray:
     """Integer labels -> rows with a 1.0 at the label's index."""
     labels = np.asarray(list(labels) if isinstance(labels, (bytes, bytearray)) else labels)
+    if labels.dtype.kind not in "iuf" or labels.dtype == np.bool_:
+        raise ValueError(f"one_hot: labels must be integer class indices, got dtype {labels.dtype}")
+    not_integer = np.flatnonzero(labels != np.floor(labels))
+    if not_integer.size:
+        i = int(not_integer[0])
+        raise ValueError(f"one_hot: label {labels[i]!r} at index {i} is not an integer class index")
     bad = np.flatnonzero((labels < 0) | (labels >= n_classes))
     if bad.size:
         i = int(bad[0])

@@ -125,7 +125,7 @@ class SGD(Optimizer):
         if mu == 0.0:
             return param - lr * grad
         velocity = self.state.get(key)
-        velocity = grad if velocity is None else mu * velocity + grad
+        velocity = grad.copy() if velocity is None else mu * velocity + grad   # own copy, never the grad itself
         self.state[key] = velocity
         return param - lr * velocity
 
