@@ -44,7 +44,8 @@ def run(nn, quick=False, out=None):
     folder = output_dir(out, NAME)
     if folder and works and rescued:
         result.picture(pictures.line_chart(f"{folder}/loss.svg",
-                                           {"lr 0.1": works["loss"], "lr 1, halving": rescued["loss"]}, log_y=True, title="Learning rates", y_label="MSE (log scale)"))
+                                           {"lr 0.1": works["loss"], "lr 1, halving": rescued["loss"]},
+                                           log_y=True, title="Learning rates", y_label="MSE (log scale)"))
     final_lr = rescued["lr"][-1] if rescued else float("nan")
     return result.finish(f"lr 1: {'explodes' if exploded is None else 'converges'}; lr 0.1: MSE "
                          f"{works['loss'][-1]:.2g}, b = {b:.4f}; lr 1 halved down to {final_lr:.3g}: "
