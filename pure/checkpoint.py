@@ -219,13 +219,14 @@ def _check_weights(layer, params, where, shape_of):
 
 
 def restore_training(path, model, optimizer, n: int, batch_size: int, shuffle: bool, rng: random.Random,
-                     twin: str = "pure", from_list=copy, shape_of=shape) -> dict:
+                     twin: str = "pure", from_list=copy, shape_of=shape, history_keys=None) -> dict:
     """Read a checkpoint and put its state into model, optimizer and rng.
 
     Everything is checked before anything is changed. Returns fit's bookkeeping
     (epoch, order, history, stopped, best, since_best, best_weights, plateau_best,
     since_plateau_best). Raises CheckpointError when the file is damaged or belongs
-    to another model, optimizer or data set."""
+    to another model, optimizer or data set. `history_keys`: the per-epoch lists this
+    run records (loss, accuracy, val_loss, ...): the checkpoint must record the same."""
     saved = read_checkpoint(path, twin)
     where = f"{os.fspath(path)!r}"
     for name, value in (("n", n), ("batch_size", batch_size), ("shuffle", bool(shuffle))):
@@ -234,6 +235,14 @@ def restore_training(path, model, optimizer, n: int, batch_size: int, shuffle: b
             raise CheckpointError(f"{where}: the checkpoint was written with {what} {saved.get(name)!r}, "
                                   f"this run has {value!r}; resuming would not continue the same run")
     _check_same_model(model, saved["model"]["layers"], where, shape_of)
+    if history_keys is not None:
+        found = set(saved["history"]) - {"best_epoch", "stopped_epoch"}
+        if found != set(history_keys):
+            raise CheckpointError(f"{where}: the checkpoint's history records {sorted(found)}, this run records "
+                                  f"{sorted(history_keys)}: resume with the same validation_data and metrics")
+        short = [key for key in history_keys if len(saved["history"][key]) != saved["epoch"]]
+        if short:
+            raise CheckpointError(f"{where}: history {short} should hold one value per epoch ({saved['epoch']})")
     best_weights = saved["early_stopping"]["best_weights"]
     if best_weights is not None:
         if not isinstance(best_weights, list) or len(best_weights) != len(model.layers):

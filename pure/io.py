@@ -145,8 +145,11 @@ def check_model_description(description, known_types, path) -> dict:
             raise ModelFileError(f"{where}: expected an object, found {entry!r:.40}")
         kind = entry.get("type")
         if not isinstance(kind, str) or kind not in known_types:
+            saved_by = description.get("saved_by")
+            origin = (f" (the file was saved by the {saved_by} twin, which may have layer types this one lacks)"
+                      if isinstance(saved_by, str) and saved_by.isidentifier() else "")
             raise ModelFileError(f"{where}: unknown layer type {kind!r:.60}; this twin knows "
-                                 f"{', '.join(sorted(known_types))}")
+                                 f"{', '.join(sorted(known_types))}{origin}")
         if not isinstance(entry.get("config", {}), dict) or not isinstance(entry.get("params", {}), dict):
             raise ModelFileError(f"{where} ({kind}): \"config\" and \"params\" must be objects")
     return description

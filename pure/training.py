@@ -246,7 +246,8 @@ def fit(model, x, y, loss, optimizer, epochs: int = 1, batch_size: int = 32,
     if source is not None and (resume is not True or os.path.exists(source)):
         if resume is True:
             checkpoints.remove_stale_temporaries(source)
-        saved = checkpoints.restore_training(source, model, optimizer, n, batch_size, shuffle, rng)
+        saved = checkpoints.restore_training(source, model, optimizer, n, batch_size, shuffle, rng,
+                                             history_keys=tuple(history))
         start, order, history, stopped = saved["epoch"], saved["order"], saved["history"], saved["stopped"]
         best, since_best, best_weights = saved["best"], saved["since_best"], saved["best_weights"]
         plateau_best, since_plateau_best = saved["plateau_best"], saved["since_plateau_best"]

@@ -28,10 +28,10 @@ def save_training(path, model, optimizer, state: dict) -> None:
     _shared.save_training(path, model, optimizer, state, twin="vectorized", to_list=_to_list)
 
 
-def restore_training(path, model, optimizer, n, batch_size, shuffle, rng) -> dict:
+def restore_training(path, model, optimizer, n, batch_size, shuffle, rng, history_keys=None) -> dict:
     """Read a checkpoint and put its state into model, optimizer and rng (see pure/checkpoint.py)."""
     return _shared.restore_training(path, model, optimizer, n, batch_size, shuffle, rng, twin="vectorized",
-                                    from_list=_from_list, shape_of=np.shape)
+                                    from_list=_from_list, shape_of=np.shape, history_keys=history_keys)
 
 
 def load_model(path) -> Sequential:

@@ -54,6 +54,7 @@ class Optimizer:
 
     SLOTS = ()        # the tensors kept per parameter (SGD with momentum: velocity; Adam: m, v)
     COUNTERS = ()     # integer attributes that change as it steps (Adam: t)
+    NONNEGATIVE = ()  # slots that can never hold a negative number (Adam: v, a mean of squares)
 
     def hyperparameters(self) -> dict:
         """The constructor arguments other than lr (a resumed run must use the same ones)."""
@@ -95,6 +96,10 @@ class Optimizer:
                     or not isinstance(entry["layer"], int) or isinstance(entry["layer"], bool)
                     or not isinstance(entry["param"], str)):
                 raise ValueError(f"the saved {kind} state has a bad entry {entry!r:.100}")
+            for slot in self.NONNEGATIVE:
+                if not _nonnegative(entry[slot]):
+                    raise ValueError(f"the saved {kind} {slot!r} of layer {entry['layer']} {entry['param']!r} "
+                                     f"holds negative numbers (it is a mean of squares)")
             tensors = tuple(from_list(entry[slot]) for slot in self.SLOTS)
             state[(entry["layer"], entry["param"])] = tensors if len(tensors) > 1 else tensors[0]
         self.lr, self.state = lr, state
@@ -146,6 +151,7 @@ class Adam(Optimizer):
 
     SLOTS = ("m", "v")
     COUNTERS = ("t",)
+    NONNEGATIVE = ("v",)
 
     def hyperparameters(self):
         return {"beta1": self.beta1, "beta2": self.beta2, "eps": self.eps, "weight_decay": self.weight_decay}
@@ -165,6 +171,13 @@ class Adam(Optimizer):
         v = b2 * v + (1.0 - b2) * grad * grad
         self.state[key] = (m, v)
         return param - lr * (m / c1) / (np.sqrt(v / c2) + eps)
+
+
+def _nonnegative(values) -> bool:
+    """No negative number anywhere in nested lists (non-numbers are left for the shape check)."""
+    if isinstance(values, list):
+        return all(_nonnegative(v) for v in values)
+    return not (isinstance(values, (int, float)) and values < 0)
 
 
 def clip_grads_by_value(layers, limit: float) -> None:
