@@ -2,6 +2,7 @@
 
     python -m pure                        # 784-64-10 on the 10,000 shipped digits
     python -m pure --epochs 5 --hidden 128,64 --data-dir ~/mnist   # full 60,000 if present
+    python -m vectorized --model cnn      # a convolutional network (see build_cnn)
     python -m pure --help
 
 It loads the training digits (by default the 10,000 shipped in data/mnist/),
@@ -16,19 +17,32 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Sequence
 
 DEFAULTS = {"epochs": 10, "hidden": "64", "batch_size": 32, "lr": 0.05, "optimizer": "momentum"}
+# --model cnn changes these defaults (a twin may give its own as defaults["cnn"]).
+CNN_DEFAULTS = {"epochs": 12, "hidden": "128", "batch_size": 64, "lr": 0.001, "optimizer": "adam", "lr_decay": 0.85}
+MODELS = ("mlp", "cnn")
 
 
 def parse_args(argv, twin: str, defaults=DEFAULTS):
+    first = argparse.ArgumentParser(add_help=False)       # --model first: it decides the other defaults
+    first.add_argument("--model", choices=MODELS, default="mlp")
+    model = first.parse_known_args(argv)[0].model
+    if model == "cnn":
+        defaults = dict(defaults, **defaults.get("cnn", CNN_DEFAULTS))
     p = argparse.ArgumentParser(
         prog=f"python -m {twin}",
-        description=f"Train a multilayer perceptron on MNIST with the {twin} twin, print its "
-                    f"accuracy on the official test set and save it as JSON.")
+        description=f"Train a multilayer perceptron (or, with --model cnn, a convolutional network) on "
+                    f"MNIST with the {twin} twin, print its accuracy on the official test set and save it "
+                    f"as JSON. The defaults shown are those of --model {model}.")
+    p.add_argument("--model", choices=MODELS, default="mlp",
+                   help="mlp: dense layers; cnn: conv 5x5 16, max-pool 2, conv 5x5 32, max-pool 2, then the "
+                        "--hidden dense layers (default %(default)s)")
     p.add_argument("--epochs", type=int, default=defaults["epochs"],
                    help="passes over the training set (default %(default)s)")
     p.add_argument("--hidden", default=defaults["hidden"],
-                   help="hidden layer sizes, comma-separated, e.g. 128,64 (default %(default)s)")
+                   help="hidden (dense) layer sizes, comma-separated, e.g. 128,64 (default %(default)s)")
     p.add_argument("--activation", default="relu",
                    help="hidden activation: relu, leaky_relu, tanh, sigmoid, elu, ... (default %(default)s)")
     p.add_argument("--batch-size", type=int, default=defaults["batch_size"],
@@ -36,7 +50,7 @@ def parse_args(argv, twin: str, defaults=DEFAULTS):
     p.add_argument("--lr", type=float, default=defaults["lr"], help="learning rate (default %(default)s)")
     p.add_argument("--optimizer", default=defaults["optimizer"], choices=["sgd", "momentum", "adam"],
                    help="sgd, momentum (SGD with momentum 0.9) or adam (default %(default)s)")
-    p.add_argument("--lr-decay", type=float, default=0.8,
+    p.add_argument("--lr-decay", type=float, default=defaults.get("lr_decay", 0.8),
                    help="multiply the learning rate by this after every epoch (default %(default)s; 1 = off)")
     p.add_argument("--seed", type=int, default=0, help="seed for weights and shuffling (default %(default)s)")
     p.add_argument("--dataset", default="mnist", choices=["mnist", "fashion-mnist"],
@@ -46,7 +60,7 @@ def parse_args(argv, twin: str, defaults=DEFAULTS):
                         "default: the MNIST pieces shipped in data/mnist/")
     p.add_argument("--limit", type=int, default=None, help="use only the first N training images")
     p.add_argument("--out", default=None,
-                   help=f"where to save the model (default runs/<dataset>-mlp-{twin}.json)")
+                   help=f"where to save the model (default runs/<dataset>-<model>-{twin}.json)")
     p.add_argument("--checkpoint", default=None, metavar="PATH",
                    help="save the whole training run (weights, optimizer state, random generators, "
                         "epoch, history) to PATH after every --checkpoint-every epochs, atomically")
@@ -89,9 +103,52 @@ def build_mlp(nn, n_in, hidden_sizes, n_out, activation, seed):
     return nn.Sequential(layers)
 
 
-def to_inputs(images):
-    """The pure twin trains on data.Images directly: a list-like of float rows, made on demand."""
-    return images
+def build_cnn(nn, image_shape, hidden_sizes, n_out, activation, seed):
+    """Two convolution blocks, then dense layers: on (1, 28, 28) digits,
+
+        conv 5x5, 16 filters -> act -> max-pool 2     (16, 12, 12)
+        conv 5x5, 32 filters -> act -> max-pool 2     (32, 4, 4)
+        flatten (512) -> dense hidden... -> act -> dense n_out
+
+    He weights for ReLU-like units, Xavier otherwise. Needs images of at least 16x16.
+    """
+    init = "he" if activation.lower() in ("relu", "leaky_relu", "leakyrelu", "elu") else "xavier"
+    channels = image_shape[0]
+    layers = [nn.Conv2D(channels, 16, 5, init=init, seed=seed), nn.activations.get(activation), nn.MaxPool2D(2),
+              nn.Conv2D(16, 32, 5, init=init, seed=seed + 1), nn.activations.get(activation), nn.MaxPool2D(2),
+              nn.Flatten()]
+    shape = tuple(image_shape)
+    for layer in layers:                     # the width Flatten gives, from the layers' own shape rules
+        shape = layer.output_shape(shape)
+    width = shape[0]
+    for i, h in enumerate(hidden_sizes):
+        layers += [nn.Dense(width, h, init=init, seed=seed + 2 + i), nn.activations.get(activation)]
+        width = h
+    layers.append(nn.Dense(width, n_out, init="xavier", seed=seed + 2 + len(hidden_sizes)))
+    return nn.Sequential(layers)
+
+
+class ImageBatch(Sequence):
+    """data.Images seen as one-channel images: item i is [rows x cols floats] (1 x rows x cols), made on demand."""
+
+    def __init__(self, images):
+        self.images = images
+
+    def __len__(self):
+        return len(self.images)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return ImageBatch(self.images[index])
+        return [self.images.image(index)]
+
+
+def to_inputs(images, as_images: bool = False):
+    """The pure twin trains on data.Images directly: a list-like of float rows, made on demand.
+
+    as_images=True: a list-like of (1, rows, cols) images, for a CNN (see ImageBatch).
+    """
+    return ImageBatch(images) if as_images else images
 
 
 def run(nn, argv=None, to_inputs=to_inputs, defaults=DEFAULTS) -> int:
@@ -105,8 +162,13 @@ def run(nn, argv=None, to_inputs=to_inputs, defaults=DEFAULTS) -> int:
     except (data.DataError, OSError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    x_train, x_test = to_inputs(train_images), to_inputs(test_images)
-    model = build_mlp(nn, train_images.image_size, args.hidden_sizes, 10, args.activation, args.seed)
+    if args.model == "cnn":
+        x_train, x_test = to_inputs(train_images, as_images=True), to_inputs(test_images, as_images=True)
+        model = build_cnn(nn, (1, train_images.rows, train_images.cols), args.hidden_sizes, 10, args.activation,
+                          args.seed)
+    else:
+        x_train, x_test = to_inputs(train_images), to_inputs(test_images)
+        model = build_mlp(nn, train_images.image_size, args.hidden_sizes, 10, args.activation, args.seed)
     optimizer = {"sgd": lambda: nn.SGD(args.lr), "momentum": lambda: nn.SGD(args.lr, momentum=0.9),
                  "adam": lambda: nn.Adam(args.lr)}[args.optimizer]()
     say(f"{nn.TWIN}: {model!r}, {model.count_params():,} parameters")
@@ -133,12 +195,12 @@ def run(nn, argv=None, to_inputs=to_inputs, defaults=DEFAULTS) -> int:
         return 2
     seconds = time.perf_counter() - start
     results = model.evaluate(x_test, test_labels)
-    out = args.out or os.path.join("runs", f"{args.dataset}-mlp-{nn.TWIN}.json")
+    out = args.out or os.path.join("runs", f"{args.dataset}-{args.model}-{nn.TWIN}.json")
     if os.path.dirname(out):
         os.makedirs(os.path.dirname(out), exist_ok=True)
     nn.save(model, out)
     print(f"test accuracy {results['accuracy']:.2%} (loss {results['loss']:.4f}) on {len(test_images):,} "
-          f"test images; trained in {seconds:.1f}s; model saved to {out}")
+          f"test images; trained in {seconds:.1f}s ({seconds / args.epochs:.1f}s per epoch); model saved to {out}")
     return 0
 
 

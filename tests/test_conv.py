@@ -290,3 +290,46 @@ def test_cnn_save_and_load(nn, tmp_path):
     loaded = nn.load(tmp_path / "cnn.json")
     assert repr(loaded) == repr(model)
     assert to_list(loaded.predict(x)) == to_list(model.predict(x))
+
+
+# ----------------------------------------------------------------------------- the CNN lesson and the main command
+
+
+def test_series_a_cnn_lesson_quick(nn):
+    """python -m lessons.zhou_cnn --quick: loss ln 10 before training, learning after 100 per-sample steps."""
+    from lessons import zhou_cnn
+    result = zhou_cnn.run(nn, quick=True)
+    assert result.ok, str(result)
+    assert abs(result.numbers["loss before"] - 2.302) < 0.05
+
+
+def test_main_command_gives_images_shaped_for_a_cnn(nn):
+    import importlib
+
+    import data
+    cli = importlib.import_module(f"{nn.TWIN}.cli")
+    images, _ = data.load_mnist("test", limit=3)
+    x = cli.to_inputs(images, as_images=True)
+    assert len(x) == 3 and to_list(x[1]) == [images.image(1)]           # (1, 28, 28) per example
+    assert len(cli.to_inputs(images)[0]) == 784                         # flat rows, as before
+    from pure.cli import build_cnn, parse_args
+    model = build_cnn(nn, (1, 28, 28), [128], 10, "relu", seed=0)
+    assert repr(model.layers[7]) == "Dense(512, 128)"
+    assert len(to_list(model.predict(x))[0]) == 10
+    args = parse_args(["--model", "cnn"], nn.TWIN)
+    assert (args.model, args.optimizer, args.lr) == ("cnn", "adam", 0.001)
+    assert parse_args([], nn.TWIN).model == "mlp"
+
+
+def test_main_command_trains_a_cnn(nn, tmp_path):
+    if nn.TWIN == "pure":
+        pytest.skip("the command tests on all 10,000 test digits: minutes for a CNN on the pure twin")
+    import json
+    from test_cli import run
+    out = tmp_path / "cnn.json"
+    result = run(nn.TWIN, "--model", "cnn", "--epochs", "1", "--limit", "500", "--batch-size", "16", "--hidden", "32",
+                 "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    accuracy = float(result.stdout.split("test accuracy ")[1].split("%")[0])
+    assert 50 < accuracy <= 100 and "per epoch" in result.stdout
+    assert json.loads(out.read_text())["layers"][0]["type"] == "Conv2D"

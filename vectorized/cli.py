@@ -1,4 +1,4 @@
-"""The main command: `python -m vectorized` trains an MLP on MNIST with numpy.
+"""The main command: `python -m vectorized` trains an MLP (or, with --model cnn, a CNN) on MNIST with numpy.
 
 The same command as `python -m pure` (see pure/cli.py for the flags), run
 with this twin; only the data preparation differs: the images' bytes become
@@ -14,11 +14,15 @@ from pure.cli import DEFAULTS, run
 VECTORIZED_DEFAULTS = dict(DEFAULTS, hidden="512", epochs=20)
 
 
-def to_inputs(images):
-    """data.Images -> float64 array (N, rows*cols), scaled like images[i] ("unit": pixel / 255)."""
+def to_inputs(images, as_images: bool = False):
+    """data.Images -> float64 array (N, rows*cols), scaled like images[i] ("unit": pixel / 255).
+
+    as_images=True: the same numbers shaped (N, 1, rows, cols), for a CNN.
+    """
     from data.images import SCALES
     pixels = np.frombuffer(images.raw, dtype=np.uint8).reshape(len(images), images.image_size)
-    return np.asarray(SCALES[images.scale], dtype=np.float64)[pixels]
+    x = np.asarray(SCALES[images.scale], dtype=np.float64)[pixels]
+    return x.reshape(len(images), 1, images.rows, images.cols) if as_images else x
 
 
 def main(argv=None) -> int:

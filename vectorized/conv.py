@@ -271,21 +271,27 @@ class MaxPool2D(Pool2D):
 
     def _pool(self, x):
         kw = self.size[1]
-        best, self.argmax = None, None                # argmax: k = p·kw + q of each window's maximum
+        best = None
         for p, q, rows, columns in self.offsets:
             values = x[:, rows, columns, :]
             if best is None:
-                best, self.argmax = values.copy(), np.zeros(values.shape, dtype=np.intp)
+                best = values.copy()
+                self.argmax = np.zeros(values.shape, dtype=np.uint8 if len(self.offsets) < 256 else np.intp)
                 continue
-            larger = values > best
-            np.copyto(best, values, where=larger)
-            np.copyto(self.argmax, p * kw + q, where=larger)
+            larger = values > best                    # strictly: a tie keeps the earlier position
+            np.copyto(self.argmax, p * kw + q, where=larger)   # argmax: k = p·kw + q of each window's maximum
+            np.maximum(best, values, out=best)
         return best
 
     def _unpool(self, grad_out, grad_in):
         kw = self.size[1]
+        overlap = self.stride[0] < self.size[0] or self.stride[1] < self.size[1]
         for p, q, rows, columns in self.offsets:
-            grad_in[:, rows, columns, :] += np.where(self.argmax == p * kw + q, grad_out, 0.0)
+            target = grad_in[:, rows, columns, :]     # a view: writing to it writes grad_in
+            if overlap:                               # windows share positions: add up what they send
+                target += grad_out * (self.argmax == p * kw + q)
+            else:
+                np.multiply(grad_out, self.argmax == p * kw + q, out=target)
 
 
 class AvgPool2D(Pool2D):
