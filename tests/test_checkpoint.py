@@ -170,7 +170,7 @@ def test_resuming_another_run_is_refused_and_changes_nothing(nn, tmp_path, chang
                                                                                  nn.Adam(0.01))
     before = weights(model)
     with pytest.raises(nn.ModelFileError, match=message):
-        model.fit(X[:n], y[:n], loss=nn.CrossEntropy(), optimizer=optimizer, epochs=4,
+        model.fit(X[:n], y[:n], loss=nn.CrossEntropy(), optimizer=optimizer, epochs=4, validation_data=val,
                   batch_size=change.get("batch_size", 16), seed=5, progress=False, checkpoint=path, resume=True)
     assert weights(model) == before and optimizer.state == {}
 
@@ -196,6 +196,15 @@ def test_a_damaged_checkpoint_is_refused_with_a_clear_error(nn, tmp_path, mangle
                   progress=False, checkpoint=path, resume=True)
     assert "c.json" in str(e.value)
     assert weights(model) == before
+
+
+def test_resuming_without_the_validation_data_of_the_run_is_refused(nn, tmp_path):
+    path = tmp_path / "c.json"
+    train(nn, nn.Adam(0.01), 2, checkpoint=path)
+    X, y, _ = moons()
+    with pytest.raises(nn.ModelFileError, match="resume with the same validation_data"):
+        make_model(nn).fit(X, y, loss=nn.CrossEntropy(), optimizer=nn.Adam(0.01), epochs=4, batch_size=16, seed=5,
+                           progress=False, checkpoint=path, resume=True)
 
 
 def test_the_model_inside_a_checkpoint_loads(nn, tmp_path):
