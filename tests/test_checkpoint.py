@@ -307,3 +307,22 @@ def test_sigkill_while_saving_always_leaves_a_loadable_checkpoint_and_resume_is_
     uninterrupted = json.loads((tmp_path / "straight.json").read_text())["layers"]
     assert resumed == uninterrupted                       # bit for bit, after all those kills
     assert in_save > 0, "no kill landed inside a save: the test is not testing anything"
+
+
+def test_a_float32_run_resumes_exactly_in_float32(tmp_path):
+    np = pytest.importorskip("numpy")
+    import vectorized as nn
+    X, y, _ = moons()
+    X = np.asarray(X, dtype=np.float32)
+
+    def run(epochs, **options):
+        model = nn.Sequential([nn.Dense(2, 8, seed=0), nn.Tanh(), nn.Dense(8, 2, seed=1)]).astype(np.float32)
+        model.fit(X, y, nn.CrossEntropy(), nn.Adam(0.01), epochs=epochs, batch_size=16, seed=0, progress=False,
+                  **options)
+        return model
+    reference = run(4)
+    run(2, checkpoint=tmp_path / "c.json")
+    resumed = run(4, checkpoint=tmp_path / "c.json", resume=True)
+    for a, b in zip(reference.layers, resumed.layers):
+        for name in a.params:
+            assert b.params[name].dtype == np.float32 and np.array_equal(a.params[name], b.params[name])

@@ -29,9 +29,25 @@ def save_training(path, model, optimizer, state: dict) -> None:
 
 
 def restore_training(path, model, optimizer, n, batch_size, shuffle, rng, history_keys=None) -> dict:
-    """Read a checkpoint and put its state into model, optimizer and rng (see pure/checkpoint.py)."""
-    return _shared.restore_training(path, model, optimizer, n, batch_size, shuffle, rng, twin="vectorized",
-                                    from_list=_from_list, shape_of=np.shape, history_keys=history_keys)
+    """Read a checkpoint and put its state into model, optimizer and rng (see pure/checkpoint.py).
+
+    The file holds doubles; a model cast to float32 (model.astype) stays float32, and so
+    does the optimizer state of its parameters, so a float32 run resumes exactly too."""
+    dtypes = {(i, name): np.asarray(p).dtype
+              for i, layer in enumerate(model.layers) for name, p in layer.params.items()}
+    saved = _shared.restore_training(path, model, optimizer, n, batch_size, shuffle, rng, twin="vectorized",
+                                     from_list=_from_list, shape_of=np.shape, history_keys=history_keys)
+    for (i, name), dtype in dtypes.items():
+        params = model.layers[i].params
+        params[name] = params[name].astype(dtype, copy=False)
+        if saved["best_weights"] is not None:
+            best = saved["best_weights"][i]
+            best[name] = best[name].astype(dtype, copy=False)
+    for key, value in optimizer.state.items():
+        dtype = dtypes.get(key, np.float64)
+        optimizer.state[key] = (tuple(t.astype(dtype, copy=False) for t in value) if isinstance(value, tuple)
+                                else value.astype(dtype, copy=False))
+    return saved
 
 
 def load_model(path) -> Sequential:
