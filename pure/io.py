@@ -56,6 +56,20 @@ def layer_types(twin: str) -> dict:
     return table
 
 
+def _sync_folder(folder) -> None:
+    """Make the rename itself durable (a power cut right after it keeps the new file); POSIX only."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def atomic_write_text(path, text: str) -> None:
     """Write text to path atomically: a temporary file in the same folder, fsync, rename."""
     path = os.fspath(path)
@@ -67,6 +81,7 @@ def atomic_write_text(path, text: str) -> None:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
+        _sync_folder(folder)
     except BaseException:
         try:
             os.unlink(tmp)
