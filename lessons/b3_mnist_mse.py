@@ -5,6 +5,10 @@ training images and goes from 10.1% (chance) to 91.94% test accuracy. We ship
 10,000 training digits, so we make the same number of steps (60,000) with six
 passes over them. MSE on one-hot targets works, even if cross-entropy is the
 better match for classification (lesson b5 and the d-series use it).
+Learning rate: our MSE is the mean over the 10 outputs (PyTorch's
+convention), so its gradient is 10 times smaller than that of a squared
+error summed over the outputs; we use lr 0.01 where the series says 0.001
+(with lr 0.001 we measured 79% after the same 60,000 steps).
 """
 import pictures
 
@@ -27,7 +31,7 @@ def run(nn, quick=False, out=None):
     x_test, y_test = mnist(nn, "test", limit=300 if quick else None)
     model = build(nn)
     before = nn.accuracy(model.predict(x_test), y_test)
-    history = model.fit(x_train, nn.one_hot(y_train, 10), loss=nn.MSE(), optimizer=nn.SGD(0.001),
+    history = model.fit(x_train, nn.one_hot(y_train, 10), loss=nn.MSE(), optimizer=nn.SGD(0.01),
                         epochs=3 if quick else 6, batch_size=1, seed=0, progress=None)
     after = nn.accuracy(model.predict(x_test), y_test)
     result.check("starts near chance (< 25%)", before < 0.25)
