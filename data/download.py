@@ -305,7 +305,7 @@ def _plan(response, have):
         if start != have:
             raise _Failed(f"asked for bytes from {have:,}, the server sent from {start:,}")
         return start, total
-    if response.status == 200:
+    if response.status in (200, None):         # None: a file:// mirror (a local copy) has no status
         return 0, length
     raise _Failed(f"unexpected HTTP status {response.status}")
 
@@ -328,6 +328,7 @@ def offline_advice(dataset, directory, mirrors, files):
         f"from one of {', '.join(mirrors)}, copy them into {directory}, and run",
         f"  python -m data download {dataset} --dir {directory}",
         "again: files already there are checked against their pinned SHA-256 and kept.",
+        "(Or leave them in any folder and add --mirror file:///path/to/that/folder/.)",
     ]
     if dataset == "fashion-mnist":
         lines.append("Fashion-MNIST is also packaged by Debian and Ubuntu: apt-get install dataset-fashion-mnist "

@@ -284,6 +284,16 @@ def test_the_command_line(server, refused, tmp_path, monkeypatch, capsys):
     assert "error: " in err and "apt-get install dataset-fashion-mnist" in err
 
 
+def test_a_local_folder_can_be_a_mirror(server, tmp_path):
+    specs = fake_dataset(server)
+    local = tmp_path / "usb stick"
+    local.mkdir()
+    for spec in specs:
+        (local / spec.name).write_bytes(server.files[spec.name])
+    _, log = fetch(server, [local.as_uri() + "/"], tmp_path / "out", specs)
+    assert "downloaded from file://" in log and only_final_files(tmp_path / "out", specs)
+
+
 # ---------------------------------------------------------------- the pinned checksums
 
 
