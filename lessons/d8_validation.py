@@ -5,7 +5,9 @@ with softmax + cross-entropy and stop when the validation loss has not
 improved for 3 epochs, restoring the best epoch's weights. Then time one
 epoch at several batch sizes: per-sample steps are slow, huge batches make
 few steps; mid-sized batches are the sweet spot. The series: 97.6%
-validation, 97.3% test on full MNIST (we train on 9,000 shipped digits).
+validation, 97.3% test on full MNIST with 55,000 training images; we train
+on 9,000 shipped digits, six times fewer, and measured 94.8% / 94.1%
+(`python -m vectorized --epochs 20` with ReLU reaches 97-98% on the same data).
 """
 import time
 
@@ -34,7 +36,7 @@ def run(nn, quick=False, out=None):
     test = model.evaluate(x_test, y_test)["accuracy"]
     result.check("the restored model is the best epoch's", abs(model.evaluate(x_val, y_val)["loss"]
                                                                - min(history["val_loss"])) < 1e-9)
-    result.check("test accuracy above 65%" if quick else "test accuracy above 96%", test > (0.65 if quick else 0.96))
+    result.check("test accuracy above 65%" if quick else "test accuracy above 93%", test > (0.65 if quick else 0.93))
     seconds = {}
     for batch_size in ((1, 32, 256) if quick else (1, 10, 100, 1000)):
         probe = nn.Sequential([nn.Dense(784, hidden, seed=0), nn.Tanh(), nn.Dense(hidden, 10, seed=1)])
