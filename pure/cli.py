@@ -21,7 +21,8 @@ from collections.abc import Sequence
 
 DEFAULTS = {"epochs": 10, "hidden": "64", "batch_size": 32, "lr": 0.05, "optimizer": "momentum"}
 # --model cnn changes these defaults (a twin may give its own as defaults["cnn"]).
-CNN_DEFAULTS = {"epochs": 12, "hidden": "128", "batch_size": 64, "lr": 0.001, "optimizer": "adam", "lr_decay": 0.85}
+CNN_DEFAULTS = {"epochs": 12, "hidden": "256", "batch_size": 32, "lr": 0.001, "optimizer": "adam", "lr_decay": 0.85,
+                "filters": "32,64", "dropout": 0.5}
 MODELS = ("mlp", "cnn")
 
 
@@ -37,8 +38,13 @@ def parse_args(argv, twin: str, defaults=DEFAULTS):
                     f"MNIST with the {twin} twin, print its accuracy on the official test set and save it "
                     f"as JSON. The defaults shown are those of --model {model}.")
     p.add_argument("--model", choices=MODELS, default="mlp",
-                   help="mlp: dense layers; cnn: conv 5x5 16, max-pool 2, conv 5x5 32, max-pool 2, then the "
-                        "--hidden dense layers (default %(default)s)")
+                   help="mlp: dense layers; cnn: conv 5x5, max-pool 2, conv 5x5, max-pool 2 (see --filters), "
+                        "then the --hidden dense layers (default %(default)s). A CNN is slow on the pure twin: "
+                        "minutes per thousand digits; try --limit 1000 --filters 8,16")
+    p.add_argument("--filters", default=defaults.get("filters", "32,64"),
+                   help="--model cnn: filters of the two convolutions (default %(default)s)")
+    p.add_argument("--dropout", type=float, default=defaults.get("dropout", 0.0),
+                   help="--model cnn: dropout before the last dense layer (default %(default)s)")
     p.add_argument("--epochs", type=int, default=defaults["epochs"],
                    help="passes over the training set (default %(default)s)")
     p.add_argument("--hidden", default=defaults["hidden"],
@@ -85,6 +91,16 @@ def parse_args(argv, twin: str, defaults=DEFAULTS):
         p.error("--lr-decay must be in (0, 1]")
     if any(h < 1 for h in args.hidden_sizes):
         p.error("--hidden sizes must be positive")
+    try:
+        args.filter_counts = [int(f) for f in args.filters.split(",")]
+    except ValueError:
+        args.filter_counts = []
+    if len(args.filter_counts) != 2 or min(args.filter_counts) < 1:
+        p.error(f"--filters must be two positive integers, e.g. 32,64; got {args.filters!r}")
+    if not 0 <= args.dropout < 1:
+        p.error("--dropout must be in [0, 1)")
+    if model == "mlp" and (args.filters != defaults.get("filters", "32,64") or args.dropout != 0.0):
+        p.error("--filters and --dropout are for --model cnn")
     if args.checkpoint_every < 1:
         p.error("--checkpoint-every must be at least 1")
     if args.resume and not args.checkpoint:
@@ -103,19 +119,19 @@ def build_mlp(nn, n_in, hidden_sizes, n_out, activation, seed):
     return nn.Sequential(layers)
 
 
-def build_cnn(nn, image_shape, hidden_sizes, n_out, activation, seed):
-    """Two convolution blocks, then dense layers: on (1, 28, 28) digits,
+def build_cnn(nn, image_shape, hidden_sizes, n_out, activation, seed, filters=(32, 64), dropout=0.0):
+    """Two convolution blocks, then dense layers: on (1, 28, 28) digits, with filters (f1, f2),
 
-        conv 5x5, 16 filters -> act -> max-pool 2     (16, 12, 12)
-        conv 5x5, 32 filters -> act -> max-pool 2     (32, 4, 4)
-        flatten (512) -> dense hidden... -> act -> dense n_out
+        conv 5x5, f1 filters -> act -> max-pool 2     (f1, 12, 12)
+        conv 5x5, f2 filters -> act -> max-pool 2     (f2, 4, 4)
+        flatten (16 f2) -> dense hidden... -> act -> [dropout] -> dense n_out
 
     He weights for ReLU-like units, Xavier otherwise. Needs images of at least 16x16.
     """
     init = "he" if activation.lower() in ("relu", "leaky_relu", "leakyrelu", "elu") else "xavier"
-    channels = image_shape[0]
-    layers = [nn.Conv2D(channels, 16, 5, init=init, seed=seed), nn.activations.get(activation), nn.MaxPool2D(2),
-              nn.Conv2D(16, 32, 5, init=init, seed=seed + 1), nn.activations.get(activation), nn.MaxPool2D(2),
+    channels, (f1, f2) = image_shape[0], filters
+    layers = [nn.Conv2D(channels, f1, 5, init=init, seed=seed), nn.activations.get(activation), nn.MaxPool2D(2),
+              nn.Conv2D(f1, f2, 5, init=init, seed=seed + 1), nn.activations.get(activation), nn.MaxPool2D(2),
               nn.Flatten()]
     shape = tuple(image_shape)
     for layer in layers:                     # the width Flatten gives, from the layers' own shape rules
@@ -124,6 +140,8 @@ def build_cnn(nn, image_shape, hidden_sizes, n_out, activation, seed):
     for i, h in enumerate(hidden_sizes):
         layers += [nn.Dense(width, h, init=init, seed=seed + 2 + i), nn.activations.get(activation)]
         width = h
+    if dropout:
+        layers.append(nn.Dropout(dropout, seed=seed + 3 + len(hidden_sizes)))
     layers.append(nn.Dense(width, n_out, init="xavier", seed=seed + 2 + len(hidden_sizes)))
     return nn.Sequential(layers)
 
@@ -165,7 +183,7 @@ def run(nn, argv=None, to_inputs=to_inputs, defaults=DEFAULTS) -> int:
     if args.model == "cnn":
         x_train, x_test = to_inputs(train_images, as_images=True), to_inputs(test_images, as_images=True)
         model = build_cnn(nn, (1, train_images.rows, train_images.cols), args.hidden_sizes, 10, args.activation,
-                          args.seed)
+                          args.seed, filters=args.filter_counts, dropout=args.dropout)
     else:
         x_train, x_test = to_inputs(train_images), to_inputs(test_images)
         model = build_mlp(nn, train_images.image_size, args.hidden_sizes, 10, args.activation, args.seed)

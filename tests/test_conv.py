@@ -313,12 +313,14 @@ def test_main_command_gives_images_shaped_for_a_cnn(nn):
     assert len(x) == 3 and to_list(x[1]) == [images.image(1)]           # (1, 28, 28) per example
     assert len(cli.to_inputs(images)[0]) == 784                         # flat rows, as before
     from pure.cli import build_cnn, parse_args
-    model = build_cnn(nn, (1, 28, 28), [128], 10, "relu", seed=0)
-    assert repr(model.layers[7]) == "Dense(512, 128)"
+    model = build_cnn(nn, (1, 28, 28), [128], 10, "relu", seed=0, filters=(4, 8), dropout=0.5)
+    assert repr(model.layers[7]) == "Dense(128, 128)" and repr(model.layers[9]) == "Dropout(p=0.5)"
     assert len(to_list(model.predict(x))[0]) == 10
     args = parse_args(["--model", "cnn"], nn.TWIN)
-    assert (args.model, args.optimizer, args.lr) == ("cnn", "adam", 0.001)
+    assert (args.model, args.optimizer, args.lr, args.filter_counts) == ("cnn", "adam", 0.001, [32, 64])
     assert parse_args([], nn.TWIN).model == "mlp"
+    with pytest.raises(SystemExit):
+        parse_args(["--dropout", "0.5"], nn.TWIN)                       # a CNN option without --model cnn
 
 
 def test_main_command_trains_a_cnn(nn, tmp_path):
@@ -327,8 +329,8 @@ def test_main_command_trains_a_cnn(nn, tmp_path):
     import json
     from test_cli import run
     out = tmp_path / "cnn.json"
-    result = run(nn.TWIN, "--model", "cnn", "--epochs", "1", "--limit", "500", "--batch-size", "16", "--hidden", "32",
-                 "--out", str(out))
+    result = run(nn.TWIN, "--model", "cnn", "--epochs", "2", "--limit", "600", "--batch-size", "16", "--hidden", "32",
+                 "--filters", "8,16", "--dropout", "0", "--lr", "0.003", "--out", str(out))
     assert result.returncode == 0, result.stderr
     accuracy = float(result.stdout.split("test accuracy ")[1].split("%")[0])
     assert 50 < accuracy <= 100 and "per epoch" in result.stdout
