@@ -23,6 +23,7 @@ from .losses import MSE, BinaryCrossEntropy, CrossEntropy, one_hot
 from .metrics import accuracy, binary_report, confusion_matrix, precision_recall
 from .network import Sequential
 from .optimizers import SGD, Adam, clip_grads_by_norm, clip_grads_by_value
+from .recurrent import LSTM, RNN, Embedding, TimeDistributed
 from .training import TrainingError
 
 TWIN = "pure"
@@ -30,6 +31,7 @@ TWIN = "pure"
 __all__ = [
     "init", "Layer", "Dense", "Dropout", "Flatten",
     "Conv2D", "MaxPool2D", "AvgPool2D",
+    "RNN", "LSTM", "Embedding", "TimeDistributed",
     "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "Softplus", "ArcTan", "Identity", "Softmax",
     "MSE", "BinaryCrossEntropy", "CrossEntropy", "one_hot",
     "SGD", "Adam", "clip_grads_by_value", "clip_grads_by_norm",

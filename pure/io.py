@@ -43,6 +43,7 @@ LAYER_MODULES = {
     "layers": ("Dense", "Dropout", "Flatten"),
     "conv": ("Conv2D", "MaxPool2D", "AvgPool2D"),
     "activations": ("Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "Softplus", "ArcTan", "Identity", "Softmax"),
+    "recurrent": ("RNN", "LSTM", "Embedding", "TimeDistributed"),
 }
 
 

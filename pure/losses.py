@@ -9,7 +9,10 @@ Each loss has `forward(pred, target) -> float` and `backward() -> dL/dpred`
 
 CrossEntropy takes raw scores (logits) and integer class indices; it fuses
 softmax with the logarithm through log-sum-exp, so it is exact and finite for
-logits of any size. Do not put a Softmax layer before it.
+logits of any size. Do not put a Softmax layer before it. For sequences it
+also takes logits (N, T, C) with targets (N, T), a class per step (sequences
+may differ in length): every step counts as one example, so the loss is the
+mean over all the steps of the batch.
 """
 from __future__ import annotations
 
@@ -114,9 +117,18 @@ class CrossEntropy(Loss):
         dL/dz = (softmax(z) - onehot(y)) / N
 
     logsumexp(z) = m + log Σ e^(z - m) with m = max(z): exact for any logits.
+
+    Sequences: logits (N, T, C) and targets (N, T), sequence n with its own T_n
+    steps, are read as Σ T_n rows of logits with one target each; L is their
+    mean and the gradient comes back in the logits' shape.
     """
 
+    steps = None        # the sequence lengths T_n when the logits are (N, T, C)
+
     def forward(self, pred, target):
+        self.steps = None
+        if _is_sequence_batch(pred):
+            pred, target, self.steps = _steps_as_rows(pred, target)
         dims = check_rectangular(pred, "CrossEntropy logits")
         if len(dims) != 2:
             raise ValueError(f"CrossEntropy: logits must have shape (N, classes), got {dims}")
@@ -139,7 +151,35 @@ class CrossEntropy(Loss):
             row = [p / n for p in p_row]
             row[y] -= 1.0 / n
             grad.append(row)
+        if self.steps is not None:      # back to sequences: rows of sequence 0 first
+            rows = iter(grad)
+            grad = [[next(rows) for _ in range(length)] for length in self.steps]
         return grad
+
+
+def _is_sequence_batch(pred) -> bool:
+    """Logits of rank 3, (N, T, C): a list of sequences of rows."""
+    return (isinstance(pred, (list, tuple)) and len(pred) > 0 and isinstance(pred[0], (list, tuple))
+            and len(pred[0]) > 0 and isinstance(pred[0][0], (list, tuple)))
+
+
+def _steps_as_rows(pred, target):
+    """Logits (N, T_n, C) and targets (N, T_n) as Σ T_n rows and Σ T_n targets, and the lengths T_n."""
+    if isinstance(target, (str, bytes)) or not hasattr(target, "__len__") or len(target) != len(pred):
+        raise ValueError(f"CrossEntropy: {len(pred)} sequences of logits need {len(pred)} sequences of "
+                         f"targets (one class per step), got {target!r:.60}")
+    rows, targets, lengths = [], [], []
+    for n, (logits, classes) in enumerate(zip(pred, target)):
+        if not isinstance(logits, (list, tuple)) or not logits:
+            raise ValueError(f"CrossEntropy: sequence {n} of logits is empty or not a sequence of rows")
+        if not isinstance(classes, (list, tuple)) or len(classes) != len(logits):
+            got = len(classes) if isinstance(classes, (list, tuple)) else repr(classes)
+            raise ValueError(f"CrossEntropy: sequence {n} has {len(logits)} steps of logits but {got} targets "
+                             f"(logits (N, T, C) need targets (N, T), one class per step)")
+        rows.extend(logits)
+        targets.extend(classes)
+        lengths.append(len(logits))
+    return rows, targets, lengths
 
 
 def _class_indices(target, n, classes) -> List[int]:

@@ -43,6 +43,8 @@ def as_list(data):
 
 def is_classification(loss, y, pred=None) -> bool:
     """Does accuracy make sense? Yes for CrossEntropy/BinaryCrossEntropy and class-like targets."""
+    if isinstance(loss, CrossEntropy) and len(y) and isinstance(y[0], (list, tuple)):
+        return False                     # a class per time step (sequence targets): no per-example accuracy
     if isinstance(loss, (CrossEntropy, BinaryCrossEntropy)):
         return True
     if isinstance(loss, MSE) or loss is None:

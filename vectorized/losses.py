@@ -5,6 +5,7 @@ The numpy twin of pure/losses.py. Reductions follow PyTorch's defaults:
     MSE                 mean over all elements of (pred - target)²
     BinaryCrossEntropy  mean over all elements of -[t log p + (1 - t) log(1 - p)]
     CrossEntropy        mean over the batch of -log softmax(logits)[target]
+                        (logits (N, T, C), targets (N, T): mean over all the steps)
 """
 from __future__ import annotations
 
@@ -90,9 +91,18 @@ class CrossEntropy(Loss):
 
         L = (1/N) Σ_n [ logsumexp(z_n) - z_n[y_n] ]
         dL/dz = (softmax(z) - onehot(y)) / N
+
+    Sequences: logits (N, T, C) and targets (N, T) (or lists of N sequences of
+    their own lengths) are read as Σ T_n rows with one target each; L is their
+    mean and the gradient comes back in the logits' shape.
     """
 
+    steps = None        # (lengths T_n, ragged?) when the logits are (N, T, C)
+
     def forward(self, pred, target):
+        self.steps = None
+        if _is_sequence_batch(pred):
+            pred, target, self.steps = _steps_as_rows(pred, target)
         pred = as_array(pred)
         if pred.ndim != 2:
             raise ValueError(f"CrossEntropy: logits must have shape (N, classes), got {pred.shape}")
@@ -109,7 +119,39 @@ class CrossEntropy(Loss):
         n = len(self.probs)
         grad = self.probs / n
         grad[np.arange(n), self.target] -= 1.0 / n
+        if self.steps is not None:      # back to sequences: rows of sequence 0 first
+            lengths, ragged = self.steps
+            if ragged:
+                return np.split(grad, np.cumsum(lengths)[:-1])
+            return grad.reshape(len(lengths), lengths[0], grad.shape[1])
         return grad
+
+
+def _is_sequence_batch(pred) -> bool:
+    """Logits of rank 3, (N, T, C): an array, or a list of sequences of rows."""
+    if isinstance(pred, np.ndarray):
+        return pred.ndim == 3
+    return isinstance(pred, (list, tuple)) and len(pred) > 0 and np.ndim(pred[0]) == 2
+
+
+def _steps_as_rows(pred, target):
+    """Logits (N, T_n, C) and targets (N, T_n) as Σ T_n rows and Σ T_n targets, and (lengths, ragged?)."""
+    if isinstance(target, (str, bytes)) or not hasattr(target, "__len__") or len(target) != len(pred):
+        raise ValueError(f"CrossEntropy: {len(pred)} sequences of logits need {len(pred)} sequences of "
+                         f"targets (one class per step), got {target!r:.60}")
+    lengths = [len(logits) for logits in pred]
+    for n, (length, classes) in enumerate(zip(lengths, target)):
+        if length == 0:
+            raise ValueError(f"CrossEntropy: sequence {n} of logits is empty")
+        if np.ndim(classes) != 1 or len(classes) != length:
+            got = len(classes) if np.ndim(classes) == 1 else f"shape {np.shape(classes)}"
+            raise ValueError(f"CrossEntropy: sequence {n} has {length} steps of logits but {got} targets "
+                             f"(logits (N, T, C) need targets (N, T), one class per step)")
+    ragged = len(set(lengths)) > 1
+    rows = np.concatenate([as_array(logits) for logits in pred]) if ragged or not isinstance(pred, np.ndarray) \
+        else pred.reshape(-1, pred.shape[2])
+    targets = np.concatenate([np.asarray(classes) for classes in target])
+    return rows, targets, (lengths, ragged)
 
 
 def _class_indices(target, n, classes) -> np.ndarray:

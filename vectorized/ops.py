@@ -85,3 +85,13 @@ def all_finite(x) -> bool:
 
 def argmax(row) -> int:
     return int(np.argmax(row))
+
+
+def is_ragged(x) -> bool:
+    """True for a list of sequences that differ in length (numpy cannot hold it as one array)."""
+    if isinstance(x, np.ndarray) or not isinstance(x, (list, tuple)) or not x:
+        return False
+    try:
+        return len({len(item) for item in x}) > 1
+    except TypeError:                     # items without a length: numbers, not sequences
+        return False

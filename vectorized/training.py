@@ -25,6 +25,7 @@ import numpy as np
 
 from .losses import BinaryCrossEntropy, CrossEntropy, MSE
 from .metrics import to_labels
+from .ops import is_ragged
 from .optimizers import clip_grads_by_norm, clip_grads_by_value
 from .progress import Progress
 
@@ -42,18 +43,23 @@ def take(data, indices):
         return data[np.asarray(indices, dtype=np.int64)]
     if isinstance(data, (bytes, bytearray)):
         return np.frombuffer(bytes(data), dtype=np.uint8)[np.asarray(indices, dtype=np.int64)]
-    return np.asarray([data[i] for i in indices])
+    rows = [data[i] for i in indices]
+    return rows if is_ragged(rows) else np.asarray(rows)    # sequences of different lengths stay a list
 
 
 def as_list(data):
     """Targets as an array (bytes of labels become integers)."""
     if isinstance(data, (bytes, bytearray)):
         return np.frombuffer(bytes(data), dtype=np.uint8).astype(np.int64)
+    if is_ragged(data):                  # one target per step of sequences of different lengths
+        return list(data)
     return np.asarray(data)
 
 
 def is_classification(loss, y, pred=None) -> bool:
     """Does accuracy make sense? Yes for CrossEntropy/BinaryCrossEntropy and class-like targets."""
+    if isinstance(loss, CrossEntropy) and len(y) and np.ndim(y[0]) > 0:
+        return False                     # a class per time step (sequence targets): no per-example accuracy
     if isinstance(loss, (CrossEntropy, BinaryCrossEntropy)):
         return True
     if isinstance(loss, MSE) or loss is None:
@@ -207,7 +213,7 @@ def fit(model, x, y, loss, optimizer, epochs: int = 1, batch_size: int = 32,
     epoch), training stops with TrainingError naming the epoch, batch and layer where
     it first appeared, and the model keeps the last weights that gave a finite loss.
     """
-    if not isinstance(x, np.ndarray):
+    if not isinstance(x, np.ndarray) and not is_ragged(x):     # a ragged batch of sequences stays a list
         x = np.asarray(x, dtype=np.float64)
     if not isinstance(y, np.ndarray):
         y = as_list(y)
