@@ -12,6 +12,7 @@ What is here:
 - `load_mnist`, `class_names`, `verify_shipped`: MNIST (two exact pieces are
   shipped in data/mnist/) and Fashion-MNIST (Debian's dataset-fashion-mnist).
 - `toy`: XOR, moons, spirals, quadrants and two tiny lesson tables.
+- `text`: the sentiment corpus and 200 names for the recurrent lessons, and a `Vocabulary`.
 - `DataError`: raised, with the file name, for anything wrong with a data file.
 
 - `download`: fetch the full MNIST / Fashion-MNIST files from public mirrors,
@@ -25,7 +26,7 @@ Command line: `python -m data info`, `python -m data download`.
 
 from __future__ import annotations
 
-from . import toy
+from . import text, toy
 from .csvfile import read_csv
 from .errors import DataError
 from .idx import IdxArray, read_idx, read_idx_header, write_idx
@@ -48,6 +49,7 @@ __all__ = [
     "read_idx",
     "read_idx_header",
     "spirals",
+    "text",
     "toy",
     "verify_shipped",
     "write_idx",
