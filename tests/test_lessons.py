@@ -10,7 +10,8 @@ from lessons.__main__ import modules
 
 PURE_QUICK = {"a1-neuron", "b1-backprop", "b2-quadrants", "b4-overflow", "c1-logistic", "d1-linear-neuron",
               "d2-bias-and-rate", "d3-step-neuron", "d4-two-layer", "d5-backprop-xor", "d6-hyperparameters"}
-LESSONS = [module for _, module in modules()]
+TESTED_ELSEWHERE = {"a2-sentiment", "char-lstm", "a3-cnn"}     # tests/test_recurrent.py, tests/test_conv.py
+LESSONS = [module for _, module in modules() if module.NAME not in TESTED_ELSEWHERE]
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=[m.NAME for m in LESSONS])
