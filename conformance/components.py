@@ -596,17 +596,13 @@ RECURRENT_MODEL_INPUTS = [
     ("many-to-one, ragged", build_recurrent_classifier, [[1, 2, 3], [4], [0, 5]]),
     ("many-to-many, ragged", build_recurrent_model, [[1, 2, 3], [4], [0, 5]]),
 ]
-RAGGED_PREDICT_BUG = ("vectorized Sequential.predict (and so evaluate) fails on a ragged batch whose output is "
-                      "ragged (return_sequences=True): np.concatenate of the batches' lists of arrays raises "
-                      "ValueError; pure returns the ragged lists")
 
 
 def check_recurrent_save_load() -> ComponentResult:
     comparisons = {}
     for label, build, x in RECURRENT_MODEL_INPUTS:
         comparisons.update(_prefixed(label, save_and_load_across(build, x)))
-    return ComponentResult("save/load recurrent models", comparisons, {}, STEP_POLICY + "; weights exact",
-                           known_bugs={"many-to-many, ragged:": RAGGED_PREDICT_BUG})
+    return ComponentResult("save/load recurrent models", comparisons, {}, STEP_POLICY + "; weights exact")
 
 
 def check_conv_save_load() -> ComponentResult:

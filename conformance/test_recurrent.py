@@ -9,7 +9,7 @@ import pytest
 
 import pure
 import vectorized
-from conformance.components import (HAS_RECURRENT, RAGGED_PREDICT_BUG, RECURRENT, RECURRENT_MODEL_INPUTS,
+from conformance.components import (HAS_RECURRENT, RECURRENT, RECURRENT_MODEL_INPUTS,
                                     build_recurrent_model, grad_out_for, is_ragged, random_params)
 from conformance.tolerances import GRADCHECK_RTOL, compare, compare_exact
 from conformance.twins import (TWINS, as_lists, assert_agree, compare_layer, for_twin, gradcheck_worst,
@@ -70,8 +70,7 @@ def test_a_ragged_batch_gives_what_its_sequences_give_one_by_one(nn, spec):
         assert c.ok, f"{nn.TWIN} {spec.name}: sequence {n} in the batch vs alone: {c}"
 
 
-MODEL_INPUTS = [pytest.param(*m, id=m[0], marks=[pytest.mark.xfail(strict=True, reason=f"BUG: {RAGGED_PREDICT_BUG}")]
-                             if m[0] == "many-to-many, ragged" else []) for m in RECURRENT_MODEL_INPUTS]
+MODEL_INPUTS = [pytest.param(*m, id=m[0]) for m in RECURRENT_MODEL_INPUTS]
 
 
 @pytest.mark.parametrize("label, build, x", MODEL_INPUTS)
@@ -79,7 +78,6 @@ def test_a_recurrent_model_saved_by_either_twin_loads_and_predicts_the_same_in_t
     assert_agree(save_and_load_across(build, x, folder=str(tmp_path)), label)
 
 
-@pytest.mark.xfail(strict=True, reason=f"BUG: {RAGGED_PREDICT_BUG}")
 def test_predict_returns_ragged_outputs_for_a_ragged_batch_in_both_twins():
     x = [[1, 2, 3], [4], [0, 5]]
     p = build_recurrent_model(pure).predict(for_twin(pure, x))

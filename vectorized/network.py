@@ -70,6 +70,8 @@ class Sequential:
             out = []
             for start in range(0, len(x), batch_size):
                 out.append(self.forward(training.take(x, np.arange(start, min(start + batch_size, len(x))))))
+            if any(isinstance(batch, list) for batch in out):     # ragged sequences: a list of arrays
+                return [seq for batch in out for seq in batch]
             return np.concatenate(out) if out else np.zeros((0,))
         finally:
             for layer, mode in zip(self.layers, modes):
