@@ -25,6 +25,7 @@ twin, so both refuse the same inputs with the same message.
 """
 from __future__ import annotations
 
+import math
 import operator
 import random
 from typing import Optional, Tuple
@@ -346,11 +347,16 @@ class MaxPool2D(Pool2D):
 
     Ties: the gradient goes to the FIRST maximum in row-major order (smallest
     p, then smallest q), as numpy's argmax picks it, in both twins.
+    A window holding a NaN gives NaN (as in the vectorized twin and PyTorch: a
+    diverged value is never hidden); where its gradient goes is then unspecified.
     """
 
     def _pool(self, window, memo):
         best = max(window)
         memo.append(window.index(best))       # the first maximum, in row-major order
+        total = sum(window)                   # NaN when the window holds one, which max() may skip
+        if total != total and best == best and any(v != v for v in window):
+            return math.nan
         return best
 
     def _unpool(self, g, k, d_plane, top, left):

@@ -335,3 +335,11 @@ def test_main_command_trains_a_cnn(nn, tmp_path):
     accuracy = float(result.stdout.split("test accuracy ")[1].split("%")[0])
     assert 50 < accuracy <= 100 and "per epoch" in result.stdout
     assert json.loads(out.read_text())["layers"][0]["type"] == "Conv2D"
+
+
+def test_pools_never_hide_a_nan(nn):
+    nan = float("nan")
+    x = [[[[1.0, nan, 2.0, 0.0], [0.5, 0.1, 3.0, 1.0]]]]
+    for layer in (nn.MaxPool2D(2), nn.AvgPool2D(2)):
+        first, second = to_list(layer.forward(x))[0][0][0]
+        assert first != first and second == second, type(layer).__name__
