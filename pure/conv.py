@@ -64,11 +64,13 @@ def conv_output_shape(label: str, input_shape, in_channels: int, out_channels: i
                       kernel: Tuple[int, int], stride: Tuple[int, int], padding: Tuple[int, int]):
     """Per-example output shape (out_channels, H', W') of a convolution, or ValueError naming the layer."""
     if input_shape is None:
-        return None
+        return (out_channels, None, None)          # image size unknown until the first batch
     c, h, w = _per_example(label, input_shape, "the previous layer gives")
     if c != in_channels:
         raise ValueError(f"{label}: expects {in_channels} input channel(s), but the input has {c} "
                          f"(shape {(c, h, w)} per example)")
+    if h is None or w is None:
+        return (out_channels, None, None)
     (kh, kw), (ph, pw) = kernel, padding
     if kh > h + 2 * ph or kw > w + 2 * pw:
         raise ValueError(f"{label}: kernel {kh}x{kw} is larger than the padded image "
@@ -81,6 +83,8 @@ def pool_output_shape(label: str, input_shape, size: Tuple[int, int], stride: Tu
     if input_shape is None:
         return None
     c, h, w = _per_example(label, input_shape, "the previous layer gives")
+    if h is None or w is None:
+        return (c, None, None)
     if size[0] > h or size[1] > w:
         raise ValueError(f"{label}: window {size[0]}x{size[1]} is larger than the image {h}x{w}")
     return (c, output_size(h, size[0], stride[0]), output_size(w, size[1], stride[1]))

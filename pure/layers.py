@@ -197,7 +197,7 @@ class Flatten(Layer):
         return [reshape(row, self.in_dims[1:]) for row in grad_out]
 
     def output_shape(self, input_shape):
-        if input_shape is None:
+        if input_shape is None or None in input_shape:     # unknown until the first batch
             return None
         size = 1
         for d in input_shape:

@@ -107,7 +107,7 @@ def test_conv_repr_and_output_shape(nn):
         "Conv2D(3, 4, [3, 5], stride=2, padding=[1, 2])"
     assert nn.Conv2D(1, 8, 3).output_shape((1, 28, 28)) == (8, 26, 26)
     assert nn.Conv2D(3, 4, (3, 5), stride=2, padding=(1, 2)).output_shape((3, 9, 10)) == (4, 5, 5)
-    assert nn.Conv2D(1, 8, 3).output_shape(None) is None
+    assert nn.Conv2D(1, 8, 3).output_shape(None) == (8, None, None)      # channels known, size not yet
 
 
 # ----------------------------------------------------------------------------- pooling
@@ -343,3 +343,9 @@ def test_pools_never_hide_a_nan(nn):
     for layer in (nn.MaxPool2D(2), nn.AvgPool2D(2)):
         first, second = to_list(layer.forward(x))[0][0][0]
         assert first != first and second == second, type(layer).__name__
+
+
+def test_sequential_catches_a_channel_mismatch_when_built(nn):
+    with pytest.raises(ValueError, match=r"layer 3: Conv2D\(16, 4, 3\): expects 16 input channel"):
+        nn.Sequential([nn.Conv2D(1, 8, 3), nn.ReLU(), nn.MaxPool2D(2), nn.Conv2D(16, 4, 3)])
+    nn.Sequential([nn.Conv2D(1, 8, 3), nn.ReLU(), nn.MaxPool2D(2), nn.Flatten(), nn.Dense(1352, 10)])

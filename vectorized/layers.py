@@ -175,7 +175,7 @@ class Flatten(Layer):
         return np.reshape(grad_out, self.in_dims)
 
     def output_shape(self, input_shape):
-        if input_shape is None:
+        if input_shape is None or None in input_shape:     # unknown until the first batch
             return None
         size = 1
         for d in input_shape:
