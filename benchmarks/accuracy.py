@@ -1,16 +1,17 @@
 """Test accuracy on the official MNIST test set after training on the 10,000 shipped digits.
 
-    python benchmarks/accuracy.py                  # the final runs (about 10 minutes on 2 cores)
+    python benchmarks/accuracy.py                  # the final runs (about 10 minutes on 2 idle cores)
     python benchmarks/accuracy.py --only pure      # just one of: vectorized, augmented, pure
-    python benchmarks/accuracy.py --search         # how the settings were chosen (about 15 minutes)
+    python benchmarks/accuracy.py --search         # how the settings were chosen (20-40 minutes)
 
 Final runs (test set, 10,000 official test images; nothing is tuned on it):
 
   (a) vectorized MLP, target >= 96%: `python -m vectorized` with the flags in
       CHOSEN["vectorized"], run as a subprocess, so the number is exactly what the
-      main command gives. Then the same model and flags trained on the 10,000
-      digits plus their four 1-pixel shifts (50,000 images; augmentation done here,
-      in numpy, since data/ does none), which `python -m vectorized` cannot do.
+      main command gives. Then (a') the same model and settings trained on the
+      10,000 digits plus their four 1-pixel shifts (50,000 images; augmentation done
+      here, in numpy, since data/ does none), which `python -m vectorized` cannot
+      do; its epoch count (CHOSEN["augmented"]) was also chosen on validation.
   (b) pure MLP on CPython, target >= 95% in at most 10 minutes in total:
       `python -m pure` with the flags in CHOSEN["pure"], as a subprocess; the time
       reported is the subprocess's wall-clock time (start-up, loading, training,
@@ -23,8 +24,12 @@ the other 2,000 (a split drawn with random.Random(12345)), averaged over two
 seeds. The learning rate decays per epoch (the CLI's --lr-decay), so the
 validation accuracy after epoch e of a longer run is that of an e-epoch run:
 one run per candidate scores every epoch count. For pure, candidates are kept
-only if their predicted CPython training time (measured pure speed for that
-width, times examples) fits in the 10-minute budget with room to spare.
+only if their predicted CPython training time (pure's measured speed for that
+width in examples per CPU-second, times examples) fits in PURE_BUDGET seconds,
+leaving room in the 10 minutes for start-up, testing and a busier machine.
+
+This script sets OPENBLAS_NUM_THREADS=1 (unless you set it) for itself and
+the commands it runs: see the note where it is set.
 """
 from __future__ import annotations
 

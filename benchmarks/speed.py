@@ -385,8 +385,11 @@ def table(headers, rows):
     line = "  ".join(str(h).ljust(w) for h, w in zip(headers, widths))
     print(line)
     print("  ".join("-" * w for w in widths))
+    def numeric(c):
+        return str(c).replace(",", "").replace(".", "").replace(" x ", "").replace("-", "").isdigit() or c == "-"
     for r in rows:
-        print("  ".join(str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(r, widths))))
+        print("  ".join(str(c).rjust(w) if i and numeric(c) else str(c).ljust(w)
+                        for i, (c, w) in enumerate(zip(r, widths))))
 
 
 def load_average():
@@ -529,7 +532,7 @@ def main(argv=None):
     p.add_argument("--quick", action="store_true", help="smaller measurements (about 20 s)")
     p.add_argument("--threads", default=None,
                    help="comma-separated thread counts for numpy's BLAS and torch, e.g. 1,2 "
-                        "(default: one per core, numpy's own default)")
+                        "(default: one per core, numpy's own default; without --quick also 1)")
     p.add_argument("--only", default="torch,pure,micrograd,memory",
                    help="sections to run, comma-separated (default: all)")
     p.add_argument("--json", default=None, help="also write every measurement to this JSON file")
@@ -547,7 +550,11 @@ def main(argv=None):
          "memory": worker_memory}[args.worker](args)
         return 0
 
-    threads = [int(t) for t in args.threads.split(",")] if args.threads else [os.cpu_count() or 1]
+    cores = os.cpu_count() or 1
+    if args.threads:
+        threads = [int(t) for t in args.threads.split(",")]
+    else:   # numpy's own default (one BLAS thread per core); the full run also shows 1 thread
+        threads = [cores] if args.quick or cores == 1 else [1, cores]
     sections = set(args.only.split(","))
     start = time.perf_counter()
     load_before = load_average()
@@ -555,7 +562,7 @@ def main(argv=None):
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {_cpu_model()}; "
           f"{_interpreter()} ({sys.executable}); load average {load_before:.2f}"
           if load_before is not None else "")
-    if load_before is not None and load_before > 0.5:
+    if load_before is not None and load_before > 1.0:
         print(f"  warning: the machine is busy (load {load_before:.2f}); other processes share the "
               f"cores, so speeds are lower and noisier than on an idle machine")
     results = {"date": time.strftime("%Y-%m-%d %H:%M %Z"), "quick": args.quick, "cores": os.cpu_count(),
