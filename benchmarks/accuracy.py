@@ -182,7 +182,7 @@ def final_augmented(results):
     import numpy as np
     import vectorized as nn
     config = CHOSEN["augmented"]
-    print(f"\n== (a') the same, trained on the 10,000 digits plus their 1-pixel shifts (50,000 images) ==")
+    print("\n== (a') the same, trained on the 10,000 digits plus their 1-pixel shifts (50,000 images) ==")
     x, y = load("train")
     x_test, y_test = load("test")
     xa, ya = shifted(x), np.tile(y, 5)

@@ -197,7 +197,7 @@ def worker_vectorized(args):
     # Same computation? 30 float64 steps from the same weights over the same batches.
     steps = 30
     model, loss, opt = new_model(np.float64), nn.CrossEntropy(), nn.SGD(lr)
-    for i, start in enumerate(range(0, steps * batch, batch)):
+    for start in range(0, steps * batch, batch):
         idx = order[start:start + batch]
         vec_loss = loss.forward(model.forward(x64[idx]), y[idx])
         model.backward(loss.backward(), need_input_grad=False)

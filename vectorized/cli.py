@@ -10,8 +10,9 @@ import numpy as np
 
 from pure.cli import DEFAULTS, run
 
-# numpy is fast enough for a wider network and more epochs by default.
-VECTORIZED_DEFAULTS = dict(DEFAULTS, hidden="512", epochs=20)
+# numpy is fast enough for a wider, deeper network and more epochs by default
+# (96.2% on the official test set in about 75 s; see benchmarks/accuracy.py).
+VECTORIZED_DEFAULTS = dict(DEFAULTS, hidden="256,128", epochs=12, lr=0.05, lr_decay=0.85)
 
 
 def to_inputs(images, as_images: bool = False):
