@@ -40,7 +40,7 @@ def run(nn, quick=False, out=None):
     folder = output_dir(out, NAME)
     if folder:
         predicted = [row.index(max(row)) for row in to_list(model.predict(x_test[:32]))]
-        labels = [f"{p}/{t}" for p, t in zip(predicted, y_test[:32])]
+        labels = list(zip(predicted, y_test[:32]))       # (predicted, true): mistakes get a red frame
         result.picture(pictures.image_grid(f"{folder}/digits.png", [to_list(x_test[i]) for i in range(32)], 4, 8,
                                            labels=labels))
         weights = to_list(model.layers[0].params["W"])
