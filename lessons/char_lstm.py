@@ -43,6 +43,8 @@ import time
 
 from data import text
 
+from .common import Result, to_list
+
 NAME = "char-lstm"
 TITLE = "A character-level LSTM invents names"
 REPORTED = "(new in this project) uniform guess ln 27 = 3.30 nats/char; the bigram table's loss is computed below"
@@ -51,37 +53,6 @@ BOUNDARY = "."
 EMBEDDING, HIDDEN = 16, 64
 MAX_EPOCHS, PATIENCE, HOLD_OUT_EVERY = 30, 3, 10
 QUICK_EPOCHS, QUICK_NAMES, QUICK_HIDDEN = 3, 40, 16
-
-
-class Outcome:
-    """What the lesson found: its numbers, and checks that must hold."""
-
-    def __init__(self, name, reported):
-        self.name, self.reported, self.ours = name, reported, ""
-        self.checks, self.lines, self.pictures = {}, [], []       # no pictures: the samples are text
-        self.start, self.seconds = time.perf_counter(), None
-
-    def check(self, statement, holds):
-        self.checks[statement] = bool(holds)
-
-    def finish(self, ours):
-        self.ours, self.seconds = ours, time.perf_counter() - self.start
-        return self
-
-    @property
-    def ok(self):
-        return all(self.checks.values())
-
-    def __str__(self):
-        lines = [f"series reported: {self.reported}", f"we measured:     {self.ours}"] + self.lines
-        lines += [f"  [{'ok' if v else 'FAILED'}] {k}" for k, v in self.checks.items()]
-        return "\n".join(lines + [f"  ({self.seconds:.1f}s)"])
-
-
-def to_list(value):
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    return [to_list(v) for v in value] if isinstance(value, (list, tuple)) else value
 
 
 def sequences(names, vocab):
@@ -133,8 +104,8 @@ def sample(model, vocab, temperature, rng, max_length=12):
 
 
 def run(nn, quick=False, out=None, seed=0):
-    """Train the language model, keep the epoch that predicts held-out names best, sample; an Outcome."""
-    result = Outcome(NAME, REPORTED)
+    """Train the language model, keep the epoch that predicts held-out names best, sample."""
+    result = Result(NAME, REPORTED)
     names = text.names()
     vocab = text.Vocabulary((list(name) for name in names), specials=(BOUNDARY,))
     held_out = names[::HOLD_OUT_EVERY]                      # 20 names the model never trains on

@@ -21,8 +21,10 @@ def tensor(nn, value):
 
 
 def to_list(value):
-    """A twin's tensor as nested lists."""
-    return value.tolist() if hasattr(value, "tolist") else value
+    """A twin's tensor as nested lists (also a list of arrays, as ragged sequences come back)."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    return [to_list(v) for v in value] if isinstance(value, (list, tuple)) else value
 
 
 def head(x, n):
@@ -61,6 +63,8 @@ class Result:
         self.ours = ""
         self.checks = {}
         self.pictures = []
+        self.lines = []         # extra lines to print under the figures (samples, predictions)
+        self.numbers = {}       # the lesson's numbers by name, for tests and reports
         self.start = time.perf_counter()
         self.seconds = None
 
@@ -81,7 +85,7 @@ class Result:
         return all(self.checks.values())
 
     def __str__(self):
-        lines = [f"series reported: {self.reported}", f"we measured:     {self.ours}"]
+        lines = [f"series reported: {self.reported}", f"we measured:     {self.ours}"] + self.lines
         lines += [f"  [{'ok' if v else 'FAILED'}] {k}" for k, v in self.checks.items()]
         lines += [f"  picture: {p}" for p in self.pictures]
         lines.append(f"  ({self.seconds:.1f}s)")

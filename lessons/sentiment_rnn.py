@@ -30,6 +30,8 @@ import time
 
 from data import text
 
+from .common import Result, to_list
+
 NAME = "a2-sentiment"
 TITLE = "A recurrent network for sentiment (Zhou, part 2)"
 REPORTED = "100% train and test accuracy from about epoch 700 (hidden 64, SGD lr 0.02, clipping)"
@@ -38,37 +40,6 @@ HIDDEN = 64
 LEARNING_RATE = 0.02
 MAX_EPOCHS = 1000
 QUICK_EPOCHS = 4
-
-
-class Outcome:
-    """What the lesson found: its numbers next to the series', and checks that must hold."""
-
-    def __init__(self, name, reported):
-        self.name, self.reported, self.ours = name, reported, ""
-        self.checks, self.lines, self.pictures = {}, [], []       # no pictures: the samples are text
-        self.start, self.seconds = time.perf_counter(), None
-
-    def check(self, statement, holds):
-        self.checks[statement] = bool(holds)
-
-    def finish(self, ours):
-        self.ours, self.seconds = ours, time.perf_counter() - self.start
-        return self
-
-    @property
-    def ok(self):
-        return all(self.checks.values())
-
-    def __str__(self):
-        lines = [f"series reported: {self.reported}", f"we measured:     {self.ours}"] + self.lines
-        lines += [f"  [{'ok' if v else 'FAILED'}] {k}" for k, v in self.checks.items()]
-        return "\n".join(lines + [f"  ({self.seconds:.1f}s)"])
-
-
-def to_list(value):
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    return [to_list(v) for v in value] if isinstance(value, (list, tuple)) else value
 
 
 def encode(rows, vocab):
@@ -82,8 +53,8 @@ def build(nn, vocab_size, seed=0):
 
 
 def run(nn, quick=False, out=None, seed=0):
-    """Train until 100% on training and test sentences (quick: a few epochs); returns an Outcome."""
-    result = Outcome(NAME, REPORTED)
+    """Train until 100% on training and test sentences (quick: a few epochs); returns a Result."""
+    result = Result(NAME, REPORTED)
     train, test = text.sentiment()
     vocab = text.Vocabulary(text.words(sentence) for sentence, _ in train)
     x, y = encode(train, vocab)

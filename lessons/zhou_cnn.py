@@ -40,6 +40,8 @@ import time
 
 import data
 
+from .common import Result
+
 NAME = "a3-cnn"
 TITLE = "A CNN for MNIST (conv 3x3x8, max-pool, softmax), per-sample SGD"
 REPORTED = "before training: loss 2.302, ~10% accuracy; after 3 epochs: test loss 0.598, test accuracy 78%"
@@ -63,33 +65,9 @@ def build(nn, filters=8):
     ])
 
 
-class Result:
-    """What the lesson found: our numbers next to the series', and the checks that must hold."""
-
-    def __init__(self):
-        self.name, self.reported, self.ours = NAME, REPORTED, ""
-        self.checks, self.pictures, self.numbers = {}, [], {}
-        self.seconds = None
-
-    def check(self, statement, holds):
-        self.checks[statement] = bool(holds)
-
-    @property
-    def ok(self):
-        return all(self.checks.values())
-
-    def __str__(self):
-        lines = [f"series reported: {self.reported}", f"we measured:     {self.ours}"]
-        lines += [f"  [{'ok' if v else 'FAILED'}] {k}" for k, v in self.checks.items()]
-        lines += [f"  picture: {p}" for p in self.pictures]
-        lines.append(f"  ({self.seconds:.1f}s, of which training {self.numbers.get('train seconds', 0):.1f}s)")
-        return "\n".join(lines)
-
-
 def run(nn, quick=False, out=None, verbose=False):
     """Run the lesson on twin `nn`; --quick: 100 training and 100 test digits, 1 epoch."""
-    start = time.perf_counter()
-    result = Result()
+    result = Result(NAME, REPORTED)
     n_train, n_test, epochs = (100, 100, 1) if quick else (1000, 1000, 3)
     x_train, y_train = digits("train", n_train)
     x_test, y_test = digits("test", n_test)
@@ -116,13 +94,11 @@ def run(nn, quick=False, out=None, verbose=False):
         result.check("and a test loss within 0.15 of the series' 0.598", abs(after["loss"] - 0.598) < 0.15)
     if out is not None:
         result.pictures += draw(out, model, x_test)
-    result.ours = (f"before training: loss {before['loss']:.3f}, accuracy {before['accuracy']:.1%}; after "
+    return result.finish(f"before training: loss {before['loss']:.3f}, accuracy {before['accuracy']:.1%}; after "
                    f"{epochs} epoch{'s' if epochs > 1 else ''} ({epochs * n_train:,} steps): test loss "
                    f"{after['loss']:.3f}, test accuracy {after['accuracy']:.1%}; training took "
                    f"{train_seconds:.1f}s ({train_cpu:.1f}s of CPU) on {nn.TWIN}, "
                    f"{epochs * n_train / train_cpu:,.0f} examples per CPU second")
-    result.seconds = time.perf_counter() - start
-    return result
 
 
 def draw(out, model, x_test):
