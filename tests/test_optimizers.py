@@ -29,9 +29,14 @@ def test_sgd_momentum_and_weight_decay_two_steps(nn):
 
 
 def test_adam_first_step_moves_by_lr(nn):
+    """At t = 1 the corrected moments are m^ = g and v^ = g², so each weight moves by
+    lr * g / (|g| + eps): almost lr, less by the eps in the denominator. For g = -0.001 eps
+    takes 0.01 * 1e-8 / (0.001 + 1e-8) = 9.999e-8 off the step, so it is part of the answer."""
     layer = layer_with(nn, [[1.0, 1.0]], [[3.0, -0.001]])
     nn.Adam(0.01).step([layer])
-    assert close(layer.params["W"], [[0.99, 1.01]], 1e-7)
+    expected = [[1.0 - 0.01 * 3.0 / (3.0 + 1e-8), 1.0 + 0.01 * 0.001 / (0.001 + 1e-8)]]
+    assert close(layer.params["W"], expected, 1e-15)
+    assert not close(layer.params["W"], [[0.99, 1.01]], 1e-8)      # eps moved it by more than 1e-8
 
 
 def test_optimizer_replaces_tensors_rather_than_mutating_them(nn):

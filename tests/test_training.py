@@ -5,7 +5,7 @@ import math
 import pytest
 
 import data
-from conftest import to_list
+from conftest import close, tensor, to_list
 
 
 def xor_model(nn, seed=0):
@@ -128,10 +128,19 @@ def test_fit_on_mnist_images_directly(nn):
 
 
 def test_predict_does_not_drop_out(nn):
-    model = nn.Sequential([nn.Dense(3, 3, seed=0), nn.Dropout(0.5, seed=0)])
-    x = [[1.0, 2.0, 3.0]]
-    assert to_list(model.predict(x)) == to_list(model.predict(x))
+    """predict() is the plain forward pass x·W + b, computed here by hand: a dropout left on
+    would zero some outputs and double the others (even one that redraws the same mask)."""
+    model = nn.Sequential([nn.Dense(3, 3), nn.Dropout(0.5, seed=0)])
+    dense = model.layers[0]
+    dense.params["W"] = tensor(nn, [[0.5, -1.0, 2.0], [1.0, 1.0, 1.0], [0.0, 0.25, -0.5]])
+    dense.params["b"] = tensor(nn, [0.1, 0.2, 0.3])
+    x = [[1.0, 2.0, 3.0], [-1.0, 0.0, 2.0]]
+    expected = [[0.5 + 2.0 + 0.0 + 0.1, -1.0 + 2.0 + 0.75 + 0.2, 2.0 + 2.0 - 1.5 + 0.3],     # 2.6, 1.95, 2.8
+                [-0.5 + 0.0 + 0.0 + 0.1, 1.0 + 0.0 + 0.5 + 0.2, -2.0 + 0.0 - 1.0 + 0.3]]    # -0.4, 1.7, -2.7
+    for _ in range(3):
+        assert close(model.predict(x), expected, 1e-12)
     assert model.layers[1].training                        # predict restored training mode
+    assert not close(model.forward(x), expected, 1e-12)    # while training, dropout does drop out
 
 
 def test_progress_line_on_a_terminal_and_silence_in_a_pipe(nn):

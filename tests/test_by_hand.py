@@ -1,0 +1,206 @@
+"""Numbers worked out by hand, from the formula written beside each one.
+
+Conformance proves the twins agree, which says nothing when both make the same
+mistake. The expectations here come from the textbook formulas (scalar
+arithmetic in the test itself), never from running the code, so a bug planted
+in both twins at once fails them. `python -m tests.mutate` plants such bugs.
+"""
+import math
+
+import pytest
+
+from conftest import close, tensor, to_list
+
+
+def one_weight(nn, w, grad):
+    """A Dense(1, 1) whose single weight is w (bias 0) with gradient `grad` (bias gradient 0)."""
+    layer = nn.Dense(1, 1)
+    layer.params["W"], layer.params["b"] = tensor(nn, [[w]]), tensor(nn, [0.0])
+    layer.grads["W"], layer.grads["b"] = tensor(nn, [[grad]]), tensor(nn, [0.0])
+    return layer
+
+
+def weight(layer):
+    return to_list(layer.params["W"])[0][0]
+
+
+# ----------------------------------------------------------------------------- SGD with momentum
+
+
+def test_momentum_across_a_learning_rate_change(nn):
+    """PyTorch's rule: v = mu v + g; p = p - lr v. The learning rate multiplies the whole velocity
+    at each step, so changing it (fit halves it on a plateau) scales the momentum too.
+
+    The other common form, v = mu v - lr g; p = p + v, gives the same numbers while lr stays
+    fixed, but after 0.1 -> 0.01 it ends at -0.2 instead of -0.119."""
+    layer = one_weight(nn, 0.0, 1.0)
+    opt = nn.SGD(0.1, momentum=0.9)
+    opt.step([layer])                  # v = 0.9*0 + 1 = 1;       p = 0 - 0.1*1 = -0.1
+    assert weight(layer) == pytest.approx(-0.1, abs=1e-15)
+    opt.lr = 0.01
+    layer.grads["W"] = tensor(nn, [[1.0]])
+    opt.step([layer])                  # v = 0.9*1 + 1 = 1.9;     p = -0.1 - 0.01*1.9 = -0.119
+    assert weight(layer) == pytest.approx(-0.119, abs=1e-15)
+
+
+def test_momentum_keeps_its_velocity_when_the_gradient_vanishes(nn):
+    layer = one_weight(nn, 1.0, 2.0)
+    opt = nn.SGD(0.5, momentum=0.5)
+    opt.step([layer])                  # v = 2;                   p = 1 - 0.5*2 = 0
+    layer.grads["W"] = tensor(nn, [[0.0]])
+    opt.step([layer])                  # v = 0.5*2 + 0 = 1;       p = 0 - 0.5*1 = -0.5
+    opt.step([layer])                  # v = 0.5;                 p = -0.5 - 0.25 = -0.75
+    assert weight(layer) == -0.75
+
+
+# ----------------------------------------------------------------------------- Adam
+
+
+def adam_by_hand(p, grads, lr, b1, b2, eps, wd):
+    """Adam written out for one scalar (Kingma & Ba, with PyTorch's L2 weight decay)."""
+    m = v = 0.0
+    for t, grad in enumerate(grads, start=1):
+        g = grad + wd * p                          # weight decay adds wd*p to the gradient
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        m_hat, v_hat = m / (1 - b1 ** t), v / (1 - b2 ** t)
+        p = p - lr * m_hat / (math.sqrt(v_hat) + eps)
+    return p
+
+
+def test_adam_weight_decay_pulls_the_weight_toward_zero(nn):
+    """No gradient, weight decay 1: g = 0 + 1*1 = 1, so the first step is
+    p = 1 - lr * g / (|g| + eps) = 1 - 0.01/(1 + 1e-8): the weight shrinks to about 0.99 (a flipped
+    sign would grow it to 1.01)."""
+    layer = one_weight(nn, 1.0, 0.0)
+    nn.Adam(0.01, weight_decay=1.0).step([layer])
+    assert weight(layer) == pytest.approx(1.0 - 0.01 / (1.0 + 1e-8), abs=1e-15)
+    assert weight(layer) < 1.0
+
+
+def test_adam_with_weight_decay_and_other_betas_two_steps(nn):
+    """lr 0.1, betas (0.5, 0.75), weight decay 0.1, gradients 0.5 then -0.25, from p = 1:
+
+    step 1: g = 0.5 + 0.1*1 = 0.6;  m = 0.5*0.6 = 0.3;  v = 0.25*0.36 = 0.09;
+            m^ = 0.3/0.5 = 0.6;  v^ = 0.09/0.25 = 0.36;  p = 1 - 0.1*0.6/(0.6 + 1e-8)
+    step 2: g = -0.25 + 0.1 p;  m = 0.5 m + 0.5 g;  v = 0.75 v + 0.25 g²;
+            m^ = m/(1 - 0.25);  v^ = v/(1 - 0.5625);  p = p - 0.1 m^/(sqrt(v^) + 1e-8)
+    """
+    p1 = 1 - 0.1 * 0.6 / (0.6 + 1e-8)
+    g2 = -0.25 + 0.1 * p1
+    m2, v2 = 0.5 * 0.3 + 0.5 * g2, 0.75 * 0.09 + 0.25 * g2 * g2
+    p2 = p1 - 0.1 * (m2 / 0.75) / (math.sqrt(v2 / 0.4375) + 1e-8)
+    assert p2 == pytest.approx(adam_by_hand(1.0, [0.5, -0.25], 0.1, 0.5, 0.75, 1e-8, 0.1), abs=1e-15)
+    layer = one_weight(nn, 1.0, 0.5)
+    opt = nn.Adam(0.1, beta1=0.5, beta2=0.75, weight_decay=0.1)
+    opt.step([layer])
+    assert weight(layer) == pytest.approx(p1, abs=1e-15)
+    layer.grads["W"] = tensor(nn, [[-0.25]])
+    opt.step([layer])
+    assert weight(layer) == pytest.approx(p2, abs=1e-15)
+    assert abs(p2 - 0.9) > 0.01                    # the second step is not a copy of the first
+
+
+def test_adam_five_steps_with_changing_gradients(nn):
+    grads = [0.3, -1.2, 0.05, 2.0, -0.7]
+    layer = one_weight(nn, 0.4, grads[0])
+    opt = nn.Adam(0.05, beta1=0.8, beta2=0.99, eps=1e-6, weight_decay=0.01)
+    for g in grads:
+        layer.grads["W"] = tensor(nn, [[g]])
+        opt.step([layer])
+    assert weight(layer) == pytest.approx(adam_by_hand(0.4, grads, 0.05, 0.8, 0.99, 1e-6, 0.01), abs=1e-14)
+
+
+# ----------------------------------------------------------------------------- activations at their kinks
+
+# The derivative at a kink is a convention. Ours is PyTorch's (torch 2.13 gives exactly these
+# numbers for x = 0.0 and x = -0.0): the "x > 0" branch is taken only for x > 0, so at 0 ReLU's
+# gradient is 0, LeakyReLU's is alpha and ELU's is alpha*e^0 = alpha. The smooth ones are their
+# derivatives at 0: sigmoid 1/4, tanh 1, softplus sigmoid(0) = 1/2, arctan 1/(1+0) = 1.
+AT_ZERO = [
+    # name,          make,                            f(0), f'(0)
+    ("ReLU", lambda nn: nn.ReLU(), 0.0, 0.0),
+    ("LeakyReLU", lambda nn: nn.LeakyReLU(), 0.0, 0.01),
+    ("LeakyReLU 0.2", lambda nn: nn.LeakyReLU(0.2), 0.0, 0.2),
+    ("ELU", lambda nn: nn.ELU(), 0.0, 1.0),
+    ("ELU 0.5", lambda nn: nn.ELU(0.5), 0.0, 0.5),
+    ("Sigmoid", lambda nn: nn.Sigmoid(), 0.5, 0.25),
+    ("Tanh", lambda nn: nn.Tanh(), 0.0, 1.0),
+    ("Softplus", lambda nn: nn.Softplus(), math.log(2.0), 0.5),
+    ("ArcTan", lambda nn: nn.ArcTan(), 0.0, 1.0),
+    ("Identity", lambda nn: nn.Identity(), 0.0, 1.0),
+]
+
+
+@pytest.mark.parametrize("name, make, value, slope", AT_ZERO, ids=[c[0] for c in AT_ZERO])
+def test_activation_value_and_gradient_at_zero(nn, name, make, value, slope):
+    layer = make(nn)
+    y = to_list(layer.forward(tensor(nn, [[0.0, -0.0]])))
+    grad = to_list(layer.backward(tensor(nn, [[3.0, 3.0]])))
+    assert y == [[value, value]]
+    assert grad == [[3.0 * slope, 3.0 * slope]], f"{name}'(0) should be {slope} (PyTorch's convention)"
+
+
+# Either side of the kink, from the textbook derivative: x = +-0.5.
+NEAR_ZERO = [
+    ("ReLU", lambda nn: nn.ReLU(), [0.0, 0.5], [0.0, 1.0]),
+    ("LeakyReLU 0.2", lambda nn: nn.LeakyReLU(0.2), [-0.1, 0.5], [0.2, 1.0]),
+    ("ELU 0.5", lambda nn: nn.ELU(0.5), [0.5 * math.expm1(-0.5), 0.5], [0.5 * math.exp(-0.5), 1.0]),
+    ("Sigmoid", lambda nn: nn.Sigmoid(), [1 / (1 + math.exp(0.5)), 1 / (1 + math.exp(-0.5))],
+     [math.exp(-0.5) / (1 + math.exp(-0.5)) ** 2] * 2),                 # s' = e^-x / (1 + e^-x)², even
+    ("Tanh", lambda nn: nn.Tanh(), [math.tanh(-0.5), math.tanh(0.5)], [1 / math.cosh(0.5) ** 2] * 2),
+    ("Softplus", lambda nn: nn.Softplus(), [math.log(1 + math.exp(-0.5)), math.log(1 + math.exp(0.5))],
+     [1 / (1 + math.exp(0.5)), 1 / (1 + math.exp(-0.5))]),             # softplus' = sigmoid
+    ("ArcTan", lambda nn: nn.ArcTan(), [math.atan(-0.5), math.atan(0.5)], [1 / 1.25, 1 / 1.25]),
+]
+
+
+@pytest.mark.parametrize("name, make, values, slopes", NEAR_ZERO, ids=[c[0] for c in NEAR_ZERO])
+def test_activation_either_side_of_zero(nn, name, make, values, slopes):
+    layer = make(nn)
+    y = layer.forward(tensor(nn, [[-0.5, 0.5]]))
+    grad = layer.backward(tensor(nn, [[1.0, 1.0]]))
+    assert close(y, [values], 1e-15), f"{name}({[-0.5, 0.5]}) = {to_list(y)}, expected {values}"
+    assert close(grad, [slopes], 1e-15), f"{name}'({[-0.5, 0.5]}) = {to_list(grad)}, expected {slopes}"
+
+
+# ----------------------------------------------------------------------------- evaluate over several batches
+
+
+def identity_model(nn):
+    """Dense(1, 1) with W = 1, b = 0: the prediction is the input."""
+    model = nn.Sequential([nn.Dense(1, 1)])
+    model.layers[0].params["W"], model.layers[0].params["b"] = tensor(nn, [[1.0]]), tensor(nn, [0.0])
+    return model
+
+
+@pytest.mark.parametrize("batch_size", [256, 7, 300, 1000])
+def test_evaluate_weights_each_batch_by_its_size(nn, batch_size):
+    """300 examples x_i = i, target 0, MSE: example i costs i². The loss over the set is the mean
+    over EXAMPLES: Σ_{i<300} i² / 300 = (299·300·599/6) / 300 = 29850.1666...
+    With the default batch size 256 the batches hold 256 and 44 examples, whose means are
+    255·511/6 = 21717.5 and (8955050 - 5559680)/44 = 77167.5; the mean of those two means
+    (49442.5) is wrong."""
+    model = identity_model(nn)
+    x, y = [[float(i)] for i in range(300)], [[0.0]] * 300
+    result = model.evaluate(x, y, loss=nn.MSE(), batch_size=batch_size)
+    assert result["loss"] == pytest.approx(299 * 300 * 599 / 6 / 300, rel=1e-13)
+
+
+def test_evaluate_with_the_default_batch_size_on_a_classifier(nn):
+    """Logits (x, 0) for 300 examples: x = 1 for the first 256, x = -1 for the last 44, all of class 0.
+    Per example, CE = log(1 + e^-x): log(1 + e^-1) = 0.31326 for x = 1, log(1 + e) = 1.31326 for x = -1.
+    Mean over examples: (256·0.31326 + 44·1.31326)/300 = 0.31326 + 44/300 = 0.45993;
+    accuracy 256/300. (The mean of the two batch means would be 0.81326.)"""
+    model = nn.Sequential([nn.Dense(1, 2)])
+    model.layers[0].params["W"], model.layers[0].params["b"] = tensor(nn, [[1.0, 0.0]]), tensor(nn, [0.0, 0.0])
+    x = [[1.0]] * 256 + [[-1.0]] * 44
+    result = model.evaluate(x, [0] * 300, loss=nn.CrossEntropy())
+    assert result["loss"] == pytest.approx(math.log1p(math.exp(-1.0)) + 44 / 300, rel=1e-12)
+    assert result["accuracy"] == pytest.approx(256 / 300, abs=1e-15)
+
+
+def test_predict_in_batches_keeps_every_example_in_order(nn):
+    model = identity_model(nn)
+    x = [[float(i)] for i in range(23)]
+    assert to_list(model.predict(x, batch_size=5)) == x
