@@ -38,8 +38,8 @@ import math
 import os
 import random
 
-from .io import (ModelFileError, atomic_write_text, check_format, check_model_description, has_shape, layer_types,
-                 model_to_dict, read_json)
+from .io import (BYTES_PER_PARAM, MAX_PARAMS, ModelFileError, atomic_write_text, check_format,
+                 check_model_description, excerpt, has_shape, is_finite_number, layer_types, model_to_dict, read_json)
 from .ops import copy, shape
 
 FORMAT = "twinnet-checkpoint"
@@ -63,9 +63,9 @@ def encode_number(x):
 def decode_number(x, where):
     if isinstance(x, str) and x in ("nan", "inf", "-inf"):
         return float(x)
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
+    if isinstance(x, float) or is_finite_number(x):         # (an int too big for a double is not)
         return x
-    raise CheckpointError(f"{where}: expected a number, found {x!r:.40}")
+    raise CheckpointError(f"{where}: expected a number, found {excerpt(x, 40)}")
 
 
 def rng_state(rng: random.Random) -> list:
@@ -145,14 +145,16 @@ def remove_stale_temporaries(path) -> int:
 # ---------------------------------------------------------------- reading
 
 
-def read_checkpoint(path, twin: str = "pure") -> dict:
+def read_checkpoint(path, twin: str = "pure", max_params: int = MAX_PARAMS) -> dict:
     """Read and check the structure of a checkpoint file; returns the dict.
 
     The model part is checked exactly as a model file is (pure.io.read_model_dict);
-    the rest field by field. Raises CheckpointError naming the problem."""
+    the rest field by field. Raises CheckpointError naming the problem. A checkpoint
+    holds the weights up to four times (weights, best weights, two optimizer slots),
+    plus the example order: its size is bounded by that many numbers within max_params."""
     path = os.fspath(path)
     try:
-        description = read_json(path, "checkpoint")
+        description = read_json(path, "checkpoint", max_bytes=5 * BYTES_PER_PARAM * max_params + (64 << 20))
         check_format(description, path, FORMAT, VERSION)
         check_model_description(description.get("model"), layer_types(twin), f"{path} (its model)")
     except CheckpointError:
@@ -298,9 +300,9 @@ def restore_training(path, model, optimizer, n: int, batch_size: int, shuffle: b
     }
 
 
-def load_model(path, twin: str = "pure", **build):
+def load_model(path, twin: str = "pure", max_params: int = MAX_PARAMS, **build):
     """The model stored in a checkpoint, as load() would build it from a model file."""
     from .io import build_layers
-    description = read_checkpoint(path, twin)
+    description = read_checkpoint(path, twin, max_params)
     known = layer_types(twin)
-    return build_layers(description["model"], known, path, **build)
+    return build_layers(description["model"], known, path, max_params=max_params, **build)

@@ -24,6 +24,7 @@ import json
 import math
 import numbers
 import os
+import stat
 import tempfile
 
 from .network import Sequential
@@ -31,6 +32,13 @@ from .ops import shape
 
 FORMAT = "twinnet-model"
 VERSION = 1
+
+# A forged file may declare a layer of any size: sizes are checked against this budget
+# before anything is allocated. load(path, max_params=...) raises it for a bigger model.
+MAX_PARAMS = 20_000_000
+# A number takes at most ~25 characters in the file (repr of a double, a comma): a
+# file longer than this many bytes per allowed parameter is refused before it is read.
+BYTES_PER_PARAM = 32
 
 
 class ModelFileError(ValueError):
@@ -105,11 +113,20 @@ def write_model_dict(description: dict, path) -> None:
     atomic_write_text(path, text)
 
 
+def is_finite_number(value) -> bool:
+    """A real number (not a bool) that fits a double and is finite: 1 followed by 400 zeros is not."""
+    if not isinstance(value, numbers.Real) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:           # an int too large for a float
+        return False
+
+
 def has_shape(tensor, dims) -> bool:
     """True when tensor is nested lists of exactly this shape holding finite numbers."""
     if not dims:
-        return (isinstance(tensor, numbers.Real) and not isinstance(tensor, bool)
-                and math.isfinite(tensor))
+        return is_finite_number(tensor)
     if not isinstance(tensor, list) or len(tensor) != dims[0]:
         return False
     if len(dims) == 1:      # a row: the common case, floats, checked without the slow ABC test
@@ -117,14 +134,55 @@ def has_shape(tensor, dims) -> bool:
     return all(has_shape(v, dims[1:]) for v in tensor)
 
 
-def read_json(path, what: str = "model file"):
-    """Read a JSON file; ModelFileError (naming the file) if unreadable, not UTF-8 or not JSON."""
-    path = os.fspath(path)
+def excerpt(value, limit: int = 60) -> str:
+    """repr(value), cut to `limit` characters: error messages quote at most this much of a file."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def read_bytes(path, what: str, max_bytes: int) -> bytes:
+    """The bytes of a JSON file, refusing (before reading) anything longer than max_bytes.
+
+    A regular file's size is known before reading; anything else (a pipe, a device such
+    as /dev/zero) is read in pieces, and refused as soon as it cannot be a JSON object
+    (the first byte that is not white space must be "{") or passes max_bytes."""
     try:
         with open(path, "rb") as f:
-            raw = f.read()
+            info = os.fstat(f.fileno())
+            if stat.S_ISDIR(info.st_mode):
+                raise ModelFileError(f"cannot read {what} {path!r}: it is a folder")
+            regular = stat.S_ISREG(info.st_mode)
+            if regular and info.st_size > max_bytes:
+                raise ModelFileError(f"{path!r}: {info.st_size:,} bytes, more than a {what} within the "
+                                     f"parameter budget can hold ({max_bytes:,}); if it is genuine, raise "
+                                     f"max_params")
+            if regular:
+                return f.read()
+            pieces, total = [], 0
+            while True:
+                piece = f.read(1 << 16)
+                if not piece:
+                    break
+                if not pieces and piece.lstrip()[:1] not in (b"{", b""):
+                    raise ModelFileError(f"{path!r} is not a {what}: it does not start with \"{{\" "
+                                         f"(starts with {excerpt(piece[:16], 40)})")
+                total += len(piece)
+                if total > max_bytes:
+                    raise ModelFileError(f"{path!r}: more than {max_bytes:,} bytes, more than a {what} "
+                                         f"within the parameter budget can hold; if it is genuine, raise "
+                                         f"max_params")
+                pieces.append(piece)
+            return b"".join(pieces)
     except OSError as e:
         raise ModelFileError(f"cannot read {what} {path!r}: {e.strerror}") from None
+
+
+def read_json(path, what: str = "model file", max_bytes: int = None):
+    """Read a JSON file; ModelFileError (naming the file) if unreadable, too long, not UTF-8 or not JSON."""
+    path = os.fspath(path)
+    if max_bytes is None:
+        max_bytes = BYTES_PER_PARAM * MAX_PARAMS + (1 << 20)
+    raw = read_bytes(path, what, max_bytes)
     try:
         return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as e:
@@ -141,8 +199,9 @@ def check_format(description, path, fmt: str = FORMAT, version: int = VERSION) -
     if not isinstance(description, dict) or description.get("format") != fmt:
         raise ModelFileError(f"{path!r} is JSON but not a {fmt} file (no \"format\": \"{fmt}\")")
     found = description.get("version")
-    if not isinstance(found, int) or isinstance(found, bool):
-        raise ModelFileError(f"{path!r}: missing or invalid format version {found!r:.40}")
+    if not isinstance(found, int) or isinstance(found, bool) or found < 1:
+        raise ModelFileError(f"{path!r}: missing or invalid format version {excerpt(found, 40)} "
+                             f"(versions start at 1)")
     if found > version:
         raise ModelFileError(f"{path!r} uses format version {found}; this program reads up to "
                              f"version {version}. Upgrade to load it.")
@@ -158,22 +217,23 @@ def check_model_description(description, known_types, path) -> dict:
     for i, entry in enumerate(entries):
         where = f"{path!r}, layer {i}"
         if not isinstance(entry, dict):
-            raise ModelFileError(f"{where}: expected an object, found {entry!r:.40}")
+            raise ModelFileError(f"{where}: expected an object, found {excerpt(entry, 40)}")
         kind = entry.get("type")
         if not isinstance(kind, str) or kind not in known_types:
             saved_by = description.get("saved_by")
             origin = (f" (the file was saved by the {saved_by} twin, which may have layer types this one lacks)"
-                      if isinstance(saved_by, str) and saved_by.isidentifier() else "")
-            raise ModelFileError(f"{where}: unknown layer type {kind!r:.60}; this twin knows "
+                      if isinstance(saved_by, str) and saved_by.isidentifier() and len(saved_by) <= 30 else "")
+            raise ModelFileError(f"{where}: unknown layer type {excerpt(kind)}; this twin knows "
                                  f"{', '.join(sorted(known_types))}{origin}")
         if not isinstance(entry.get("config", {}), dict) or not isinstance(entry.get("params", {}), dict):
             raise ModelFileError(f"{where} ({kind}): \"config\" and \"params\" must be objects")
     return description
 
 
-def read_model_dict(path, known_types) -> dict:
+def read_model_dict(path, known_types, max_params: int = MAX_PARAMS) -> dict:
     """Read and check a model file; returns the dict. Raises ModelFileError naming the problem."""
-    return check_model_description(read_json(path), known_types, path)
+    max_bytes = BYTES_PER_PARAM * max_params + (1 << 20)
+    return check_model_description(read_json(path, max_bytes=max_bytes), known_types, path)
 
 
 def _positive_ints(config, *names):
@@ -184,25 +244,25 @@ def _positive_ints(config, *names):
     return None
 
 
+def _with_bias(config, shapes, n):
+    if config.get("bias", True) is not False:
+        shapes["b"] = (n,)
+    return shapes
+
+
 def _dense_shapes(config):
     dims = _positive_ints(config, "n_in", "n_out")
-    if dims is None:
-        return None
-    shapes = {"W": tuple(dims)}
-    if config.get("bias", True) is not False:
-        shapes["b"] = (dims[1],)
-    return shapes
+    return None if dims is None else _with_bias(config, {"W": tuple(dims)}, dims[1])
 
 
 def _conv2d_shapes(config):
-    dims = _positive_ints(config, "in_channels", "out_channels", "kernel_size")
-    if dims is None:
+    dims = _positive_ints(config, "in_channels", "out_channels")
+    kernel = config.get("kernel_size")
+    kernel = list(kernel) if isinstance(kernel, list) else [kernel, kernel]
+    if dims is None or len(kernel) != 2 or _positive_ints({"h": kernel[0], "w": kernel[1]}, "h", "w") is None:
         return None
-    c_in, c_out, k = dims
-    shapes = {"W": (c_out, c_in, k, k)}
-    if config.get("bias", True) is not False:
-        shapes["b"] = (c_out,)
-    return shapes
+    c_in, c_out = dims
+    return _with_bias(config, {"W": (c_out, c_in, kernel[0], kernel[1])}, c_out)
 
 
 def _rnn_shapes(config):
@@ -213,13 +273,42 @@ def _rnn_shapes(config):
     return {"Wxh": (n_in, n_hidden), "Whh": (n_hidden, n_hidden), "b": (n_hidden,)}
 
 
-# The parameter shapes a layer's config implies, checked against the file BEFORE the
-# layer is built, so a forged config such as Dense(n_in=10**9, ...) is refused before
-# anything is allocated (the numbers in the file are already in memory; the config's
-# are not). A shape function returns None when it cannot tell; a layer class may also
-# offer a classmethod `param_shapes(config)`. Types with neither are built first and
-# checked after (fine for layers without parameters).
-PARAM_SHAPES = {"Dense": _dense_shapes, "Conv2D": _conv2d_shapes, "RNN": _rnn_shapes}
+def _lstm_shapes(config):
+    dims = _positive_ints(config, "n_in", "n_hidden")
+    if dims is None:
+        return None
+    n_in, h = dims
+    return {"Wx": (n_in, 4 * h), "Wh": (h, 4 * h), "b": (4 * h,)}
+
+
+def _embedding_shapes(config):
+    dims = _positive_ints(config, "vocab_size", "dim")
+    return None if dims is None else {"W": tuple(dims)}
+
+
+def _time_distributed_shapes(config):
+    inner = config.get("layer")
+    if not isinstance(inner, dict) or inner.get("type") not in PARAM_SHAPES or inner.get("type") in (
+            "RNN", "LSTM", "Embedding", "TimeDistributed") or not isinstance(inner.get("config", {}), dict):
+        return None
+    return PARAM_SHAPES[inner["type"]](inner.get("config", {}))
+
+
+def _no_params(config):
+    return {}
+
+
+# The parameter shapes a layer's config implies, for EVERY layer type a file may name,
+# checked against the file (and against the parameter budget) BEFORE any layer is
+# built, so a forged config such as LSTM(n_in=10**6, ...) is refused before anything
+# is allocated (the numbers in the file are already in memory; the config's are
+# not). A rule returns None when the config is malformed: the constructor then says
+# what is wrong, and every constructor checks its sizes before allocating.
+PARAM_SHAPES = {"Dense": _dense_shapes, "Conv2D": _conv2d_shapes, "RNN": _rnn_shapes, "LSTM": _lstm_shapes,
+                "Embedding": _embedding_shapes, "TimeDistributed": _time_distributed_shapes}
+for _names in LAYER_MODULES.values():
+    for _name in _names:
+        PARAM_SHAPES.setdefault(_name, _no_params)       # activations, Dropout, Flatten, pools
 
 
 def expected_param_shapes(kind, cls, config):
@@ -234,39 +323,63 @@ def expected_param_shapes(kind, cls, config):
     return None if shapes is None else {name: tuple(dims) for name, dims in shapes.items()}
 
 
+def count(shapes) -> int:
+    """How many numbers tensors of these shapes hold."""
+    total = 0
+    for dims in shapes.values():
+        n = 1
+        for d in dims:
+            n *= d
+        total += n
+    return total
+
+
 def _check_params(where, params, expected):
     if set(params) != set(expected):
-        raise ModelFileError(f"{where}: parameters {sorted(params)} do not match the layer's "
-                             f"{sorted(expected)}")
+        raise ModelFileError(f"{where}: parameters {excerpt(sorted(map(str, params)), 80)} do not match "
+                             f"the layer's {sorted(expected)}")
     for name, value in params.items():
         if not has_shape(value, expected[name]):
-            raise ModelFileError(f"{where}: parameter {name!r} should be {expected[name]} finite "
-                                 f"numbers; found shape {shape(value)} or a non-number")
+            raise ModelFileError(f"{where}: parameter {name!r} should be {expected[name]} finite numbers "
+                                 f"(each fitting a double); found shape {shape(value)} or a non-number")
 
 
 def build_layers(description: dict, known_types, path, from_list=lambda t: t, shape_of=shape,
-                 sequential=Sequential):
+                 sequential=Sequential, max_params: int = MAX_PARAMS):
     """Construct the layers a checked description names and put its parameters in.
 
-    The parameters in the file are checked against the shapes the config implies
-    before the layer is constructed (see PARAM_SHAPES), and again against the
-    constructed layer's own parameters.
+    First, for every layer, the sizes its config declares are counted against
+    `max_params` and the parameters in the file checked against them (see
+    PARAM_SHAPES): nothing is allocated for a forged file. Then the layers are
+    constructed, and their parameters checked again against the built layer's.
     """
+    path = os.fspath(path)
+    total = 0
+    for i, entry in enumerate(description["layers"]):
+        kind = entry["type"]
+        where = f"{path!r}, layer {i} ({kind})"
+        config = entry.get("config", {})
+        if any(not isinstance(key, str) or not key.isidentifier() for key in config):
+            raise ModelFileError(f"{where}: bad config keys {excerpt(sorted(map(str, config)), 100)}")
+        expected = expected_param_shapes(kind, known_types[kind], config)
+        if expected is not None:
+            total += count(expected)
+            if total > max_params:
+                raise ModelFileError(f"{where}: the model declares more than {max_params:,} parameters (the "
+                                     f"budget); a forged or damaged file? To load a genuine model this big, "
+                                     f"pass max_params")
+            _check_params(where, entry.get("params", {}), expected)
     built = []
     for i, entry in enumerate(description["layers"]):
         kind = entry["type"]
-        where = f"{os.fspath(path)!r}, layer {i} ({kind})"
+        where = f"{path!r}, layer {i} ({kind})"
         config = entry.get("config", {})
         params = entry.get("params", {})
-        if any(not isinstance(key, str) or not key.isidentifier() for key in config):
-            raise ModelFileError(f"{where}: bad config keys {sorted(map(str, config))!r:.200}")
-        expected = expected_param_shapes(kind, known_types[kind], config)
-        if expected is not None:
-            _check_params(where, params, expected)
         try:
             layer = known_types[kind](**config)
         except Exception as e:  # anything the constructor refuses is a problem of the file
-            raise ModelFileError(f"{where}: bad config {config!r:.200}: {e}") from None
+            reason = str(e) or type(e).__name__
+            raise ModelFileError(f"{where}: bad config {excerpt(config, 200)}: {reason[:300]}") from None
         _check_params(where, params, {name: tuple(shape_of(p)) for name, p in layer.params.items()})
         for name, value in params.items():
             layer.params[name] = from_list(value)
@@ -274,7 +387,7 @@ def build_layers(description: dict, known_types, path, from_list=lambda t: t, sh
     try:
         return sequential(built)
     except ValueError as e:
-        raise ModelFileError(f"{os.fspath(path)!r}: layers do not fit together: {e}") from None
+        raise ModelFileError(f"{path!r}: layers do not fit together: {str(e)[:300]}") from None
 
 
 def save(model, path) -> None:
@@ -282,7 +395,10 @@ def save(model, path) -> None:
     write_model_dict(model_to_dict(model, "pure"), path)
 
 
-def load(path) -> Sequential:
-    """Load a model saved by either twin. Raises ModelFileError for anything that is not one."""
+def load(path, max_params: int = MAX_PARAMS) -> Sequential:
+    """Load a model saved by either twin. Raises ModelFileError for anything that is not one.
+
+    A file declaring more than `max_params` parameters (20 million by default) is refused
+    before anything is allocated; raise it to load a genuine model that big."""
     known = layer_types("pure")
-    return build_layers(read_model_dict(path, known), known, path)
+    return build_layers(read_model_dict(path, known, max_params), known, path, max_params=max_params)

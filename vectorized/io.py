@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pure.io import (FORMAT, VERSION, ModelFileError, build_layers, layer_types,  # noqa: F401
+from pure.io import (FORMAT, MAX_PARAMS, VERSION, ModelFileError, build_layers, layer_types,  # noqa: F401
                      model_to_dict, read_model_dict, write_model_dict)
 
 from .network import Sequential
@@ -21,9 +21,12 @@ def save(model, path) -> None:
                      path)
 
 
-def load(path) -> Sequential:
-    """Load a model saved by either twin. Raises ModelFileError for anything that is not one."""
+def load(path, max_params: int = MAX_PARAMS) -> Sequential:
+    """Load a model saved by either twin. Raises ModelFileError for anything that is not one.
+
+    A file declaring more than `max_params` parameters (20 million by default) is refused
+    before anything is allocated; raise it to load a genuine model that big."""
     known = layer_types("vectorized")
-    return build_layers(read_model_dict(path, known), known, path,
+    return build_layers(read_model_dict(path, known, max_params), known, path,
                         from_list=lambda t: np.asarray(t, dtype=np.float64), shape_of=np.shape,
-                        sequential=Sequential)
+                        sequential=Sequential, max_params=max_params)
