@@ -10,6 +10,9 @@ numbers exactly.
     python -m pytest conformance -q          # the specification, test by test
     python -m conformance                    # one table row per component, exit 1 on any FAIL
     python -m conformance check MODEL.json   # one saved model, run in both twins
+    python -m conformance grade FILE.py:NAME --like Dense   # your own layer against the reference
+
+    conformance.compare_layer(MyDense, like="Dense")   # the same as an API (conformance/grade.py)
 
 Modules: tolerances (the policy and compare()), fixtures (seeded inputs),
 twins (run both twins, compare, finite differences), components (what is
@@ -20,3 +23,11 @@ KNOWN BUG row in the report, until the twin is fixed.
 Recurrent and convolutional layers are checked when both twins export them.
 Needs numpy (the vectorized twin does); `pure` itself never does.
 """
+
+
+def __getattr__(name):
+    """conformance.compare_layer / compare_loss / GradeError, imported on first use (conformance/grade.py)."""
+    if name in ("compare_layer", "compare_loss", "GradeError", "GradeReport"):
+        from . import grade
+        return getattr(grade, name)
+    raise AttributeError(f"module 'conformance' has no attribute {name!r}")

@@ -1,0 +1,861 @@
+"""Grade your own layer (or loss) against the reference: `python -m conformance grade FILE.py:NAME --like Dense`.
+
+You wrote a layer that follows the contract (`params`, `grads`, `forward(x)`,
+`backward(grad_out)`; a loss: `forward(pred, target)` and `backward()`), in
+numpy or in plain Python. This module runs it beside the pure twin's layer of
+the same kind (the reference) on seeded inputs: a batch of one, odd sizes,
+zeros, extreme values (+-1000), and inputs kept away from the kinks of ReLU so
+that finite differences are accurate. It reports, for each quantity,
+
+    forward          your output against the reference's
+    dL/dx            what your backward(grad_out) returns, against the reference's
+    dL/dW, dL/db...  what your backward leaves in grads[name], against the reference's
+
+and also each gradient against central finite differences of YOUR OWN
+forward, which tells a wrong forward from a wrong backward. For the first
+quantity that disagrees it names the case, the element, both values and the
+relative error.
+
+How your layer gets the reference's weights: grade builds your layer with the
+reference's constructor arguments (e.g. `MyDense(n_in=5, n_out=3)`; or
+positionally, `MyDense(5, 3)`), or, if you hand it a layer object, uses a copy of
+that object with sizes read from it; then it COPIES the reference's parameters
+into `your_layer.params[name]` (arrays if your layer holds numpy arrays, nested
+lists otherwise), so your parameters must have the reference's names and shapes
+(Dense: W (n_in, n_out) and b (n_out,)). Your forward must read them from
+`params` (the contract: params is the single source of truth).
+
+    python -m conformance grade examples/my_dense.py:MyDense --like Dense
+    python -m conformance grade examples/my_dense.py:BuggyDense --like Dense   # a bug, caught
+
+    import conformance
+    report = conformance.compare_layer(MyDense, like="Dense")
+    print(report)            # the table and, on failure, the first disagreement in words
+    assert report.ok
+
+Tolerances are the project's (conformance/tolerances.py): against the reference,
+|yours - reference| <= 1e-12 + 1e-10 |reference| per element (a correct layer
+differs only by rounding, ~1e-16); against finite differences, a relative error
+of at most 1e-6.
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import functools
+import importlib.util
+import math
+import os
+import random
+import sys
+import traceback
+import warnings
+from typing import Callable, Dict, List, NamedTuple, Optional, TextIO
+
+import numpy as np
+
+import pure
+
+from .fixtures import away_from_zero, distinct_image, tensor, zeros
+from .tolerances import ATOL, GRADCHECK_EPS, GRADCHECK_FLOOR, GRADCHECK_RTOL, RTOL, compare
+from .twins import as_lists
+
+FD_SAMPLES = 24          # finite differences: at most this many entries of each tensor per case
+
+
+class GradeError(Exception):
+    """Your layer could not be graded at all (cannot be loaded, built or given the reference's weights)."""
+
+
+# ----------------------------------------------------------------------------- what each kind is run on
+
+
+class Kind(NamedTuple):
+    """A layer kind of the contract: how to build it, its configs, and what one example looks like."""
+    name: str
+    configs: List[dict]                      # used when your layer is a class: sizes to build it with
+    config_keys: tuple                       # read from your layer object when you hand one over
+    example: Callable                        # (config, rng, case) -> dims of one example (or None: ids)
+    inputs: str = "floats"                   # floats | images | sequences | ids
+    smooth: bool = True                      # False: no finite differences at kinks, no ties (pools)
+
+
+def _activation(name, **config):
+    return Kind(name, [dict(config)], tuple(config), lambda c, rng, case: (rng.randint(1, 6),))
+
+
+def _images(c, rng, case):
+    channels = c.get("in_channels", 2)
+    kh, kw = _pair(c.get("kernel_size", c.get("size", 2)))
+    return (channels, kh + rng.randint(2, 4), kw + rng.randint(2, 5))
+
+
+def _pair(v):
+    return (v, v) if isinstance(v, int) else tuple(v)
+
+
+LAYERS: Dict[str, Kind] = {k.name: k for k in [
+    Kind("Dense", [{"n_in": 5, "n_out": 3}, {"n_in": 1, "n_out": 1}, {"n_in": 7, "n_out": 2}],
+         ("n_in", "n_out"), lambda c, rng, case: (c["n_in"],)),
+    _activation("Sigmoid"), _activation("Tanh"), _activation("ReLU"), _activation("LeakyReLU", alpha=0.01),
+    _activation("ELU", alpha=1.0), _activation("Softplus"), _activation("ArcTan"), _activation("Identity"),
+    _activation("Softmax"),
+    Kind("Flatten", [{}], (), lambda c, rng, case: (2, rng.randint(1, 3), 3)),
+    Kind("Dropout", [{"p": 0.5}, {"p": 0.2}], ("p",), lambda c, rng, case: (rng.randint(4, 9),)),
+    Kind("Conv2D", [{"in_channels": 2, "out_channels": 3, "kernel_size": 3},
+                    {"in_channels": 1, "out_channels": 2, "kernel_size": [3, 2], "stride": 2, "padding": 1}],
+         ("in_channels", "out_channels", "kernel_size", "stride", "padding"), _images, "images"),
+    Kind("MaxPool2D", [{"size": 2}, {"size": 3, "stride": 2}], ("size", "stride"), _images, "images",
+         smooth=False),
+    Kind("AvgPool2D", [{"size": 2}, {"size": 3, "stride": 2}], ("size", "stride"), _images, "images"),
+    Kind("RNN", [{"n_in": 3, "n_hidden": 4}, {"n_in": 2, "n_hidden": 3, "return_sequences": True}],
+         ("n_in", "n_hidden", "return_sequences"), lambda c, rng, case: (rng.randint(1, 4), c["n_in"]),
+         "sequences"),
+    Kind("LSTM", [{"n_in": 3, "n_hidden": 4}, {"n_in": 2, "n_hidden": 3, "return_sequences": True}],
+         ("n_in", "n_hidden", "return_sequences"), lambda c, rng, case: (rng.randint(1, 4), c["n_in"]),
+         "sequences"),
+    Kind("Embedding", [{"vocab_size": 6, "dim": 3}], ("vocab_size", "dim"), lambda c, rng, case: None, "ids"),
+]}
+
+LOSSES = ("MSE", "BinaryCrossEntropy", "CrossEntropy")
+KINDS = tuple(LAYERS) + LOSSES
+
+
+class Case(NamedTuple):
+    name: str
+    x: object                 # nested lists (ids: lists of ints)
+    fd: bool                  # check gradients by finite differences on this case
+
+
+def layer_cases(kind: Kind, config: dict, seed: int) -> List[Case]:
+    """Seeded inputs for one config: random, a batch of one, an odd batch away from kinks, zeros, extremes."""
+    rng = random.Random(seed)
+    if kind.inputs == "ids":
+        vocab = config["vocab_size"]
+        return [Case("3 sequences of 4 token ids", [[rng.randrange(vocab) for _ in range(4)] for _ in range(3)], True),
+                Case("batch of 1", [[rng.randrange(vocab) for _ in range(5)]], True),
+                Case("the same token everywhere (its rows must add up)", [[1 % vocab] * 3] * 2, True)]
+
+    def dims(n):
+        return (n,) + tuple(kind.example(config, rng, None))
+    cases = []
+    if kind.smooth:
+        cases.append(Case("random batch of 3", tensor(rng, dims(3), -2.0, 2.0), False))
+        cases.append(Case("batch of 1", tensor(rng, dims(1), -2.0, 2.0), True))
+        cases.append(Case("batch of 5 away from 0 (finite differences)", away_from_zero(rng, dims(5)), True))
+        cases.append(Case("zeros", zeros(dims(2)), False))
+    else:   # max-pooling: distinct values, so no two tie for a window's maximum (a tie is a convention)
+        cases.append(Case("random batch of 3 (distinct values)", distinct_image(rng, dims(3), 0.05), True))
+        cases.append(Case("batch of 1 (distinct values)", distinct_image(rng, dims(1), 0.05), True))
+    extreme = (1000.0, -1000.0, 745.0, -745.0, 30.0, -30.0, 1e-3)
+    values = tensor(rng, dims(2), 0.0, 1.0)
+    cases.append(Case("extreme values (+-1000, +-745, +-30)", _fill(values, lambda _v: rng.choice(extreme)), False))
+    if not kind.smooth:
+        cases[-1] = Case("extreme values (distinct, +-1000)", _fill(distinct_image(rng, dims(2)),
+                                                                  lambda v: v * 1000.0), False)
+    return cases
+
+
+def loss_cases(name: str, seed: int) -> List[Case]:
+    """(pred, target) pairs for a loss, as Case.x."""
+    rng = random.Random(seed)
+    if name == "MSE":
+        return [Case("random 3x4", (tensor(rng, (3, 4), -2, 2), tensor(rng, (3, 4), -2, 2)), True),
+                Case("batch of 1", (tensor(rng, (1, 3), -2, 2), tensor(rng, (1, 3), -2, 2)), True),
+                Case("odd 5x1", (tensor(rng, (5, 1), -2, 2), tensor(rng, (5, 1), -2, 2)), True),
+                Case("large values (+-1000)", (tensor(rng, (2, 3), -1000, 1000), tensor(rng, (2, 3), -1000, 1000)),
+                     False)]
+    if name == "BinaryCrossEntropy":
+        return [Case("random 3x2, 0/1 targets", (tensor(rng, (3, 2), 0.05, 0.95),
+                                                 [[float(rng.randint(0, 1)) for _ in range(2)] for _ in range(3)]),
+                     True),
+                Case("batch of 1", ([[0.3]], [[1.0]]), True),
+                Case("soft targets 5x3", (tensor(rng, (5, 3), 0.05, 0.95), tensor(rng, (5, 3), 0.0, 1.0)), True),
+                Case("nearly saturated (p = 1e-6, 1 - 1e-6)", ([[1e-6, 1.0 - 1e-6]], [[1.0, 0.0]]), False)]
+    n, classes = 5, 3
+    return [Case("random 5x3 logits", (tensor(rng, (n, classes), -3, 3), [rng.randrange(classes) for _ in range(n)]),
+                 True),
+            Case("batch of 1", (tensor(rng, (1, 4), -3, 3), [2]), True),
+            Case("zero logits", (zeros((2, 5)), [0, 4]), True),
+            Case("extreme logits +-1000", ([[1000.0, -1000.0, 0.0], [-1000.0, 1000.0, 999.0]], [0, 2]), False)]
+
+
+def _fill(nested, f):
+    if isinstance(nested, list):
+        return [_fill(v, f) for v in nested]
+    return f(nested)
+
+
+# ----------------------------------------------------------------------------- the report
+
+
+class Finding(NamedTuple):
+    """One quantity on one case: agrees or not, and where it differs most."""
+    case: str
+    ok: bool
+    index: Optional[tuple] = None
+    yours: Optional[float] = None
+    other: Optional[float] = None       # the reference's value, or the finite difference
+    error: float = 0.0                   # relative error at that element
+    problem: str = ""                    # a failure that is not about numbers, in words
+    hint: str = ""
+
+
+class Row(NamedTuple):
+    quantity: str                        # "forward", "dL/dx", "dL/dW", "loss", "dL/dpred"
+    meaning: str                         # what it is, in words
+    reference: List[Finding]
+    fd: List[Finding]                    # against finite differences of your forward (empty: not checked)
+
+    @property
+    def ok(self) -> bool:
+        return all(f.ok for f in self.reference) and all(f.ok for f in self.fd)
+
+
+def _status(findings: List[Finding]) -> str:
+    if not findings:
+        return "-"
+    bad = sum(not f.ok for f in findings)
+    if bad:
+        return f"DIFFERS ({bad} of {len(findings)} cases)"
+    return f"agrees ({len(findings)} cases)"
+
+
+class GradeReport:
+    """What grade found: one Row per quantity; `ok` when every one agrees; str() is the whole report."""
+
+    def __init__(self, title: str, rows: List[Row], notes: List[str]):
+        self.title, self.rows, self.notes = title, rows, notes
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.rows) and all(row.ok for row in self.rows)
+
+    def row(self, quantity: str) -> Row:
+        for row in self.rows:
+            if row.quantity == quantity:
+                return row
+        raise KeyError(quantity)
+
+    def agrees(self, quantity: str) -> bool:
+        return self.row(quantity).ok
+
+    def first_failure(self):
+        """(row, finding, against) of the first quantity that does not agree, or None."""
+        for row in self.rows:
+            for against, findings in (("reference", row.reference), ("finite differences", row.fd)):
+                for finding in findings:
+                    if not finding.ok:
+                        return row, finding, against
+        return None
+
+    def __str__(self) -> str:
+        lines = [self.title, ""]
+        width = max(len(r.quantity) for r in self.rows) if self.rows else 8
+        lines.append(f"  {'':{width}s}  {'against the reference':27s}  against finite differences of your forward")
+        for row in self.rows:
+            lines.append(f"  {row.quantity:{width}s}  {_status(row.reference):27s}  {_status(row.fd)}")
+        lines.append("")
+        failure = self.first_failure()
+        if failure is None:
+            lines.append("PASS: every quantity agrees with the reference and with finite differences.")
+        else:
+            lines += _explain(*failure)
+            lines += _diagnose(self.rows, *failure)
+            lines.append("")
+            lines.append("FAIL")
+        lines += [f"note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+
+def _fmt(v) -> str:
+    return "None" if v is None else repr(float(v))
+
+
+def _explain(row: Row, finding: Finding, against: str) -> List[str]:
+    lines = [f"The first disagreement: {row.quantity} ({row.meaning}), case \"{finding.case}\"."]
+    if finding.problem:
+        lines.append(f"  {finding.problem}")
+    else:
+        where = "" if not finding.index else f" at index {list(finding.index)}"
+        other = "the reference gives" if against == "reference" else "finite differences of your forward give"
+        lines.append(f"  Yours gives {_fmt(finding.yours)}{where}; {other} {_fmt(finding.other)}.")
+        if against == "reference":
+            lines.append(f"  Relative error {finding.error:.1e}; allowed: {ATOL:g} + {RTOL:g} x |reference| "
+                         f"(a correct layer differs only by rounding, about 1e-16).")
+        else:
+            lines.append(f"  Relative error {finding.error:.1e}; allowed {GRADCHECK_RTOL:g} "
+                         f"(finite differences of a correct backward agree to about 1e-8).")
+        lines.append(f"  This is the element that differs most in this case{_digits(finding.error)}.")
+    if finding.hint:
+        lines.append(f"  Hint: {finding.hint}")
+    return lines
+
+
+def _diagnose(rows: List[Row], row: Row, finding: Finding, against: str) -> List[str]:
+    """Where the bug probably is, from which comparisons fail, and on which cases it still agrees."""
+    lines = []
+    agreeing = [f.case for f in row.reference if f.ok]
+    if agreeing and against == "reference":
+        shown = "; ".join(f'"{c}"' for c in agreeing[:3])
+        lines.append(f"  It does agree on {len(agreeing)} of {len(row.reference)} cases, e.g. {shown}.")
+    forward_ok = all(r.ok for r in rows if r.quantity.startswith("forward") or r.quantity == "loss")
+    if row.quantity.startswith("dL/d"):
+        fd_bad = any(not f.ok for f in row.fd)
+        ref_bad = any(not f.ok for f in row.reference)
+        if fd_bad and forward_ok:
+            lines.append("  Your forward agrees with the reference, but this gradient is not the derivative of "
+                         "your own forward (finite differences): the bug is in backward().")
+        elif ref_bad and row.fd and not fd_bad and not forward_ok:
+            lines.append("  This gradient is the derivative of your own forward (finite differences agree), but "
+                         "your forward differs from the reference: fix forward() first.")
+    elif not forward_ok:
+        lines.append("  The bug is in forward() (or in how it reads params); gradients may be right for the "
+                     "function your forward computes, which finite differences check.")
+    return lines
+
+
+def _digits(err: float) -> str:
+    if not err or not math.isfinite(err) or err >= 1:
+        return ""
+    digit = int(math.floor(-math.log10(err)))
+    if digit < 1:
+        return ": not even the first significant digit agrees"
+    return f": the two agree to about {digit} significant digit{'s' if digit > 1 else ''}"
+
+
+# ----------------------------------------------------------------------------- comparing values
+
+
+def _numbers(value):
+    """A value as a float64 array, or None (ragged, None, not numbers)."""
+    if value is None:
+        return None
+    try:
+        arr = np.asarray(as_lists(value), dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+    return arr
+
+
+def _against_reference(case: str, yours, reference) -> Finding:
+    if yours is None:
+        return Finding(case, False, problem="yours gave None")
+    y, r = _numbers(yours), np.asarray(as_lists(reference), dtype=np.float64)
+    if y is None:
+        return Finding(case, False, problem=f"yours is not a rectangular tensor of numbers: {yours!r:.80}")
+    if y.shape != r.shape:
+        hint = ""
+        if y.shape == r.shape[::-1] and y.ndim == 2:
+            hint = ("your shape is the reference's transposed: the contract stores Dense's W as (n_in, n_out), "
+                    "y = x W + b" if y.ndim == 2 else "")
+        return Finding(case, False, problem=f"yours has shape {y.shape}, the reference {r.shape}", hint=hint)
+    c = compare(y, r)
+    if c.ok:
+        return Finding(case, True, error=c.max_rel)
+    index = c.index or ()
+    yours_v, ref_v = c.pure, c.vec
+    error = abs(yours_v - ref_v) / abs(ref_v) if ref_v and math.isfinite(ref_v) else math.inf
+    if not math.isfinite(yours_v) and math.isfinite(ref_v):
+        hint = "yours is not finite where the reference is: an overflow (exp of a large number?)"
+    else:
+        hint = _factor_hint(y, r)
+    return Finding(case, False, index, yours_v, ref_v, error, hint=hint)
+
+
+def _factor_hint(y: np.ndarray, r: np.ndarray) -> str:
+    """'Yours is 2 times the reference everywhere' and the like, when it is so."""
+    with np.errstate(all="ignore"):
+        allowed = ATOL + RTOL * np.abs(r)
+        bad = np.abs(y - r) > allowed
+        usable = bad & (np.abs(r) > 1e-9) & np.isfinite(y) & np.isfinite(r)
+        if not usable.any():
+            return ""
+        ratios = y[usable] / r[usable]
+    if np.allclose(ratios, ratios[0], rtol=1e-6, atol=0):
+        k = float(ratios[0])
+        if abs(k + 1) < 1e-6:
+            return "every wrong element has the opposite sign of the reference's: a sign flipped?"
+        if bad.sum() == bad.size:
+            return f"yours is {k:.6g} times the reference everywhere: a factor missing or too many?"
+        return f"where yours differs it is {k:.6g} times the reference's value"
+    if bad.ndim >= 1 and bad.size > 1 and bad.sum() < bad.size:
+        return f"{int(bad.sum())} of {bad.size} elements differ"
+    return ""
+
+
+def _against_fd(case: str, analytic, numeric: Dict[tuple, float]) -> Finding:
+    a = _numbers(analytic)
+    if a is None:
+        return Finding(case, False, problem="your gradient is missing or not a tensor of numbers")
+    worst = None
+    for index, n in numeric.items():
+        if index and len(index) != a.ndim or any(i >= d for i, d in zip(index, a.shape)):
+            return Finding(case, False, problem=f"your gradient has shape {a.shape}, which does not match")
+        value = float(a[index]) if index else float(a)
+        err = abs(value - n) / max(abs(value) + abs(n), GRADCHECK_FLOOR)
+        if not math.isfinite(err):
+            err = math.inf
+        if worst is None or err > worst[0]:
+            worst = (err, index, value, n)
+    if worst is None or worst[0] <= GRADCHECK_RTOL:
+        return Finding(case, True, error=0.0 if worst is None else worst[0])
+    return Finding(case, False, worst[1], worst[2], worst[3], worst[0])
+
+
+def _failure(case: str, what: str, error: BaseException) -> Finding:
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f" ({os.path.basename(frames[-1].filename)}, line {frames[-1].lineno})" if frames else ""
+    return Finding(case, False, problem=f"your {what} raised {type(error).__name__}: {error}{where}")
+
+
+# ----------------------------------------------------------------------------- building your layer
+
+
+def _is_instance(mine) -> bool:
+    return not isinstance(mine, type) and hasattr(mine, "forward")
+
+
+def _build(mine, config: dict, what: str):
+    """Your layer for this config: a copy of your object, or your class called with the reference's arguments."""
+    if _is_instance(mine):
+        return copy.deepcopy(mine)
+    if not callable(mine):
+        raise GradeError(f"{what} is neither a layer class nor a layer object: {mine!r:.80}")
+    errors = []
+    for args, kwargs in ((), config), (tuple(config.values()), {}):
+        try:
+            return mine(*args, **kwargs)
+        except TypeError as e:
+            errors.append(e)
+    call = ", ".join(f"{k}={v!r}" for k, v in config.items())
+    raise GradeError(f"could not build {what} as {getattr(mine, '__name__', 'it')}({call}) "
+                     f"(nor with those values positionally): {errors[0]}")
+
+
+def _config_of(layer, kind: Kind) -> dict:
+    """The reference's constructor arguments for your layer object: its attributes, or its params' shapes."""
+    config = {}
+    for key in kind.config_keys:
+        if hasattr(layer, key):
+            value = getattr(layer, key)
+            config[key] = list(value) if isinstance(value, tuple) else value
+    params = getattr(layer, "params", {}) or {}
+    shape = lambda name: np.shape(as_lists(params[name])) if name in params else None  # noqa: E731
+    if kind.name == "Dense" and shape("W") and len(shape("W")) == 2:
+        config.setdefault("n_in", shape("W")[0])
+        config.setdefault("n_out", shape("W")[1])
+    if kind.name == "Conv2D" and shape("W") and len(shape("W")) == 4:
+        out, cin, kh, kw = shape("W")
+        config.setdefault("in_channels", cin)
+        config.setdefault("out_channels", out)
+        config.setdefault("kernel_size", [kh, kw])
+    if kind.name == "RNN" and shape("Wxh"):
+        config.setdefault("n_in", shape("Wxh")[0])
+        config.setdefault("n_hidden", shape("Wxh")[1])
+    if kind.name == "LSTM" and shape("Wx"):
+        config.setdefault("n_in", shape("Wx")[0])
+        config.setdefault("n_hidden", shape("Wx")[1] // 4)
+    if kind.name == "Embedding" and shape("W"):
+        config.setdefault("vocab_size", shape("W")[0])
+        config.setdefault("dim", shape("W")[1])
+    for key in ("stride", "padding", "return_sequences"):     # None means "the default" in your layer
+        if config.get(key) is None:
+            config.pop(key, None)
+    return config
+
+
+def _uses_numpy(layer) -> bool:
+    """Does your layer want numpy arrays? Yes if it holds arrays, or its module imported numpy."""
+    params = list((getattr(layer, "params", None) or {}).values())
+    if any(isinstance(v, np.ndarray) for v in params):
+        return True
+    if any(isinstance(v, list) for v in params):
+        return False
+    module = sys.modules.get(type(layer).__module__)
+    return module is not None and any(v is np for v in vars(module).values())
+
+
+class _Feeder:
+    """Hands values to your layer in the form it works in: numpy arrays or nested lists."""
+
+    def __init__(self, arrays: bool):
+        self.arrays = arrays
+
+    def __call__(self, value, integers: bool = False):
+        if self.arrays:
+            return np.array(value, dtype=np.int64 if integers else np.float64)
+        return copy.deepcopy(value)
+
+
+def _reference_layer(kind: Kind, config: dict, seed: int):
+    """The pure twin's layer with this config, its parameters set to seeded values on [-1, 1]."""
+    try:
+        layer = getattr(pure, kind.name)(**config)
+    except (TypeError, ValueError) as e:
+        raise GradeError(f"your layer's sizes {config} do not make a reference {kind.name}: {e}") from None
+    rng = random.Random(seed + 1000)
+    for name, value in layer.params.items():
+        layer.params[name] = tensor(rng, np.shape(value), -1.0, 1.0)
+    return layer
+
+
+def _give_params(layer, reference, feed: _Feeder, what: str) -> None:
+    """Copy the reference's parameters into your layer (names and shapes must match the contract's)."""
+    mine = getattr(layer, "params", None)
+    if not isinstance(mine, dict):
+        raise GradeError(f"{what} has no `params` dict; the contract needs one, e.g. params = {{'W': ..., 'b': ...}}")
+    wanted = {name: np.shape(v) for name, v in reference.params.items()}
+    missing = [name for name in wanted if name not in mine]
+    if missing:
+        described = ", ".join(f"{n} {wanted[n]}" for n in wanted) or "none"
+        raise GradeError(f"{what} has params {sorted(mine)}, but the reference {type(reference).__name__} has "
+                         f"{described}; name yours the same so grade can give both the same weights")
+    for name, shape in wanted.items():
+        have = np.shape(as_lists(mine[name])) if mine[name] is not None else None
+        if have is not None and tuple(have) != tuple(shape):
+            extra = (" (the contract stores W as (n_in, n_out): y = x W + b)"
+                     if type(reference).__name__ == "Dense" and name == "W" else "")
+            raise GradeError(f"{what}: params[{name!r}] has shape {tuple(have)}, the reference's {tuple(shape)}{extra}")
+        mine[name] = feed(reference.params[name])
+
+
+# ----------------------------------------------------------------------------- finite differences
+
+
+def _entries(shape, rng: random.Random, limit: int = FD_SAMPLES) -> List[tuple]:
+    every = [tuple(int(i) for i in idx) for idx in np.ndindex(*shape)] if shape else [()]
+    return every if len(every) <= limit else rng.sample(every, limit)
+
+
+def _moved(value, index, delta, arrays: bool):
+    """A copy of value with the entry at index moved by delta (arrays or nested lists)."""
+    if arrays:
+        out = np.array(value, dtype=np.float64)
+        out[index] += delta
+        return out
+    out = copy.deepcopy(as_lists(value))
+    if not index:
+        return out + delta
+    target = out
+    for i in index[:-1]:
+        target = target[i]
+    target[index[-1]] += delta
+    return out
+
+
+def _central(loss_at: Callable, value, entries: List[tuple], arrays: bool) -> Dict[tuple, float]:
+    numeric = {}
+    for index in entries:
+        plus = loss_at(_moved(value, index, GRADCHECK_EPS, arrays))
+        minus = loss_at(_moved(value, index, -GRADCHECK_EPS, arrays))
+        numeric[index] = (plus - minus) / (2.0 * GRADCHECK_EPS)
+    return numeric
+
+
+def _weighted_sum(out, weights: np.ndarray) -> float:
+    return math.fsum((np.asarray(as_lists(out), dtype=np.float64) * weights).ravel().tolist())
+
+
+# ----------------------------------------------------------------------------- grading a layer
+
+
+def _quietly(f):
+    """Run f with numpy's overflow warnings off: an overflow in your layer shows in the report instead."""
+    @functools.wraps(f)
+    def run(*args, **kwargs):
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return f(*args, **kwargs)
+    return run
+
+
+@_quietly
+
+def compare_layer(mine, like: str = "Dense", seed: int = 0, inputs: str = "auto", name: Optional[str] = None):
+    """Grade your layer (a class, a factory, or a layer object) against the reference layer `like`.
+
+    like: a layer of the contract ("Dense", "ReLU", "Conv2D", "LSTM", ...) or a loss ("MSE",
+    "BinaryCrossEntropy", "CrossEntropy"; then see compare_loss). inputs: "arrays" or "lists" to
+    say what your layer takes; "auto" guesses (numpy arrays if your layer holds them or its module
+    imports numpy). Returns a GradeReport (`.ok`, `.agrees("dL/dW")`, `str(report)`).
+    Raises GradeError when your layer cannot be graded at all (say, its params have other names).
+    """
+    if like in LOSSES:
+        return compare_loss(mine, like, seed=seed, inputs=inputs, name=name)
+    if like not in LAYERS:
+        raise GradeError(f"--like {like!r}: not a layer or loss of the contract; choose one of {', '.join(KINDS)} "
+                         f"(TimeDistributed wraps another layer: grade that layer)")
+    kind = LAYERS[like]
+    what = name or getattr(mine, "__name__", None) or type(mine).__name__
+    configs = [_config_of(mine, kind)] if _is_instance(mine) else kind.configs
+    rows: Dict[str, Row] = {}
+    notes = []
+
+    def row(quantity, meaning):
+        if quantity not in rows:
+            rows[quantity] = Row(quantity, meaning, [], [])
+        return rows[quantity]
+
+    row("forward", "what forward(x) returns")
+    arrays_used = None
+    for ci, config in enumerate(configs):
+        layer = _build(mine, config, what)
+        arrays = _uses_numpy(layer) if inputs == "auto" else inputs == "arrays"
+        arrays_used = arrays if arrays_used is None else arrays_used
+        feed = _Feeder(arrays)
+        counts = [0, 0]
+        for case in layer_cases(kind, config, seed + 7 * ci):
+            label = f"{kind.name}({', '.join(f'{k}={v!r}' for k, v in config.items())}), {case.name}"
+            reference = _reference_layer(kind, config, seed + ci)
+            _give_params(layer, reference, feed, what)
+            if like == "Dropout":
+                _grade_dropout_case(layer, reference, case, label, feed, row, seed, counts)
+                continue
+            _grade_layer_case(kind, layer, reference, case, label, feed, row, seed)
+        if like == "Dropout":
+            row("drop rate", "the share of values dropped in training mode, about p").reference.append(
+                _drop_rate_finding(config["p"] if "p" in config else 0.5, *counts)._replace(
+                    case=f"Dropout(p={config.get('p')}), all cases"))
+    if like == "Dropout":
+        notes.append("Dropout draws its own random mask: in training mode grade checks that every output is 0 or "
+                     "x / (1 - p), that backward uses the same mask, and that about p of the values are dropped; "
+                     "in evaluation mode (eval()) the output must be x itself.")
+    if kind.inputs == "ids":
+        notes.append("Embedding takes integer ids: there is no dL/dx, only dL/dW.")
+    how = "numpy arrays" if arrays_used else "nested lists"
+    title = (f"Grading {what} against the reference {kind.name} (pure twin), seed {seed}; your layer was given "
+             f"{how} and the reference's parameters (copied into its params).")
+    return GradeReport(title, list(rows.values()), notes)
+
+
+def _grade_layer_case(kind, layer, reference, case, label, feed, row, seed):
+    ids = kind.inputs == "ids"
+    reference.train()
+    ref_out = reference.forward(copy.deepcopy(case.x))
+    rng = random.Random(seed + 99)
+    grad_out = _fill(as_lists(ref_out), lambda _v: rng.uniform(-1.0, 1.0))
+    ref_dx = reference.backward(copy.deepcopy(grad_out))
+    forward_row = row("forward", "what forward(x) returns")
+    dx_row = None if ids else row("dL/dx", "what backward(grad_out) returns")
+    param_rows = {n: row(f"dL/d{n}", f"what backward leaves in grads[{n!r}]") for n in reference.params}
+    try:
+        _set_mode(layer, True)
+    except Exception:  # noqa: BLE001 - a layer without a working train() is fine for every kind but Dropout
+        pass
+    try:
+        out = layer.forward(feed(case.x, integers=ids))
+    except Exception as e:  # noqa: BLE001 - your code's errors are reported, not raised
+        forward_row.reference.append(_failure(label, "forward()", e))
+        return
+    forward_row.reference.append(_against_reference(label, out, ref_out))
+    try:
+        dx = layer.backward(feed(grad_out))
+        grads = getattr(layer, "grads", {}) or {}
+    except Exception as e:  # noqa: BLE001
+        finding = _failure(label, "backward()", e)
+        for r in ([dx_row] if dx_row else []) + list(param_rows.values()):
+            r.reference.append(finding)
+        return
+    if dx_row is not None:
+        dx_row.reference.append(_against_reference(label, dx, ref_dx))
+    grads_copy = {}
+    for n, r in param_rows.items():
+        if grads.get(n) is None:
+            r.reference.append(Finding(label, False, problem=f"your backward() left no grads[{n!r}]"))
+        else:
+            grads_copy[n] = as_lists(grads[n])
+            r.reference.append(_against_reference(label, grads[n], reference.grads[n]))
+    if not case.fd:
+        return
+    # Finite differences of YOUR forward: L = sum(grad_out * forward(x)), so dL/d(output) = grad_out.
+    weights = np.asarray(grad_out, dtype=np.float64)
+    params = {n: copy.deepcopy(layer.params[n]) for n in reference.params}
+    sample = random.Random(seed + 5)
+
+    def loss(x_value, **moved):
+        for n, v in params.items():
+            layer.params[n] = moved.get(n, copy.deepcopy(v))
+        try:
+            return _weighted_sum(layer.forward(x_value), weights)
+        finally:
+            for n, v in params.items():
+                layer.params[n] = copy.deepcopy(v)
+    try:
+        if dx_row is not None:
+            numeric = _central(lambda v: loss(v), feed(case.x), _entries(np.shape(case.x), sample), feed.arrays)
+            dx_row.fd.append(_against_fd(label, dx, numeric))
+        for n, r in param_rows.items():
+            if n in grads_copy:
+                numeric = _central(lambda v, n=n: loss(feed(case.x, integers=ids), **{n: v}), params[n],
+                                   _entries(np.shape(as_lists(params[n])), sample), feed.arrays)
+                r.fd.append(_against_fd(label, grads_copy[n], numeric))
+    except Exception as e:  # noqa: BLE001
+        for r in ([dx_row] if dx_row else []) + list(param_rows.values()):
+            r.fd.append(_failure(label, "forward() (during finite differences)", e))
+
+
+def _set_mode(layer, training: bool) -> None:
+    """train() / eval() if your layer has them, else its `training` flag (both are in the contract)."""
+    method = getattr(layer, "train" if training else "eval", None)
+    if callable(method):
+        method()
+    else:
+        layer.training = training
+
+
+def _grade_dropout_case(layer, reference, case, label, feed, row, seed, counts):
+    """Dropout: evaluation mode must be the identity; training mode must drop consistently.
+
+    counts[0] and counts[1] add up the values dropped and the (non-zero) values seen, over every case.
+    """
+    p = reference.p
+    keep = 1.0 / (1.0 - p)
+    rng = random.Random(seed + 3)
+    grad_out = _fill(case.x, lambda _v: rng.uniform(-1.0, 1.0))
+    eval_row = row("forward (eval)", "what forward(x) returns in evaluation mode: x itself")
+    train_row = row("forward", "what forward(x) returns in training mode: each value 0 or x / (1 - p)")
+    dx_row = row("dL/dx", "what backward(grad_out) returns: grad_out times the same mask")
+    try:
+        _set_mode(layer, False)
+        eval_row.reference.append(_against_reference(label, layer.forward(feed(case.x)), case.x))
+        _set_mode(layer, True)
+        out = _numbers(layer.forward(feed(case.x)))
+    except Exception as e:  # noqa: BLE001
+        eval_row.reference.append(_failure(label, "forward()/train()/eval()", e))
+        return
+    x = np.asarray(case.x, dtype=np.float64)
+    if out is None or out.shape != x.shape:
+        train_row.reference.append(Finding(label, False, problem=f"yours has shape {np.shape(out)}, "
+                                                                 f"the input {x.shape}"))
+        return
+    with np.errstate(all="ignore"):
+        mask = np.where(np.abs(out) <= np.abs(x * keep) / 2, 0.0, keep)     # the nearer of 0 and 1/(1-p)
+    train_row.reference.append(_against_reference(label, out, x * mask))
+    try:
+        dx = layer.backward(feed(grad_out))
+    except Exception as e:  # noqa: BLE001
+        dx_row.reference.append(_failure(label, "backward()", e))
+        return
+    seen = x != 0                                  # where x is 0 the mask cannot be told
+    dx_row.reference.append(_against_reference(label, np.where(seen, _numbers(dx), 0.0) if _numbers(dx) is not None
+                                               and _numbers(dx).shape == x.shape else dx,
+                                               np.asarray(grad_out) * mask * seen))
+    counts[0] += int(((mask == 0) & seen).sum())
+    counts[1] += int(seen.sum())
+
+
+def _drop_rate_finding(p: float, dropped: int, seen: int) -> Finding:
+    """About p of the values dropped: within 4 standard deviations of a fair draw, plus 2%."""
+    if not seen:
+        return Finding("all cases", False, problem="no values to count")
+    rate = dropped / seen
+    allowed = 4.0 * math.sqrt(p * (1.0 - p) / seen) + 0.02
+    if abs(rate - p) <= allowed:
+        return Finding("all cases", True)
+    return Finding("all cases", False, problem=f"yours dropped {rate:.1%} of {seen} values, but p = {p} "
+                                               f"(allowed {p - allowed:.1%} to {p + allowed:.1%})")
+
+
+# ----------------------------------------------------------------------------- grading a loss
+
+
+@_quietly
+def compare_loss(mine, like: str = "MSE", seed: int = 0, inputs: str = "auto", name: Optional[str] = None):
+    """Grade your loss (class, factory or object with forward(pred, target) and backward()) against `like`."""
+    if like not in LOSSES:
+        raise GradeError(f"{like!r} is not a loss of the contract; choose one of {', '.join(LOSSES)}")
+    what = name or getattr(mine, "__name__", None) or type(mine).__name__
+    value_row = Row("loss", "the number forward(pred, target) returns", [], [])
+    grad_row = Row("dL/dpred", "what backward() returns", [], [])
+    loss = _build(mine, {}, what)
+    arrays = _uses_numpy(loss) if inputs == "auto" else inputs == "arrays"
+    feed = _Feeder(arrays)
+    for case in loss_cases(like, seed):
+        pred, target = case.x
+        reference = getattr(pure, like)()
+        ref_value = reference.forward(copy.deepcopy(pred), copy.deepcopy(target))
+        ref_grad = reference.backward()
+        integers = like == "CrossEntropy"
+        try:
+            value = loss.forward(feed(pred), feed(target, integers=integers))
+        except Exception as e:  # noqa: BLE001
+            value_row.reference.append(_failure(case.name, "forward(pred, target)", e))
+            continue
+        value_row.reference.append(_against_reference(case.name, value, ref_value))
+        try:
+            grad = loss.backward()
+        except Exception as e:  # noqa: BLE001
+            grad_row.reference.append(_failure(case.name, "backward()", e))
+            continue
+        grad_row.reference.append(_against_reference(case.name, grad, ref_grad))
+        if case.fd:
+            grad_copy = as_lists(grad)
+            fresh = _build(mine, {}, what)
+
+            def at(p):
+                return float(fresh.forward(p, feed(target, integers=integers)))
+            try:
+                numeric = _central(at, feed(pred), _entries(np.shape(pred), random.Random(seed)), arrays)
+                grad_row.fd.append(_against_fd(case.name, grad_copy, numeric))
+            except Exception as e:  # noqa: BLE001
+                grad_row.fd.append(_failure(case.name, "forward() (during finite differences)", e))
+    title = (f"Grading {what} against the reference {like} (pure twin), seed {seed}; your loss was given "
+             f"{'numpy arrays' if arrays else 'nested lists'}.")
+    return GradeReport(title, [value_row, grad_row], [])
+
+
+# ----------------------------------------------------------------------------- the command
+
+
+def load_object(spec: str):
+    """'path/to/file.py:NAME' -> the object NAME defined in that file (the file is run as a module)."""
+    path, sep, attr = spec.rpartition(":")
+    if not sep or not path or not attr:
+        raise GradeError(f"expected FILE.py:NAME (e.g. examples/my_dense.py:MyDense), got {spec!r}")
+    if not os.path.isfile(path):
+        raise GradeError(f"no such file: {path!r}")
+    module_name = "_graded_" + "".join(c if c.isalnum() else "_" for c in os.path.abspath(path))
+    folder = os.path.dirname(os.path.abspath(path))
+    sys.path.insert(0, folder)                     # so the file can import its neighbours
+    try:
+        loader_spec = importlib.util.spec_from_file_location(module_name, path)
+        if loader_spec is None or loader_spec.loader is None:
+            raise GradeError(f"cannot import {path!r} as Python")
+        module = importlib.util.module_from_spec(loader_spec)
+        sys.modules[module_name] = module
+        try:
+            loader_spec.loader.exec_module(module)
+        except Exception as e:  # noqa: BLE001 - a broken file is the user's to fix: say where
+            raise GradeError(f"importing {path!r} failed: {type(e).__name__}: {e}") from None
+    finally:
+        sys.path.remove(folder)
+    if not hasattr(module, attr):
+        names = sorted(n for n in vars(module) if not n.startswith("_"))
+        raise GradeError(f"{path!r} defines no {attr!r}; it defines {', '.join(names) or 'nothing public'}")
+    return getattr(module, attr)
+
+
+def main(argv=None, out: TextIO = None, err: TextIO = None) -> int:
+    out = out if out is not None else sys.stdout
+    err = err if err is not None else sys.stderr
+    p = argparse.ArgumentParser(
+        prog="python -m conformance grade",
+        description="Run your own layer or loss beside the reference (the pure twin) and finite differences; "
+                    "say which of forward, dL/dx and each dL/dparam agree. Exit status 0 all agree, 1 something "
+                    "differs, 2 it could not be graded.")
+    p.add_argument("target", metavar="FILE.py:NAME", help="your layer: a class, a factory or a layer object")
+    p.add_argument("--like", required=True, choices=KINDS, metavar="KIND",
+                   help=f"the reference to grade against: {', '.join(KINDS)}")
+    p.add_argument("--seed", type=int, default=0, help="seed of the inputs and weights (default %(default)s)")
+    p.add_argument("--inputs", choices=("auto", "arrays", "lists"), default="auto",
+                   help="what your layer takes: numpy arrays or nested lists (default: guess)")
+    args = p.parse_args(argv)
+    try:
+        mine = load_object(args.target)
+        report = compare_layer(mine, like=args.like, seed=args.seed, inputs=args.inputs, name=args.target)
+    except GradeError as e:
+        print(f"python -m conformance grade: error: {e}", file=err)
+        return 2
+    print(report, file=out)
+    return 0 if report.ok else 1
