@@ -28,18 +28,54 @@ def random_tensor(rng, dims):
     return [random_tensor(rng, dims[1:]) for _ in range(dims[0])]
 
 
+def pair(v):
+    return (v, v) if isinstance(v, int) else tuple(v)
+
+
 def textbook_conv(x, W, b, stride, padding):
-    """y[n][o][i][j] = b[o] + Σ_c Σ_p Σ_q W[o][c][p][q] · x̃[n][c][i·s + p][j·s + q], x̃ = x padded with zeros."""
+    """y[n][o][i][j] = b[o] + Σ_c Σ_p Σ_q W[o][c][p][q] · x̃[n][c][i·sh + p][j·sw + q], x̃ = x padded with
+    ph rows and pw columns of zeros on each side; stride = (sh, sw) (rows, columns), or one number for both."""
+    (sh, sw), (ph, pw) = pair(stride), pair(padding)
     n, c_in, h, w = len(x), len(x[0]), len(x[0][0]), len(x[0][0][0])
     c_out, kh, kw = len(W), len(W[0][0]), len(W[0][0][0])
 
     def pixel(n_, c, r, col):
-        r, col = r - padding, col - padding
+        r, col = r - ph, col - pw
         return x[n_][c][r][col] if 0 <= r < h and 0 <= col < w else 0.0
-    out_h, out_w = (h + 2 * padding - kh) // stride + 1, (w + 2 * padding - kw) // stride + 1
-    return [[[[b[o] + sum(W[o][c][p][q] * pixel(n_, c, i * stride + p, j * stride + q)
+    out_h, out_w = (h + 2 * ph - kh) // sh + 1, (w + 2 * pw - kw) // sw + 1
+    return [[[[b[o] + sum(W[o][c][p][q] * pixel(n_, c, i * sh + p, j * sw + q)
                           for c in range(c_in) for p in range(kh) for q in range(kw))
                for j in range(out_w)] for i in range(out_h)] for o in range(c_out)] for n_ in range(n)]
+
+
+def textbook_conv_backward(x, W, g, stride, padding):
+    """The same sum differentiated, as loops: every output y[n][o][i][j] read x̃[n][c][i·sh + p][j·sw + q]
+    through W[o][c][p][q], so
+        dL/dW[o][c][p][q]              += g[n][o][i][j] · x̃[n][c][i·sh + p][j·sw + q]
+        dL/dx̃[n][c][i·sh + p][j·sw + q] += g[n][o][i][j] · W[o][c][p][q]
+        dL/db[o]                        += g[n][o][i][j]
+    and dL/dx is dL/dx̃ without the padding."""
+    (sh, sw), (ph, pw) = pair(stride), pair(padding)
+    n, c_in, h, w = len(x), len(x[0]), len(x[0][0]), len(x[0][0][0])
+    c_out, kh, kw = len(W), len(W[0][0]), len(W[0][0][0])
+    out_h, out_w = len(g[0][0]), len(g[0][0][0])
+    dW = [[[[0.0] * kw for _ in range(kh)] for _ in range(c_in)] for _ in range(c_out)]
+    db = [0.0] * c_out
+    dx = [[[[0.0] * w for _ in range(h)] for _ in range(c_in)] for _ in range(n)]
+    for n_ in range(n):
+        for o in range(c_out):
+            for i in range(out_h):
+                for j in range(out_w):
+                    gv = g[n_][o][i][j]
+                    db[o] += gv
+                    for c in range(c_in):
+                        for p in range(kh):
+                            for q in range(kw):
+                                r, col = i * sh + p - ph, j * sw + q - pw
+                                if 0 <= r < h and 0 <= col < w:
+                                    dW[o][c][p][q] += gv * x[n_][c][r][col]
+                                    dx[n_][c][r][col] += gv * W[o][c][p][q]
+    return dW, db, dx
 
 
 # ----------------------------------------------------------------------------- Conv2D: worked examples
@@ -73,13 +109,31 @@ def test_conv_rectangular_kernel(nn):
     assert to_list(layer.forward(X3)) == [[[[-2.0], [-2.0], [-2.0]]]]
 
 
-@pytest.mark.parametrize("stride, padding", [(1, 0), (2, 1), (3, 2)])
+STRIDES_AND_PADDINGS = [(1, 0), (2, 1), (3, 2), ((1, 2), 0), ((2, 2), (1, 0)), ((1, 2), (2, 1)),
+                        ((2, 1), (0, 2)), ((3, 2), (1, 2))]
+
+
+@pytest.mark.parametrize("stride, padding", STRIDES_AND_PADDINGS)
 def test_conv_matches_the_textbook_formula(nn, stride, padding):
-    rng = random.Random(stride)
+    rng = random.Random(str((stride, padding)))
     x, W, b = random_tensor(rng, (2, 3, 6, 7)), random_tensor(rng, (2, 3, 3, 2)), random_tensor(rng, (2,))
     W = [[[row + [0.0] for row in plane] for plane in f] for f in W]      # a 3x3 kernel whose last column is 0
     layer = conv(nn, 3, 2, 3, W, b=b, stride=stride, padding=padding)
     assert close(layer.forward(x), textbook_conv(x, W, b, stride, padding), 1e-12)
+
+
+@pytest.mark.parametrize("stride, padding", STRIDES_AND_PADDINGS)
+def test_conv_backward_matches_the_textbook_loops(nn, stride, padding):
+    rng = random.Random(str((stride, padding)))
+    x, W, b = random_tensor(rng, (2, 2, 6, 7)), random_tensor(rng, (3, 2, 3, 2)), random_tensor(rng, (3,))
+    layer = conv(nn, 2, 3, (3, 2), W, b=b, stride=stride, padding=padding)
+    y = to_list(layer.forward(x))
+    g = random_tensor(rng, (len(y), len(y[0]), len(y[0][0]), len(y[0][0][0])))
+    grad_in = layer.backward(tensor(nn, g))
+    dW, db, dx = textbook_conv_backward(x, W, g, stride, padding)
+    assert close(layer.grads["W"], dW, 1e-12)
+    assert close(layer.grads["b"], db, 1e-12)
+    assert close(grad_in, dx, 1e-12)
 
 
 def test_conv_without_bias_has_only_W(nn):
