@@ -13,6 +13,18 @@ Loading never executes anything from the file: it reads JSON, checks every
 field, and builds layers from a fixed table of known types. Saving writes a
 temporary file next to the target and renames it over the target, so a crash
 or a full disk never leaves a half-written model (the old file stays intact).
+A save writes only to a regular file or a new name: a symbolic link is followed
+(the link stays, the file it points to is replaced), and a folder or a device
+(/dev/full, /dev/null) is refused, never replaced, even when run as root. New
+files get the usual permissions (0o666 less the umask); a replaced file keeps
+its own. JSON has no NaN or infinity: a model holding one is refused, naming
+the layer and parameter (checkpoints, which may record a diverged history,
+write them as the strings "nan", "inf", "-inf").
+
+Loading is bounded: every layer's declared sizes are counted against a
+parameter budget (MAX_PARAMS, raised with load(path, max_params=N)) and checked
+against the numbers in the file before any layer is built, and a file longer
+than the budget allows is refused before it is read.
 
 The format checks and the atomic write live here; the vectorized twin
 imports them and only converts between arrays and lists.
@@ -25,7 +37,6 @@ import math
 import numbers
 import os
 import stat
-import tempfile
 
 from .network import Sequential
 from .ops import shape
@@ -42,7 +53,8 @@ BYTES_PER_PARAM = 32
 
 
 class ModelFileError(ValueError):
-    """A file that is not a valid model file (names the file and what was wrong)."""
+    """A file that is not a valid model file, or a path a model cannot be saved to
+    (a folder, a device): names the file and what was wrong."""
 
 
 # Every layer a model file may name, by the module of the twin that defines it.
@@ -79,17 +91,72 @@ def _sync_folder(folder) -> None:
         os.close(fd)
 
 
-def atomic_write_text(path, text: str) -> None:
-    """Write text to path atomically: a temporary file in the same folder, fsync, rename."""
+def writable_target(path, what: str = "model") -> str:
+    """Where a save to `path` writes, after checking it may: a regular file or a new name.
+
+    A symbolic link is followed (the link stays; the file it points to is replaced),
+    so the target is judged by what the link points to. A folder, a device (such as
+    /dev/null or /dev/full), a pipe or a socket is refused: a save replaces a file,
+    never a device, even when run as root. Raises ModelFileError naming the path.
+    """
+    if isinstance(path, bool) or not isinstance(path, (str, bytes, os.PathLike)):
+        raise TypeError(f"save: path must be a file name (str or os.PathLike), got {excerpt(path, 60)}")
     path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
+    if isinstance(path, bytes):
+        path = os.fsdecode(path)
+    if not path:
+        raise ModelFileError("save: path is empty")
+    target = os.path.realpath(path)
+    try:
+        info = os.stat(target)
+    except FileNotFoundError:
+        folder = os.path.dirname(target)
+        if not os.path.isdir(folder):
+            raise ModelFileError(f"cannot save the {what} to {path!r}: folder {folder!r} does not exist") from None
+        return target
+    except OSError as e:
+        raise ModelFileError(f"cannot save the {what} to {path!r}: {e.strerror}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ModelFileError(f"cannot save the {what} to {path!r}: it is a folder")
+    if not stat.S_ISREG(info.st_mode):
+        kind = ("a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
+                else "a pipe" if stat.S_ISFIFO(info.st_mode) else "a socket or other special file")
+        link = f" (a link to {target!r})" if target != os.path.abspath(path) else ""
+        raise ModelFileError(f"cannot save the {what} to {path!r}{link}: it is {kind}, not a regular file; "
+                             f"a save never replaces one")
+    return target
+
+
+def atomic_write_text(path, text: str, what: str = "model") -> None:
+    """Write text to path atomically: a temporary file in the same folder, fsync, rename.
+
+    `path` must be a regular file or a new name (see writable_target; a symbolic link
+    is followed). A new file gets the usual permissions (0o666 less the umask, like
+    any file a program creates); a replaced file keeps its own permission bits.
+    """
+    target = writable_target(path, what)
+    folder = os.path.dirname(target)
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        mode = None
+    for attempt in range(100):
+        tmp = os.path.join(folder, f".{os.path.basename(target)}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)     # the umask applies
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise FileExistsError(f"cannot create a temporary file next to {target!r}")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
             f.flush()
+            if mode is not None:
+                os.chmod(tmp, mode)
             os.fsync(f.fileno())
-        os.replace(tmp, path)
+        os.replace(tmp, target)
         _sync_folder(folder)
     except BaseException:
         try:
@@ -108,9 +175,40 @@ def model_to_dict(model, twin: str, to_list=lambda t: t) -> dict:
     return {"format": FORMAT, "version": VERSION, "saved_by": twin, "layers": entries}
 
 
+def first_non_finite(description: dict):
+    """(layer index, parameter name) of the first parameter holding NaN or infinity, or None."""
+    def finite(t):
+        return all(finite(v) for v in t) if isinstance(t, list) else math.isfinite(t)
+    for i, entry in enumerate(description["layers"]):
+        for name, p in entry["params"].items():
+            if not finite(p):
+                return i, name
+    return None
+
+
 def write_model_dict(description: dict, path) -> None:
-    text = json.dumps(description, allow_nan=False, separators=(",", ":"))
-    atomic_write_text(path, text)
+    """Write a model description to `path` as JSON. NaN or infinity in a weight is refused,
+    naming the layer (JSON has no such numbers; a model file holds finite weights only)."""
+    target = writable_target(path)
+    try:
+        text = json.dumps(description, allow_nan=False, separators=(",", ":"))
+    except ValueError:
+        bad = first_non_finite(description)
+        if bad is None:
+            raise
+        entry = description["layers"][bad[0]]
+        raise ValueError(f"save: layer {bad[0]} ({entry['type']}) parameter {bad[1]!r} holds NaN or infinity; "
+                         f"a model file holds finite weights only, so nothing was written to {path!r}. "
+                         f"(A diverged run? Train again with a smaller learning rate.)") from None
+    atomic_write_text(target, text)
+
+
+def check_save_arguments(model, path, sequential) -> None:
+    """save(model, path): a Sequential of this twin and a file name, else TypeError naming the argument."""
+    if not isinstance(model, sequential):
+        hint = " (wrap a layer: Sequential([layer]))" if hasattr(model, "params") else ""
+        raise TypeError(f"save: model must be a Sequential, got {excerpt(model, 60)}{hint}")
+    writable_target(path)
 
 
 def is_finite_number(value) -> bool:
@@ -391,7 +489,11 @@ def build_layers(description: dict, known_types, path, from_list=lambda t: t, sh
 
 
 def save(model, path) -> None:
-    """Save a Sequential to `path` as JSON (atomically: the old file survives any failure)."""
+    """Save a Sequential to `path` as JSON (atomically: the old file survives any failure).
+
+    `path` is a new name or a regular file (a symbolic link is followed); a folder or
+    a device is refused. NaN or infinity in a weight is refused, naming the layer."""
+    check_save_arguments(model, path, Sequential)
     write_model_dict(model_to_dict(model, "pure"), path)
 
 

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from pure.io import (FORMAT, MAX_PARAMS, VERSION, ModelFileError, build_layers, layer_types,  # noqa: F401
-                     model_to_dict, read_model_dict, write_model_dict)
+from pure.io import (FORMAT, MAX_PARAMS, VERSION, ModelFileError, build_layers,  # noqa: F401
+                     check_save_arguments, layer_types, model_to_dict, read_model_dict, write_model_dict)
 
 from .network import Sequential
 
 
 def save(model, path) -> None:
-    """Save a Sequential to `path` as JSON (atomically: the old file survives any failure)."""
+    """Save a Sequential to `path` as JSON (atomically: the old file survives any failure).
+
+    `path` is a new name or a regular file (a symbolic link is followed); a folder or
+    a device is refused. NaN or infinity in a weight is refused, naming the layer."""
+    check_save_arguments(model, path, Sequential)
     write_model_dict(model_to_dict(model, "vectorized", to_list=lambda a: np.asarray(a, np.float64).tolist()),
                      path)
 
