@@ -140,7 +140,7 @@ def atomic_write_text(path, text: str, what: str = "model") -> None:
         mode = stat.S_IMODE(os.stat(target).st_mode)
     except OSError:
         mode = None
-    for attempt in range(100):
+    for _attempt in range(100):
         tmp = os.path.join(folder, f".{os.path.basename(target)}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)     # the umask applies

@@ -96,6 +96,6 @@ def test_save_needs_a_file_name(nn, bad):
 
 
 def test_save_needs_a_model_not_a_layer(nn, tmp_path):
-    with pytest.raises(TypeError, match=r"save: model must be a Sequential, got Dense\(2, 3\).*Sequential\(\[layer\]\)"):
+    with pytest.raises(TypeError, match=r"model must be a Sequential, got Dense\(2, 3\).*Sequential\(\[layer\]\)"):
         nn.save(nn.Dense(2, 3), tmp_path / "m.json")
     assert not (tmp_path / "m.json").exists()
