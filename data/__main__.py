@@ -1,7 +1,9 @@
-"""Command line: `python -m data info|download`.
+"""Command line: `python -m data info|download|export`.
 
     python -m data info [--dir DIR] [--dataset mnist|fashion-mnist]
     python -m data download mnist|fashion-mnist [--dir DIR] [--mirror URL] [--timeout S]
+    python -m data export OUT.png [--index N] [--split test|train] [--dataset ...] [--dir DIR]
+                          [--scale K] [--invert]
 
 `info` prints, for each split, the files found, the number and size of the
 images, how many there are of each class, and whether their SHA-256 checksums
@@ -13,6 +15,11 @@ missing or malformed.
 against pinned SHA-256 checksums, resumes interrupted downloads, and puts them
 where `load_mnist` looks first (see data/download.py). Exits with status 1 and
 advice for offline machines if it cannot.
+
+`export` writes one dataset image as a PNG file (a digit to try `predict` on,
+from a plain checkout): `--scale` enlarges it by a whole factor, `--invert`
+draws dark ink on white paper, as a drawing program would. It prints the
+image's label.
 """
 
 from __future__ import annotations
@@ -41,9 +48,19 @@ def main(argv=None):
                        help="a base URL to try before the public mirrors (repeatable), e.g. a local copy")
     fetch.add_argument("--timeout", type=float, default=30.0,
                        help="seconds a connection may stall before the next mirror is tried (default %(default)s)")
+    export = commands.add_parser("export", help="write one dataset image as a PNG file (e.g. to try predict on)")
+    export.add_argument("out", metavar="OUT.png", help="the PNG file to write")
+    export.add_argument("--index", type=int, default=0, help="which image (default %(default)s: the first)")
+    export.add_argument("--split", default="test", choices=SPLITS, help="default %(default)s")
+    export.add_argument("--dataset", default="mnist", choices=DATASETS)
+    export.add_argument("--dir", default=None, help="a folder holding IDX files (default: where load_mnist looks)")
+    export.add_argument("--scale", type=int, default=1, help="enlarge by this whole factor (default %(default)s)")
+    export.add_argument("--invert", action="store_true", help="dark ink on white paper")
     args = parser.parse_args(argv)
     try:
-        if args.command == "download":
+        if args.command == "export":
+            export_png(args)
+        elif args.command == "download":
             mirrors = [m if m.endswith("/") else m + "/" for m in args.mirror or []]
             mirrors += downloads.DATASETS[args.dataset]["mirrors"]
             paths = downloads.download(args.dataset, args.dir, mirrors=mirrors, timeout=args.timeout)
@@ -54,6 +71,27 @@ def main(argv=None):
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0
+
+
+def export_png(args):
+    """Write image `args.index` of a split as a PNG (8-bit grey) and say which class it is."""
+    from pictures import write_png
+
+    if args.scale < 1:
+        raise DataError(f"--scale must be a whole number >= 1, got {args.scale}")
+    images, labels = load_mnist(args.split, args.dir, args.dataset)
+    if not 0 <= args.index < len(images):
+        raise DataError(f"--index {args.index} is out of range: the {args.split} split has {len(images)} images")
+    _, rows, cols = images.shape
+    pixels = images.pixels(args.index)
+    if args.invert:
+        pixels = bytes(255 - v for v in pixels)
+    k = args.scale
+    big = [pixels[(r // k) * cols + c // k] for r in range(rows * k) for c in range(cols * k)]
+    write_png(args.out, big, cols * k, rows * k)
+    label = labels[args.index]
+    print(f"wrote {args.out}: {args.dataset} {args.split} image {args.index}, "
+          f"{cols * k}x{rows * k}, label {label} ({class_names(args.dataset)[label]})")
 
 
 def print_info(directory, dataset):

@@ -6,14 +6,16 @@
     png.feature_maps("filters.png", conv_filters)
     png.decision_boundary("moons.png", lambda rows: model.predict(rows), X, y)
 
-What it is: a minimal PNG encoder (`write_png`: 8-bit grayscale or RGB, one
-zlib stream, filter type 0 on every row, CRCs from binascii.crc32), a small
-decoder for tests (`read_png`, `read_png_size`), and four pictures built on a
+What it is: a minimal PNG encoder (`write_png`: 8-bit grey or RGB, with or without alpha, one
+zlib stream, filter type 0 on every row, CRCs from binascii.crc32), `read_png`
+and `read_png_size` for 8-bit files (the decoder itself is
+data.imagefiles.read_image, shared with the image reading of the
+`predict` command), and four pictures built on a
 pixel canvas (`raster.Canvas`). Inputs are plain lists (call `.tolist()` on a
 numpy array). Every file is written atomically.
 
-What it is not: a general image library. The decoder reads 8-bit,
-non-interlaced PNGs only (gray, RGB, and their alpha variants), and there is
+What it is not: a general image library. `read_png` returns 8-bit pixels
+only (data.imagefiles reads every depth), and there is
 no resampling: pictures are enlarged by whole-pixel `scale` factors.
 
 The PNG layout, for the curious: an 8-byte signature, then chunks, each
@@ -27,6 +29,10 @@ import collections
 import math
 import struct
 import zlib
+
+from data.imagefiles import paeth as _paeth  # noqa: F401  (kept under its old name)
+from data.imagefiles import png_chunks, read_image
+from data.imagefiles import unfilter as _unfilter
 
 from . import font
 from .files import write_atomic
@@ -55,10 +61,11 @@ def _chunk(kind, data):
 def encode_png(pixels, width, height, mode="L"):
     """The bytes of a PNG file for `pixels`: a flat sequence of 0..255 ints, row by row.
 
-    mode "L" takes one value per pixel, "RGB" three (r, g, b).
+    mode "L" takes one value per pixel, "LA" two (grey, alpha), "RGB" three
+    (r, g, b), "RGBA" four (alpha 0 is transparent, 255 opaque).
     """
-    if mode not in ("L", "RGB"):
-        raise ValueError('mode must be "L" or "RGB", got %r' % (mode,))
+    if mode not in CHANNELS:
+        raise ValueError('mode must be "L", "LA", "RGB" or "RGBA", got %r' % (mode,))
     if int(width) != width or int(height) != height or width < 1 or height < 1:
         raise ValueError("width and height must be positive whole numbers, got %r x %r" % (width, height))
     width, height = int(width), int(height)
@@ -76,7 +83,7 @@ def encode_png(pixels, width, height, mode="L"):
 
 
 def write_png(path, pixels, width, height, mode="L"):
-    """Write an 8-bit grayscale ("L") or RGB PNG atomically. Returns `path`."""
+    """Write an 8-bit PNG ("L", "LA", "RGB" or "RGBA") atomically. Returns `path`."""
     return write_atomic(path, encode_png(pixels, width, height, mode))
 
 
@@ -90,77 +97,27 @@ def read_png_size(path):
 
 
 def chunks(data):
-    """The (type, data) chunks of a PNG file's bytes, checking every CRC."""
-    if data[:8] != SIGNATURE:
-        raise ValueError("not a PNG file (bad signature)")
-    found, at = [], 8
-    while at < len(data):
-        if at + 8 > len(data):
-            raise ValueError("truncated PNG chunk header at byte %d" % at)
-        length, kind = struct.unpack(">I4s", data[at:at + 8])
-        body = data[at + 8:at + 8 + length]
-        crc_bytes = data[at + 8 + length:at + 12 + length]
-        if len(body) != length or len(crc_bytes) != 4:
-            raise ValueError("truncated %s chunk" % kind.decode("latin-1"))
-        if struct.unpack(">I", crc_bytes)[0] != binascii.crc32(kind + body) & 0xFFFFFFFF:
-            raise ValueError("CRC mismatch in %s chunk" % kind.decode("latin-1"))
-        found.append((kind, body))
-        at += 12 + length
-        if kind == b"IEND":
-            break
-    return found
+    """The (type, data) chunks of a PNG file's bytes, checking every CRC (see data.imagefiles.png_chunks)."""
+    return png_chunks(data)
 
 
 def read_png(path):
-    """Decode an 8-bit, non-interlaced PNG: Png(width, height, mode, pixels), pixels as flat bytes."""
-    with open(path, "rb") as f:
-        parts = chunks(f.read())
-    if not parts or parts[0][0] != b"IHDR":
-        raise ValueError("%s: the first chunk must be IHDR" % path)
-    width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", parts[0][1])
-    modes = {v: k for k, v in COLOUR_TYPE.items()}
-    if depth != 8 or colour not in modes or interlace != 0:
-        raise ValueError("%s: only 8-bit non-interlaced gray/RGB(A) PNGs are supported" % path)
-    mode = modes[colour]
-    raw = zlib.decompress(b"".join(body for kind, body in parts if kind == b"IDAT"))
-    return Png(width, height, mode, unfilter(raw, width, height, CHANNELS[mode]))
+    """Decode an 8-bit PNG: Png(width, height, mode, pixels), pixels as flat bytes.
+
+    The decoding is data.imagefiles.read_image's (every colour type, bit depth
+    and interlacing); this keeps the 8-bit result the pictures' tests compare
+    against. A palette comes back expanded to RGB or RGBA.
+    """
+    picture = read_image(path)
+    if picture.maxval != 255:
+        raise ValueError("%s: a %d-bit PNG; read_png returns 8-bit pixels only (use data.imagefiles.read_image)"
+                         % (path, picture.maxval.bit_length()))
+    return Png(picture.width, picture.height, picture.mode, bytes(picture.samples))
 
 
 def unfilter(raw, width, height, bpp):
-    """Undo the per-row PNG filters (0 none, 1 sub, 2 up, 3 average, 4 Paeth)."""
-    stride = width * bpp
-    if len(raw) != height * (stride + 1):
-        raise ValueError("image data has %d bytes, expected %d" % (len(raw), height * (stride + 1)))
-    out = bytearray()
-    previous = bytearray(stride)
-    for r in range(height):
-        kind = raw[r * (stride + 1)]
-        row = bytearray(raw[r * (stride + 1) + 1:(r + 1) * (stride + 1)])
-        for i in (range(stride) if kind else ()):
-            left = row[i - bpp] if i >= bpp else 0
-            up = previous[i]
-            corner = previous[i - bpp] if i >= bpp else 0
-            if kind == 1:
-                row[i] = (row[i] + left) & 0xFF
-            elif kind == 2:
-                row[i] = (row[i] + up) & 0xFF
-            elif kind == 3:
-                row[i] = (row[i] + (left + up) // 2) & 0xFF
-            elif kind == 4:
-                row[i] = (row[i] + _paeth(left, up, corner)) & 0xFF
-            else:
-                raise ValueError("unknown PNG filter type %d in row %d" % (kind, r))
-        out += row
-        previous = row
-    return bytes(out)
-
-
-def _paeth(a, b, c):
-    p = a + b - c
-    pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-    if pa <= pb and pa <= pc:
-        return a
-    return b if pb <= pc else c
+    """Undo the per-row PNG filters of 8-bit rows of `width` pixels of `bpp` bytes (see data.imagefiles.unfilter)."""
+    return _unfilter(raw, width * bpp, height, bpp)
 
 
 # ---------------------------------------------------------------------------
