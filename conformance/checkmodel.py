@@ -3,6 +3,7 @@
     python -m conformance check runs/mnist-mlp-pure.json
     python -m conformance check model.json --inputs rows.json      # a JSON list of input rows
     python -m conformance check model.json --n 64 --seed 3         # seeded random rows
+    python -m conformance check model.json --against torch,onnx    # PyTorch and ONNX columns too (against.py)
 
 Loads the file with `pure.load` and with `vectorized.load`, runs both on the
 same inputs (the given rows, images or sequences, or n rows uniform on
@@ -40,6 +41,9 @@ def parse_args(argv):
     p.add_argument("--inputs", help="a JSON file holding a list of input rows (default: seeded random rows)")
     p.add_argument("--n", type=int, default=16, help="how many random rows (default %(default)s)")
     p.add_argument("--seed", type=int, default=0, help="seed of the random rows (default %(default)s)")
+    p.add_argument("--against", default="", metavar="torch,onnx",
+                   help="also run the model in PyTorch (float64) and/or onnxruntime (float32) and compare "
+                        "(optional packages; a missing one is named and skipped)")
     return p.parse_args(argv)
 
 
@@ -82,7 +86,7 @@ def read_inputs(path: str) -> list:
 
 
 def check(model_path: str, inputs_path: Optional[str] = None, n: int = 16, seed: int = 0,
-          out: TextIO = None) -> bool:
+          out: TextIO = None, against=()) -> bool:
     """Print the comparison; return True on PASS. Raises CheckError or pure.ModelFileError."""
     out = out if out is not None else sys.stdout
     pure_model = pure.load(model_path)
@@ -110,15 +114,25 @@ def check(model_path: str, inputs_path: Optional[str] = None, n: int = 16, seed:
     print(f"policy: |pure - vectorized| <= {STEP_POLICY} per output", file=out)
     if not result.ok:
         print(f"worst: {result}", file=out)
-    print("PASS" if result.ok else "FAIL", file=out)
-    return result.ok
+    ok = result.ok
+    if against:
+        from .against import print_columns
+        ok = print_columns(list(against), vec_model, for_twin(vectorized, x), pure_out, result, out) and ok
+    print("PASS" if ok else "FAIL", file=out)
+    return ok
 
 
 def main(argv=None, out: TextIO = None, err: TextIO = None) -> int:
     args = parse_args(argv)
     err = err if err is not None else sys.stderr
     try:
-        return 0 if check(args.model, args.inputs, args.n, args.seed, out=out) else 1
+        from .against import parse_backends
+        against = parse_backends(args.against) if args.against else ()
+    except ValueError as e:
+        print(f"python -m conformance check: error: {e}", file=err)
+        return 2
+    try:
+        return 0 if check(args.model, args.inputs, args.n, args.seed, out=out, against=against) else 1
     except (CheckError, pure.ModelFileError) as e:
         print(f"python -m conformance check: error: {e}", file=err)
         return 2

@@ -68,7 +68,16 @@ GRADCHECK_EPS = 1e-6    # step of the central finite differences
 GRADCHECK_RTOL = 1e-6   # worst |a - n| / max(|a| + |n|, GRADCHECK_FLOOR) against finite differences
 GRADCHECK_FLOOR = 1e-3  # entries below this are held to |a - n| <= GRADCHECK_RTOL * GRADCHECK_FLOOR = 1e-9
 
+# A model run in float32 elsewhere (ONNX, onnxruntime) against this project's float64, per output:
+#   |other - v| <= FLOAT32_ATOL + FLOAT32_RTOL * |v|
+# float32 rounds at 6e-8 relative; a few layers of sums over hundreds of terms give about 1e-6
+# (measured on the main command's MLP and CNN: see tests/test_interop.py), so 1e-4 leaves a margin
+# of 100 while a wrong weight layout or gate order shows at 1e-1.
+FLOAT32_ATOL = 1e-5
+FLOAT32_RTOL = 1e-4
+
 STEP_POLICY = f"{ATOL:g} + {RTOL:g}|v|"
+FLOAT32_POLICY = f"{FLOAT32_ATOL:g} + {FLOAT32_RTOL:g}|v|"
 TRAINING_POLICY = f"{TRAINING_ATOL:g} abs"
 EXACT_POLICY = "exact (==)"
 

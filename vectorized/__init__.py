@@ -12,7 +12,8 @@ the pure twin, so both draw the same numbers and read the same files.
 
 Modules, in the order a reader might take them: ops (array helpers), init,
 layers, activations, losses, optimizers, metrics, network, training,
-gradcheck, io (save/load), progress.
+gradcheck, io (save/load), progress; interop (to_torch, from_torch, save_onnx: this twin only,
+with the optional torch / onnx packages).
 """
 from . import init
 from .activations import ELU, ArcTan, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Softplus, Tanh
@@ -26,6 +27,10 @@ from .network import Sequential
 from .optimizers import SGD, Adam, clip_grads_by_norm, clip_grads_by_value
 from .recurrent import LSTM, RNN, Embedding, TimeDistributed
 from .training import TrainingError
+
+# Graduating to PyTorch and ONNX (this twin only; torch/onnx are imported inside these functions,
+# and the names stay out of __all__, which lists the contract both twins share):
+from .interop import from_torch, save_onnx, to_torch  # noqa: E402,F401
 
 TWIN = "vectorized"
 
