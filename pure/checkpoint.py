@@ -21,6 +21,15 @@ What "the whole state" is (a JSON file, like a model file, never pickle):
     epoch        epochs completed; history; early-stopping and lr-plateau counters
                  (and the best weights early stopping would restore)
     n, batch_size, shuffle   checked on resume: other data means other batches
+    data         a fingerprint of the training data (SHA-256 of every target and of 256
+                 inputs spread evenly over it): resuming with other data of the same
+                 size is refused too
+    initial_lr   the learning rate the run started with: a resume says which arguments it
+                 ignores (a new seed or lr: the run continues with the saved state)
+
+fit refuses to start a run over an existing checkpoint without resume=True (it would
+be overwritten after one epoch), and a checkpoint that cannot be written (a full
+disk) is a warning: training goes on, and the previous checkpoint stays intact.
 
 Writes are atomic (pure.io.atomic_write_text: a temporary file, fsync, rename), so
 killing the process while it saves leaves the previous checkpoint intact. Reading
@@ -33,10 +42,13 @@ a checkpoint written by one twin resumes in the other.
 from __future__ import annotations
 
 import glob
+import hashlib
 import json
 import math
 import os
 import random
+import struct
+import warnings
 
 from .io import (BYTES_PER_PARAM, MAX_PARAMS, ModelFileError, atomic_write_text, check_format,
                  check_model_description, excerpt, has_shape, is_finite_number, layer_types, model_to_dict, read_json)
@@ -90,6 +102,52 @@ def set_rng_state(rng: random.Random, saved, where) -> None:
     raise CheckpointError(f"{where}: not the state of a random number generator")
 
 
+# ---------------------------------------------------------------- the training data's fingerprint
+
+
+def _numbers(value, out):
+    """Append the numbers of one example (nested lists, tuples, arrays) to out; returns its shape."""
+    if hasattr(value, "tolist"):                # a numpy array or scalar, without importing numpy
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        shapes = [_numbers(v, out) for v in value]
+        return (len(value),) + (shapes[0] if shapes else ())
+    out.append(float(value))
+    return ()
+
+
+def fingerprint(x, y, inputs: int = 256):
+    """SHA-256 of the training data: its size, every target and `inputs` examples spread evenly.
+
+    The same in both twins (a list of floats and an array of the same numbers give the
+    same bytes). None when the data holds something that is not a number."""
+    n = len(x)
+    digest = hashlib.sha256(f"{n} examples".encode())
+    picks = range(n) if n <= inputs else sorted({i * n // inputs for i in range(inputs)})
+    try:
+        for part, indices in ((y, range(len(y))), (x, picks)):
+            for i in indices:
+                values = []
+                dims = _numbers(part[i], values)
+                digest.update(repr(dims).encode() + struct.pack(f"<{len(values)}d", *values))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return digest.hexdigest()
+
+
+def check_target(checkpoint, resume) -> None:
+    """Before training: may fit write `checkpoint`? Not over an existing file without resume."""
+    from .io import writable_target
+    if checkpoint is None:
+        return
+    writable_target(checkpoint, "checkpoint")
+    if os.path.lexists(checkpoint) and resume is not True and not (
+            resume and os.path.abspath(os.fspath(resume)) == os.path.abspath(os.fspath(checkpoint))):
+        raise ValueError(f"fit: checkpoint={os.fspath(checkpoint)!r} already exists (another run's checkpoint?) "
+                         f"and would be overwritten after the first epoch; pass resume=True to continue it, or "
+                         f"remove it (or choose another path) to start afresh")
+
+
 # ---------------------------------------------------------------- writing
 
 
@@ -104,6 +162,7 @@ def training_state_to_dict(model, optimizer, state: dict, twin: str, to_list=cop
         "format": FORMAT, "version": VERSION, "saved_by": twin,
         "epoch": state["epoch"], "n": state["n"], "batch_size": state["batch_size"],
         "shuffle": bool(state["shuffle"]), "seed": state.get("seed"), "stopped": bool(state.get("stopped")),
+        "data": state.get("data"), "initial_lr": state.get("initial_lr"),
         "model": model_to_dict(model, twin, to_list),
         "optimizer": optimizer.state_dict(),
         "rng": rng_state(state["rng"]),
@@ -122,7 +181,7 @@ def save_training(path, model, optimizer, state: dict, twin: str = "pure", to_li
     """Write a checkpoint atomically (the previous file survives a crash at any moment)."""
     text = json.dumps(training_state_to_dict(model, optimizer, state, twin, to_list),
                       allow_nan=False, separators=(",", ":"))
-    atomic_write_text(path, text)
+    atomic_write_text(path, text, "checkpoint")
 
 
 def remove_stale_temporaries(path) -> int:
@@ -194,6 +253,13 @@ def read_checkpoint(path, twin: str = "pure", max_params: int = MAX_PARAMS) -> d
         integer(section["since_best"], f"{part} since_best")
     if not isinstance(description.get("optimizer"), dict):
         raise CheckpointError(f"{where}: \"optimizer\" must be an object")
+    if description.get("data") is not None and not (isinstance(description["data"], str)
+                                                    and len(description["data"]) == 64):
+        raise CheckpointError(f"{where}: \"data\" must be a SHA-256 fingerprint, found "
+                              f"{excerpt(description['data'], 40)}")
+    if description.get("initial_lr") is not None and not is_finite_number(description["initial_lr"]):
+        raise CheckpointError(f"{where}: \"initial_lr\" must be a number, found "
+                              f"{excerpt(description['initial_lr'], 40)}")
     return description
 
 
@@ -221,14 +287,19 @@ def _check_weights(layer, params, where, shape_of):
 
 
 def restore_training(path, model, optimizer, n: int, batch_size: int, shuffle: bool, rng: random.Random,
-                     twin: str = "pure", from_list=copy, shape_of=shape, history_keys=None) -> dict:
+                     twin: str = "pure", from_list=copy, shape_of=shape, history_keys=None,
+                     data=None, seed=None, epochs=None) -> dict:
     """Read a checkpoint and put its state into model, optimizer and rng.
 
     Everything is checked before anything is changed. Returns fit's bookkeeping
     (epoch, order, history, stopped, best, since_best, best_weights, plateau_best,
     since_plateau_best). Raises CheckpointError when the file is damaged or belongs
     to another model, optimizer or data set. `history_keys`: the per-epoch lists this
-    run records (loss, accuracy, val_loss, ...): the checkpoint must record the same."""
+    run records (loss, accuracy, val_loss, ...): the checkpoint must record the same.
+    `data`: this run's fingerprint() (refused if the checkpoint's differs). A warning
+    says what the resume ignores: a different `seed` or learning rate (the run goes on
+    with the saved generators and lr), and that a finished run (`epochs` reached, or
+    stopped early) has nothing left to train."""
     saved = read_checkpoint(path, twin)
     where = f"{os.fspath(path)!r}"
     for name, value in (("n", n), ("batch_size", batch_size), ("shuffle", bool(shuffle))):
@@ -236,6 +307,10 @@ def restore_training(path, model, optimizer, n: int, batch_size: int, shuffle: b
             what = {"n": "training examples", "batch_size": "batch size", "shuffle": "shuffle"}[name]
             raise CheckpointError(f"{where}: the checkpoint was written with {what} {saved.get(name)!r}, "
                                   f"this run has {value!r}; resuming would not continue the same run")
+    if data is not None and saved.get("data") is not None and saved["data"] != data:
+        raise CheckpointError(f"{where}: the checkpoint was written for other training data ({saved['n']} "
+                              f"examples too, but not these: their fingerprints differ); resuming would not "
+                              f"continue the same run")
     _check_same_model(model, saved["model"]["layers"], where, shape_of)
     if history_keys is not None:
         found = set(saved["history"]) - {"best_epoch", "stopped_epoch"}
@@ -281,7 +356,19 @@ def restore_training(path, model, optimizer, n: int, batch_size: int, shuffle: b
     if missing:
         raise CheckpointError(f"{where}: no generator state for layer(s) {missing}")
 
-    # Everything checked: now change things.
+    # Everything checked: say what the resume ignores, then change things.
+    ignored, lr_asked = [], optimizer.lr
+    if seed is not None and saved.get("seed") is not None and seed != saved["seed"]:
+        ignored.append(f"seed={seed!r} (the run continues with the generators seed {saved['seed']!r} left)")
+    if saved.get("initial_lr") is not None and optimizer.lr != saved["initial_lr"]:
+        ignored.append(f"the learning rate {optimizer.lr!r} (the run started with {saved['initial_lr']!r} and "
+                       f"continues with its saved lr {spare.lr!r})")
+    if ignored:
+        warnings.warn(f"resuming {where}: ignoring " + " and ".join(ignored), stacklevel=3)
+    if saved.get("stopped") or (epochs is not None and saved["epoch"] >= epochs):
+        how = "stopped early" if saved.get("stopped") else f"all {epochs} epochs done"
+        warnings.warn(f"resuming {where}: the run had already finished at epoch {saved['epoch']} ({how}); "
+                      f"nothing left to train", stacklevel=3)
     optimizer.__dict__.update(spare.__dict__)
     for layer, entry in zip(model.layers, saved["model"]["layers"]):
         for name, value in entry.get("params", {}).items():
@@ -297,6 +384,7 @@ def restore_training(path, model, optimizer, n: int, batch_size: int, shuffle: b
         "best_weights": None if best_weights is None else
         [{name: from_list(p) for name, p in params.items()} for params in best_weights],
         "plateau_best": decode_number(plateau["best"], where), "since_plateau_best": plateau["since_best"],
+        "seed": saved.get("seed", seed), "initial_lr": saved.get("initial_lr") or lr_asked,
     }
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from pure.checkpoint import (FORMAT, VERSION, CheckpointError, read_checkpoint,  # noqa: F401
-                             remove_stale_temporaries)
+from pure.checkpoint import (FORMAT, VERSION, CheckpointError, check_target, fingerprint,  # noqa: F401
+                             read_checkpoint, remove_stale_temporaries)
 from pure import checkpoint as _shared
 
 from .network import Sequential
@@ -28,7 +28,7 @@ def save_training(path, model, optimizer, state: dict) -> None:
     _shared.save_training(path, model, optimizer, state, twin="vectorized", to_list=_to_list)
 
 
-def restore_training(path, model, optimizer, n, batch_size, shuffle, rng, history_keys=None) -> dict:
+def restore_training(path, model, optimizer, n, batch_size, shuffle, rng, history_keys=None, **checks) -> dict:
     """Read a checkpoint and put its state into model, optimizer and rng (see pure/checkpoint.py).
 
     The file holds doubles; a model cast to float32 (model.astype) stays float32, and so
@@ -36,7 +36,7 @@ def restore_training(path, model, optimizer, n, batch_size, shuffle, rng, histor
     dtypes = {(i, name): np.asarray(p).dtype
               for i, layer in enumerate(model.layers) for name, p in layer.params.items()}
     saved = _shared.restore_training(path, model, optimizer, n, batch_size, shuffle, rng, twin="vectorized",
-                                     from_list=_from_list, shape_of=np.shape, history_keys=history_keys)
+                                     from_list=_from_list, shape_of=np.shape, history_keys=history_keys, **checks)
     for (i, name), dtype in dtypes.items():
         params = model.layers[i].params
         params[name] = params[name].astype(dtype, copy=False)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import os
 import random
+import warnings
 from typing import Dict, List, Optional, Union
 
 import numpy as np
@@ -259,23 +260,33 @@ def fit(model, x, y, loss, optimizer, epochs: int = 1, batch_size: int = 32,
     plateau_best, since_plateau_best = math.inf, 0
     start, stopped = 0, False
     source = checkpoint if resume is True else (resume or None)
+    initial_lr, data_id = optimizer.lr, None
     if checkpoint is not None or source is not None:
         from . import checkpoint as checkpoints      # (imported here: it imports io, which imports us)
+        checkpoints.check_target(checkpoint, resume)   # never over another run's checkpoint unless resuming
+        data_id = checkpoints.fingerprint(x, y)
     if source is not None and (resume is not True or os.path.exists(source)):
         if resume is True:
             checkpoints.remove_stale_temporaries(source)
         saved = checkpoints.restore_training(source, model, optimizer, n, batch_size, shuffle, rng,
-                                             history_keys=tuple(history))
+                                             history_keys=tuple(history), data=data_id, seed=seed, epochs=epochs)
         start, order, history, stopped = saved["epoch"], saved["order"], saved["history"], saved["stopped"]
         best, since_best, best_weights = saved["best"], saved["since_best"], saved["best_weights"]
         plateau_best, since_plateau_best = saved["plateau_best"], saved["since_plateau_best"]
+        seed, initial_lr = saved["seed"], saved["initial_lr"]      # the run's own, kept in its checkpoint
 
     def save_checkpoint(epoch, stopped):
         state = {"epoch": epoch, "n": n, "batch_size": batch_size, "shuffle": shuffle, "seed": seed,
                  "order": order, "rng": rng, "history": history, "stopped": stopped,
                  "best": best, "since_best": since_best, "best_weights": best_weights,
-                 "plateau_best": plateau_best, "since_plateau_best": since_plateau_best}
-        checkpoints.save_training(checkpoint, model, optimizer, state)
+                 "plateau_best": plateau_best, "since_plateau_best": since_plateau_best,
+                 "data": data_id, "initial_lr": initial_lr}
+        try:
+            checkpoints.save_training(checkpoint, model, optimizer, state)
+        except OSError as e:     # a full disk: the previous checkpoint is intact, and training goes on
+            warnings.warn(f"fit: could not write checkpoint {os.fspath(checkpoint)!r} at epoch {epoch} "
+                          f"({e.strerror or e}); training continues, the previous checkpoint is intact",
+                          stacklevel=3)
 
     last_good, last_at, passed = _shallow_weights(model), None, {}
     for epoch in range(start + 1, epochs + 1):
