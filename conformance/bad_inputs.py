@@ -1,0 +1,423 @@
+"""The bad-input parity table: one list of mistakes, made against both twins.
+
+Each case is something a user gets wrong (a string where a number goes, a class
+instead of an instance, backward() before forward(), a forged argument...) and
+what the twins promise for it:
+
+    raises    both twins raise `error` (the same class, or a subclass of it) with a
+              message holding every string in `names` (the argument, layer or
+              example it is about)
+    warns     both twins warn (`error` is the warning category), naming `names`,
+              and carry on
+    accepts   both twins accept it and give the same result (e.g. a numpy array
+              given to the pure twin is used as its values)
+
+A case is clean when both twins keep the promise; a twin difference is a case
+where they do not behave alike (one raises and the other does not, or they raise
+different classes). `python -m conformance` prints a row counting them; the
+pytest suite (conformance/test_bad_inputs.py) runs every case on its own.
+
+    python -m conformance.bad_inputs          # every case, one line each
+"""
+from __future__ import annotations
+
+import math
+import os
+import sys
+import tempfile
+import warnings
+from typing import Callable, NamedTuple, Tuple
+
+import pure
+
+try:
+    import numpy as np
+    import vectorized
+except ImportError:        # the table needs both twins; the pure-only environment skips it
+    np = vectorized = None
+
+
+class Case(NamedTuple):
+    name: str
+    run: Callable          # run(nn) makes the mistake with twin nn
+    error: type = ValueError
+    names: Tuple[str, ...] = ()
+    kind: str = "raises"   # raises | warns | accepts
+
+
+class Outcome(NamedTuple):
+    kind: str              # raises | warns | returns
+    cls: type = None
+    message: str = ""
+    value: object = None
+
+    def __str__(self):
+        if self.kind == "returns":
+            return f"returned {self.value!r:.60}"
+        return f"{self.kind} {self.cls.__name__}: {self.message[:160]}"
+
+
+# ---------------------------------------------------------------- small fixtures
+
+X4 = [[0.1, 0.2], [0.3, -0.1], [0.5, 0.5], [-0.2, 0.4]]
+Y4 = [0, 1, 1, 0]
+
+
+def mlp(nn):
+    return nn.Sequential([nn.Dense(2, 3, seed=0), nn.Tanh(), nn.Dense(3, 2, seed=1)])
+
+
+def fit(nn, x=None, y=None, model=None, **options):
+    options = dict(dict(loss=nn.CrossEntropy(), optimizer=nn.SGD(0.1), epochs=1, batch_size=2, seed=0,
+                        progress=False), **options)
+    model = model or mlp(nn)
+    return model.fit(X4 if x is None else x, Y4 if y is None else y, **options)
+
+
+def replaced(rows, i, j, value):
+    """A copy of rows with rows[i][j] (or rows[i] when j is None) replaced."""
+    rows = [list(r) if isinstance(r, list) else r for r in rows]
+    if j is None:
+        rows[i] = value
+    else:
+        rows[i][j] = value
+    return rows
+
+
+def weights(model):
+    return [[p.tolist() if hasattr(p, "tolist") else p for p in layer.params.values()] for layer in model.layers]
+
+
+def fit_keeps_weights(nn, x=None, y=None, **options):
+    """fit(...) that must fail before changing any weight (else AssertionError, which is never clean)."""
+    model = mlp(nn)
+    before = weights(model)
+    try:
+        fit(nn, x, y, model=model, **options)
+    except Exception:
+        if weights(model) != before:
+            raise AssertionError("the weights changed before the error") from None
+        raise
+
+
+def reused_optimizer(nn, optimizer):
+    fit(nn, optimizer=optimizer)
+    model = nn.Sequential([nn.Dense(2, 5, seed=0), nn.Tanh(), nn.Dense(5, 2, seed=1)])
+    fit(nn, model=model, optimizer=optimizer)
+
+
+def set_lr(optimizer, value):
+    def callback(epoch, history):
+        optimizer.lr = value
+    return callback
+
+
+def with_nan_weight(nn):
+    model = mlp(nn)
+    W = model.layers[0].params["W"]
+    W = W.copy() if hasattr(W, "copy") else [list(row) for row in W]
+    W[1][2] = math.nan
+    model.layers[0].params["W"] = W
+    return model
+
+
+def in_temp_folder(action):
+    with tempfile.TemporaryDirectory() as folder:
+        return action(folder)
+
+
+def generator():
+    return (row for row in X4)
+
+
+def backward_first(make):
+    def run(nn):
+        make(nn).backward([[0.5, 0.5]])
+    return run
+
+
+def loss_backward_first(make):
+    def run(nn):
+        make(nn).backward()
+    return run
+
+
+def as_array(rows):
+    return np.asarray(rows, dtype=np.float64)
+
+
+ACTIVATIONS = ("Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "Softplus", "ArcTan", "Identity", "Softmax")
+LAYERS_BEFORE_FORWARD = {
+    "Dense": lambda nn: nn.Dense(2, 2, seed=0),
+    "Dropout": lambda nn: nn.Dropout(0.5, seed=0),
+    "Flatten": lambda nn: nn.Flatten(),
+    "Conv2D": lambda nn: nn.Conv2D(1, 1, 1, seed=0),
+    "MaxPool2D": lambda nn: nn.MaxPool2D(2),
+    "AvgPool2D": lambda nn: nn.AvgPool2D(2),
+    "RNN": lambda nn: nn.RNN(2, 2, seed=0),
+    "LSTM": lambda nn: nn.LSTM(2, 2, seed=0),
+    "Embedding": lambda nn: nn.Embedding(3, 2, seed=0),
+    "TimeDistributed": lambda nn: nn.TimeDistributed(nn.Dense(2, 2, seed=0)),
+}
+
+
+def _cases():
+    cases = [
+        # ---- data given to fit (section 5 of issue 14)
+        Case("fit: numeric strings in x", lambda nn: fit(nn, replaced(X4, 0, 1, "0.2")),
+             TypeError, ("x", "example 0")),
+        Case("fit: strings in y", lambda nn: fit(nn, y=["0", "1", "1", "0"]), TypeError, ("y", "example 0")),
+        Case("fit: None in x", lambda nn: fit(nn, replaced(X4, 2, 1, None)), TypeError, ("x", "example 2")),
+        Case("fit: None in y", lambda nn: fit(nn, y=[0, None, 1, 0]), TypeError, ("y", "example 1")),
+        Case("fit: a ragged x names the example, not its place in the batch",
+             lambda nn: fit_keeps_weights(nn, replaced(X4, 1, None, [0.3, -0.1, 0.7])), ValueError, ("example 1",)),
+        Case("fit: label out of range, checked before any weight changes",
+             lambda nn: fit_keeps_weights(nn, y=[0, 1, 1, 5]), ValueError, ("example 3", "5")),
+        Case("fit: negative label", lambda nn: fit_keeps_weights(nn, y=[-1, 1, 1, 0]), ValueError, ("example 0",)),
+        Case("fit: label 1.5", lambda nn: fit_keeps_weights(nn, y=[0, 1.5, 1, 0]), ValueError, ("example 1",)),
+        Case("fit: x is a dict", lambda nn: fit(nn, {"a": [0.1, 0.2]}), TypeError, ("x",)),
+        Case("fit: x is None", lambda nn: mlp(nn).fit(None, Y4, loss=nn.CrossEntropy(), optimizer=nn.SGD(0.1)),
+             TypeError, ("x",)),
+        Case("fit: x is a generator", lambda nn: fit(nn, generator()), TypeError, ("x",)),
+        Case("fit: x is a string", lambda nn: fit(nn, "abcd"), TypeError, ("x",)),
+        Case("fit: y is None", lambda nn: mlp(nn).fit(X4, None, loss=nn.CrossEntropy(), optimizer=nn.SGD(0.1)),
+             TypeError, ("y",)),
+        Case("fit: 4 inputs, 3 targets", lambda nn: fit(nn, y=[0, 1, 1]), ValueError, ("3 targets",)),
+        Case("fit: no examples", lambda nn: fit(nn, [], []), ValueError, ("no training examples",)),
+        Case("fit: NaN in x", lambda nn: fit(nn, replaced(X4, 1, 0, math.nan)), ArithmeticError, ("input",)),
+        Case("fit: validation_data=([], [])", lambda nn: fit(nn, validation_data=([], [])),
+             ValueError, ("validation_data",)),
+        Case("fit: validation_data with 4 inputs, 2 targets", lambda nn: fit(nn, validation_data=(X4, [0, 1])),
+             ValueError, ("validation_data",)),
+        Case("fit: validation_data not a pair", lambda nn: fit(nn, validation_data=X4),
+             TypeError, ("validation_data",)),
+        # ---- arguments of fit
+        Case("fit: loss=CrossEntropy (the class)", lambda nn: fit(nn, loss=nn.CrossEntropy),
+             TypeError, ("loss", "CrossEntropy()")),
+        Case("fit: optimizer=SGD (the class)", lambda nn: fit(nn, optimizer=nn.SGD), TypeError, ("optimizer",)),
+        Case("fit: loss='mse' (a string)", lambda nn: fit(nn, loss="mse"), TypeError, ("loss",)),
+        Case("fit: optimizer='sgd' (a string)", lambda nn: fit(nn, optimizer="sgd"), TypeError, ("optimizer",)),
+        Case("fit: metrics=['f1']", lambda nn: fit(nn, metrics=["f1"]), ValueError, ("metrics", "f1")),
+        Case("fit: lr_factor=5", lambda nn: fit(nn, lr_plateau=1, lr_factor=5), ValueError, ("lr_factor",)),
+        Case("fit: lr_factor=-1", lambda nn: fit(nn, lr_plateau=1, lr_factor=-1), ValueError, ("lr_factor",)),
+        Case("fit: lr_plateau=0", lambda nn: fit(nn, lr_plateau=0), ValueError, ("lr_plateau",)),
+        Case("fit: min_lr=-1", lambda nn: fit(nn, lr_plateau=1, min_lr=-1), ValueError, ("min_lr",)),
+        Case("fit: early_stopping=-1", lambda nn: fit(nn, early_stopping=-1), ValueError, ("early_stopping",)),
+        Case("fit: min_delta=nan", lambda nn: fit(nn, early_stopping=2, min_delta=math.nan),
+             ValueError, ("min_delta",)),
+        Case("fit: clip_norm=-1", lambda nn: fit(nn, clip_norm=-1), ValueError, ("clip_norm",)),
+        Case("fit: clip_value=0", lambda nn: fit(nn, clip_value=0), ValueError, ("clip_value",)),
+        Case("fit: epochs=-1", lambda nn: fit(nn, epochs=-1), ValueError, ("epochs",)),
+        Case("fit: batch_size=0", lambda nn: fit(nn, batch_size=0), ValueError, ("batch_size",)),
+        Case("fit: batch_size=2.5", lambda nn: fit(nn, batch_size=2.5), ValueError, ("batch_size",)),
+        Case("fit: checkpoint_every=0", lambda nn: fit(nn, checkpoint_every=0), ValueError, ("checkpoint_every",)),
+        Case("fit: a callback sets lr to -10",
+             lambda nn: (lambda opt: fit(nn, optimizer=opt, epochs=2, callback=set_lr(opt, -10)))(nn.SGD(0.1)),
+             ValueError, ("callback", "-10")),
+        Case("fit: a callback sets lr to NaN",
+             lambda nn: (lambda opt: fit(nn, optimizer=opt, epochs=2, callback=set_lr(opt, math.nan)))(nn.SGD(0.1)),
+             ValueError, ("callback", "nan")),
+        Case("fit: SGD(momentum) reused for a model of other shapes",
+             lambda nn: reused_optimizer(nn, nn.SGD(0.1, momentum=0.9)), ValueError, ("optimizer", "layer 0")),
+        Case("fit: Adam reused for a model of other shapes",
+             lambda nn: reused_optimizer(nn, nn.Adam(0.01)), ValueError, ("optimizer", "layer 0")),
+        Case("fit: Softmax before CrossEntropy (a double softmax)",
+             lambda nn: fit(nn, model=nn.Sequential([nn.Dense(2, 2, seed=0), nn.Softmax()])),
+             UserWarning, ("Softmax", "CrossEntropy"), kind="warns"),
+        # ---- predict / evaluate
+        Case("predict: batch_size=0", lambda nn: mlp(nn).predict(X4, batch_size=0), ValueError, ("batch_size",)),
+        Case("predict: batch_size=-1", lambda nn: mlp(nn).predict(X4, batch_size=-1), ValueError, ("batch_size",)),
+        Case("predict: x is None", lambda nn: mlp(nn).predict(None), TypeError, ("x",)),
+        Case("predict: x is a dict", lambda nn: mlp(nn).predict({"a": 1}), TypeError, ("x",)),
+        Case("predict: x is a string", lambda nn: mlp(nn).predict("abcd"), TypeError, ("x",)),
+        Case("predict: x is a generator", lambda nn: mlp(nn).predict(generator()), TypeError, ("x",)),
+        Case("predict: a string in x", lambda nn: mlp(nn).predict(replaced(X4, 1, 0, "0.3")),
+             TypeError, ("example 1",)),
+        Case("predict: rows of 3 for Dense(2, 3)", lambda nn: mlp(nn).predict([[1.0, 2.0, 3.0]]),
+             ValueError, ("layer 0",)),
+        Case("evaluate: 4 inputs, 2 targets", lambda nn: mlp(nn).evaluate(X4, [0, 1], nn.CrossEntropy()),
+             ValueError, ("targets",)),
+        Case("evaluate: loss is a class", lambda nn: mlp(nn).evaluate(X4, Y4, nn.CrossEntropy),
+             TypeError, ("loss",)),
+        # ---- Sequential, save, load
+        Case("Sequential(Dense(2, 2)) (not a list)", lambda nn: nn.Sequential(nn.Dense(2, 2)),
+             TypeError, ("Sequential", "list")),
+        Case("Sequential([])", lambda nn: nn.Sequential([]), ValueError, ("Sequential",)),
+        Case("Sequential([ReLU]) (a class)", lambda nn: nn.Sequential([nn.ReLU]), TypeError, ("item 0", "ReLU()")),
+        Case("Sequential([Dense(2, 3), 'relu'])", lambda nn: nn.Sequential([nn.Dense(2, 3), "relu"]),
+             TypeError, ("item 1",)),
+        Case("Sequential: Dense(2, 3) then Dense(4, 1)", lambda nn: nn.Sequential([nn.Dense(2, 3), nn.Dense(4, 1)]),
+             ValueError, ("layer 1",)),
+        Case("save(layer, path)", lambda nn: in_temp_folder(lambda d: nn.save(nn.Dense(2, 2), os.path.join(d, "m"))),
+             TypeError, ("model", "Sequential")),
+        Case("save(model, None)", lambda nn: nn.save(mlp(nn), None), TypeError, ("path",)),
+        Case("save(model, a folder)", lambda nn: in_temp_folder(lambda d: nn.save(mlp(nn), d)),
+             nn_error("ModelFileError"), ("folder",)),
+        Case("save: a link to a device", lambda nn: in_temp_folder(lambda d: (
+            os.symlink(os.devnull, os.path.join(d, "m.json")), nn.save(mlp(nn), os.path.join(d, "m.json")))),
+             nn_error("ModelFileError"), ("device",)),
+        Case("save: NaN weights", lambda nn: in_temp_folder(lambda d: nn.save(with_nan_weight(nn),
+                                                                             os.path.join(d, "m.json"))),
+             ValueError, ("layer 0", "'W'")),
+        Case("load(None)", lambda nn: nn.load(None), TypeError, ("path",)),
+        Case("load(a missing file)", lambda nn: in_temp_folder(lambda d: nn.load(os.path.join(d, "no.json"))),
+             nn_error("ModelFileError"), ("no.json",)),
+        Case("load('/dev/zero')", lambda nn: nn.load("/dev/zero"), nn_error("ModelFileError"), ("/dev/zero",)),
+        Case("set_weights: wrong shape", lambda nn: mlp(nn).set_weights(
+            [{"W": [[1.0]], "b": [0.0]}, {}, {"W": [[1.0]], "b": [0.0]}]), ValueError, ("layer 0",)),
+        # ---- layer constructors
+        Case("Dense(True, 3)", lambda nn: nn.Dense(True, 3), ValueError, ("n_in",)),
+        Case("Dense(0, 3)", lambda nn: nn.Dense(0, 3), ValueError, ("n_in",)),
+        Case("Dense(2.5, 3)", lambda nn: nn.Dense(2.5, 3), ValueError, ("n_in",)),
+        Case("Dense(2, '3')", lambda nn: nn.Dense(2, "3"), ValueError, ("n_out",)),
+        Case("Dense(2, 3, init='nope')", lambda nn: nn.Dense(2, 3, init="nope"), ValueError, ("nope",)),
+        Case("LeakyReLU(nan)", lambda nn: nn.LeakyReLU(math.nan), ValueError, ("alpha",)),
+        Case("LeakyReLU('0.1')", lambda nn: nn.LeakyReLU("0.1"), ValueError, ("alpha",)),
+        Case("ELU(inf)", lambda nn: nn.ELU(math.inf), ValueError, ("alpha",)),
+        Case("Dropout(1.5)", lambda nn: nn.Dropout(1.5), ValueError, ("p",)),
+        Case("Dropout(nan)", lambda nn: nn.Dropout(math.nan), ValueError, ("p",)),
+        Case("Conv2D(1, 2, 0)", lambda nn: nn.Conv2D(1, 2, 0), ValueError, ("kernel_size",)),
+        Case("Conv2D(True, 2, 3)", lambda nn: nn.Conv2D(True, 2, 3), ValueError, ("in_channels",)),
+        Case("MaxPool2D(0)", lambda nn: nn.MaxPool2D(0), ValueError, ("size",)),
+        Case("RNN(0, 3)", lambda nn: nn.RNN(0, 3), ValueError, ("n_in",)),
+        Case("LSTM(2, True)", lambda nn: nn.LSTM(2, True), ValueError, ("n_hidden",)),
+        Case("Embedding(0, 3)", lambda nn: nn.Embedding(0, 3), ValueError, ("vocab_size",)),
+        Case("TimeDistributed(Dense) (a class)", lambda nn: nn.TimeDistributed(nn.Dense),
+             ValueError, ("TimeDistributed",)),
+        # ---- optimizers
+        Case("SGD(-1)", lambda nn: nn.SGD(-1), ValueError, ("SGD", "learning rate")),
+        Case("SGD(nan)", lambda nn: nn.SGD(math.nan), ValueError, ("SGD", "learning rate")),
+        Case("SGD('0.1')", lambda nn: nn.SGD("0.1"), ValueError, ("SGD", "learning rate")),
+        Case("SGD(0.1, momentum=1.5)", lambda nn: nn.SGD(0.1, momentum=1.5), ValueError, ("momentum",)),
+        Case("Adam(0.01, beta1=1)", lambda nn: nn.Adam(0.01, beta1=1), ValueError, ("beta1",)),
+        # ---- losses
+        Case("MSE().forward([], [])", lambda nn: nn.MSE().forward([], []), ValueError, ("MSE", "empty")),
+        Case("CrossEntropy().forward([], [])", lambda nn: nn.CrossEntropy().forward([], []),
+             ValueError, ("CrossEntropy", "empty")),
+        Case("BinaryCrossEntropy().forward([], [])", lambda nn: nn.BinaryCrossEntropy().forward([], []),
+             ValueError, ("BinaryCrossEntropy", "empty")),
+        Case("MSE: shapes differ", lambda nn: nn.MSE().forward([[1.0, 2.0]], [[1.0]]), ValueError, ("MSE",)),
+        Case("CrossEntropy: target 5 of 2 classes", lambda nn: nn.CrossEntropy().forward([[1.0, 2.0]], [5]),
+             ValueError, ("CrossEntropy", "5")),
+        Case("CrossEntropy: string targets", lambda nn: nn.CrossEntropy().forward([[1.0, 2.0]], ["1"]),
+             TypeError, ("CrossEntropy", "example 0")),
+        Case("Dense.forward: strings", lambda nn: nn.Dense(2, 2).forward([["1", "2"]]), TypeError, ("example 0",)),
+        Case("Dense.forward: None", lambda nn: nn.Dense(2, 2).forward(None), TypeError, ("Dense",)),
+        # ---- metrics
+        Case("confusion_matrix with label 1.5", lambda nn: nn.confusion_matrix([0, 1.5], [0, 1]),
+             ValueError, ("1.5",)),
+        Case("confusion_matrix with label -1", lambda nn: nn.confusion_matrix([0, -1], [0, 1]),
+             ValueError, ("-1",)),
+        Case("accuracy: 2 predictions, 3 targets", lambda nn: nn.accuracy([[1.0, 0.0], [0.0, 1.0]], [0, 1, 1]),
+             ValueError, ("3",)),
+        Case("one_hot([0, 3], 3)", lambda nn: nn.one_hot([0, 3], 3), ValueError, ("3",)),
+        # ---- gradcheck
+        Case("gradcheck on an input holding NaN", lambda nn: nn.gradcheck(nn.Dense(2, 2, seed=0),
+                                                                          [[math.nan, 1.0]]), ValueError, ("x",)),
+        Case("gradcheck eps=0", lambda nn: nn.gradcheck(nn.Dense(2, 2, seed=0), [[0.5, 1.0]], eps=0),
+             ValueError, ("eps",)),
+        Case("gradcheck eps=-1e-6", lambda nn: nn.gradcheck(nn.Dense(2, 2, seed=0), [[0.5, 1.0]], eps=-1e-6),
+             ValueError, ("eps",)),
+        # ---- what the pure twin accepts: a numpy array is its values
+        Case("pure given a numpy array: Dense.forward", lambda nn: nn.Dense(2, 3, seed=0).forward(as_array(X4)),
+             kind="accepts"),
+        Case("pure given a numpy array: predict", lambda nn: mlp(nn).predict(as_array(X4)), kind="accepts"),
+        Case("pure given numpy arrays: fit", lambda nn: fit(nn, as_array(X4), np.asarray(Y4))["loss"],
+             kind="accepts"),
+        Case("pure given a numpy array: MSE", lambda nn: nn.MSE().forward(as_array([[1.0, 2.0]]), [[0.0, 0.0]]),
+             kind="accepts"),
+    ]
+    for name in ACTIVATIONS:
+        cases.append(Case(f"{name}: backward() before forward()", backward_first(
+            lambda nn, name=name: getattr(nn, name)()), RuntimeError, (name, "before forward")))
+    for name, make in LAYERS_BEFORE_FORWARD.items():
+        cases.append(Case(f"{name}: backward() before forward()", backward_first(make),
+                          RuntimeError, (name, "before forward")))
+    for name in ("MSE", "BinaryCrossEntropy", "CrossEntropy"):
+        cases.append(Case(f"{name}: backward() before forward()", loss_backward_first(
+            lambda nn, name=name: getattr(nn, name)()), RuntimeError, (name, "before forward")))
+    return cases
+
+
+def nn_error(name):
+    """An exception class both twins share by name (ModelFileError is pure's, re-exported by vectorized)."""
+    return getattr(pure, name)
+
+
+def run_case(case: Case, nn) -> Outcome:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            value = case.run(nn)
+        except Exception as e:  # noqa: BLE001 - what was raised is the result
+            return Outcome("raises", type(e), str(e))
+    relevant = [w for w in caught if issubclass(w.category, UserWarning)]
+    if relevant:
+        return Outcome("warns", relevant[0].category, str(relevant[0].message), value)
+    return Outcome("returns", value=value)
+
+
+class Verdict(NamedTuple):
+    case: Case
+    outcomes: dict          # twin name -> Outcome
+    clean: bool
+    twin_difference: bool
+    problem: str
+
+
+def _same_values(a, b) -> bool:
+    from .tolerances import compare
+    return compare(a, b).ok
+
+
+def judge(case: Case, outcomes: dict) -> Verdict:
+    p, v = outcomes["pure"], outcomes["vectorized"]
+    if case.kind == "accepts":
+        difference = p.kind != "returns" or v.kind != "returns" or not _same_values(p.value, v.value)
+        problem = "" if not difference else f"pure {p}; vectorized {v}"
+        return Verdict(case, outcomes, not difference, difference, problem)
+    difference = p.kind != v.kind or p.cls is not v.cls
+    problems = []
+    for twin, o in outcomes.items():
+        if o.kind != case.kind or o.cls is None or not issubclass(o.cls, case.error):
+            problems.append(f"{twin} {o} (expected: {case.kind} {case.error.__name__})")
+        else:
+            missing = [n for n in case.names if n not in o.message]
+            if missing:
+                problems.append(f"{twin}: the message does not name {missing}: {o.message[:160]!r}")
+            if len(o.message) > 600:
+                problems.append(f"{twin}: a message of {len(o.message)} characters")
+    if difference and not problems:
+        problems.append(f"the twins differ: pure {p}; vectorized {v}")
+    return Verdict(case, outcomes, not problems, difference, "; ".join(problems))
+
+
+def run_table(cases=None):
+    """Every case against both twins: a list of Verdicts."""
+    verdicts = []
+    for case in cases if cases is not None else CASES:
+        outcomes = {twin.TWIN: run_case(case, twin) for twin in (pure, vectorized)}
+        verdicts.append(judge(case, outcomes))
+    return verdicts
+
+
+def summary(verdicts) -> str:
+    clean = sum(v.clean for v in verdicts)
+    differences = sum(v.twin_difference for v in verdicts)
+    return f"{len(verdicts)} cases, {clean} clean, {differences} twin differences"
+
+
+CASES = _cases() if vectorized is not None else []
+
+
+def main() -> int:
+    verdicts = run_table()
+    for v in verdicts:
+        status = "clean" if v.clean else ("TWINS DIFFER" if v.twin_difference else "NOT CLEAN")
+        print(f"{status:12s} {v.case.name}" + ("" if v.clean else f"\n             {v.problem}"))
+    print(summary(verdicts))
+    return 0 if all(v.clean for v in verdicts) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
