@@ -23,6 +23,7 @@ fail at points within eps of 0; that is the finite difference's fault.
 """
 from __future__ import annotations
 
+import math
 import random
 from typing import Dict, Optional
 
@@ -42,6 +43,8 @@ class GradcheckReport:
     def add(self, name, analytic, numeric):
         err = abs(analytic - numeric)
         rel = err / max(abs(analytic) + abs(numeric), 1e-12) if err > 1e-12 else 0.0
+        if not math.isfinite(err):          # a NaN or infinity is never "ok"
+            err = rel = math.inf
         self.relative[name] = max(self.relative.get(name, 0.0), rel)
         self.absolute[name] = max(self.absolute.get(name, 0.0), err)
         self.checked[name] = self.checked.get(name, 0) + 1
@@ -81,6 +84,24 @@ def _sample_indices(dims, count, rng):
     return out
 
 
+def _all_finite(x) -> bool:
+    if isinstance(x, (list, tuple)):        # sequences of different lengths stay lists
+        return all(_all_finite(v) for v in x)
+    try:
+        return bool(np.all(np.isfinite(np.asarray(x, dtype=np.float64))))
+    except (TypeError, ValueError):
+        return False
+
+
+def _check_arguments(x, eps, check_input) -> None:
+    """eps a positive finite number; x (when perturbed) finite numbers: else a check would report nonsense."""
+    if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not (0 < eps < float("inf")):
+        raise ValueError(f"gradcheck: eps must be a positive finite number, got {eps!r}")
+    if check_input and not _all_finite(x):
+        raise ValueError("gradcheck: x holds NaN or infinity (or something that is not a number); "
+                         "finite differences need finite inputs")
+
+
 def gradcheck(model, x, y=None, loss=None, eps: float = 1e-6, seed: int = 0,
               max_checks: int = 20, check_input: bool = True,
               params: Optional[list] = None) -> GradcheckReport:
@@ -91,6 +112,7 @@ def gradcheck(model, x, y=None, loss=None, eps: float = 1e-6, seed: int = 0,
     y, loss      a target and loss object; without them L = Σ out ⊙ R, R random but fixed
     max_checks   entries sampled per tensor (all entries when the tensor is smaller)
     """
+    _check_arguments(x, eps, check_input)
     layers = model.layers if hasattr(model, "layers") else [model]
     modes = [layer.training for layer in layers]
     for layer in layers:
