@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import math
 
+from . import checks
 from .layers import Layer
-from .ops import shape
 
 
 def sigmoid(v: float) -> float:
@@ -39,16 +39,13 @@ class Activation(Layer):
         raise NotImplementedError
 
     def forward(self, x):
-        if not isinstance(x, list) or not x:
-            raise ValueError(f"{self.label}: expected a non-empty batch, got {x!r:.60}")
+        checks.check_nonempty_batch(x, self.label)
         self.x = x
         self.y = self._walk_forward(x)
         return self.y
 
     def backward(self, grad_out, need_input_grad=True):
-        if shape(grad_out) != shape(self.y):
-            raise ValueError(f"{self.label}: grad_out has shape {shape(grad_out)}, "
-                             f"but the output had shape {shape(self.y)}")
+        checks.check_same_shape_as_output(grad_out, self.y, self.label)
         return self._walk_backward(self.x, self.y, grad_out)
 
     def _walk_forward(self, x):

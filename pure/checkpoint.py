@@ -52,6 +52,7 @@ import warnings
 
 from .io import (BYTES_PER_PARAM, MAX_PARAMS, ModelFileError, atomic_write_text, check_format,
                  check_model_description, excerpt, has_shape, is_finite_number, layer_types, model_to_dict, read_json)
+from .checks import check_lr
 from .ops import copy, shape
 
 FORMAT = "twinnet-checkpoint"
@@ -148,6 +149,64 @@ def check_target(checkpoint, resume) -> None:
                          f"remove it (or choose another path) to start afresh")
 
 
+# ---------------------------------------------------------------- the optimizer's memory
+
+
+def optimizer_state_to_dict(optimizer, to_list=copy) -> dict:
+    """Everything needed to continue exactly where an optimizer is: type, lr, counters and
+    the per-parameter tensors (its SLOTS), keyed by (layer position, parameter name)."""
+    entries = []
+    for (i, name), value in sorted(optimizer.state.items()):
+        tensors = value if len(optimizer.SLOTS) > 1 else (value,)
+        entry = {"layer": i, "param": name}
+        entry.update({slot: to_list(t) for slot, t in zip(optimizer.SLOTS, tensors)})
+        entries.append(entry)
+    return {"type": type(optimizer).__name__, "lr": optimizer.lr, "hyperparameters": optimizer.hyperparameters(),
+            "counters": {c: getattr(optimizer, c) for c in optimizer.COUNTERS}, "state": entries}
+
+
+def load_optimizer_state(optimizer, saved: dict, from_list=copy) -> None:
+    """Put the state from optimizer_state_to_dict() into `optimizer` (ValueError if it is not this
+    kind of optimizer, or was made with other hyperparameters). Tensor shapes are the caller's to check."""
+    kind = type(optimizer).__name__
+    if not isinstance(saved, dict) or saved.get("type") != kind:
+        found = saved.get("type") if isinstance(saved, dict) else saved
+        raise ValueError(f"the saved optimizer state is for {found!r:.40}, not {kind}")
+    if saved.get("hyperparameters") != optimizer.hyperparameters():
+        raise ValueError(f"the saved {kind} had hyperparameters {saved.get('hyperparameters')!r:.200}, "
+                         f"this one has {optimizer.hyperparameters()!r}")
+    lr = check_lr(kind, saved.get("lr"))
+    counters = saved.get("counters")
+    if not isinstance(counters, dict) or set(counters) != set(optimizer.COUNTERS) or not all(
+            isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in counters.values()):
+        raise ValueError(f"the saved {kind} state has bad counters {counters!r:.100}")
+    entries = saved.get("state")
+    if not isinstance(entries, list):
+        raise ValueError(f"the saved {kind} state has no list of per-parameter entries")
+    state = {}
+    for entry in entries:
+        if (not isinstance(entry, dict) or set(entry) != {"layer", "param", *optimizer.SLOTS}
+                or not isinstance(entry["layer"], int) or isinstance(entry["layer"], bool)
+                or not isinstance(entry["param"], str)):
+            raise ValueError(f"the saved {kind} state has a bad entry {entry!r:.100}")
+        for slot in optimizer.NONNEGATIVE:
+            if not _nonnegative(entry[slot]):
+                raise ValueError(f"the saved {kind} {slot!r} of layer {entry['layer']} {entry['param']!r} "
+                                 f"holds negative numbers (it is a mean of squares)")
+        tensors = tuple(from_list(entry[slot]) for slot in optimizer.SLOTS)
+        state[(entry["layer"], entry["param"])] = tensors if len(tensors) > 1 else tensors[0]
+    optimizer.lr, optimizer.state = lr, state
+    for name, value in counters.items():
+        setattr(optimizer, name, value)
+
+
+def _nonnegative(values) -> bool:
+    """No negative number anywhere in nested lists (non-numbers are left for the shape check)."""
+    if isinstance(values, list):
+        return all(_nonnegative(v) for v in values)
+    return not (isinstance(values, (int, float)) and values < 0)
+
+
 # ---------------------------------------------------------------- writing
 
 
@@ -164,7 +223,7 @@ def training_state_to_dict(model, optimizer, state: dict, twin: str, to_list=cop
         "shuffle": bool(state["shuffle"]), "seed": state.get("seed"), "stopped": bool(state.get("stopped")),
         "data": state.get("data"), "initial_lr": state.get("initial_lr"),
         "model": model_to_dict(model, twin, to_list),
-        "optimizer": optimizer.state_dict(),
+        "optimizer": optimizer_state_to_dict(optimizer, to_list),
         "rng": rng_state(state["rng"]),
         "order": list(state["order"]),
         "layer_rngs": [{"layer": i, "state": rng_state(layer.rng)} for i, layer in enumerate(model.layers)
@@ -329,7 +388,7 @@ def restore_training(path, model, optimizer, n: int, batch_size: int, shuffle: b
     try:                    # first the optimizer checks its type and hyperparameters itself
         spare = type(optimizer).__new__(type(optimizer))
         spare.__dict__.update(optimizer.__dict__)
-        spare.load_state_dict(saved["optimizer"], from_list=from_list)
+        load_optimizer_state(spare, saved["optimizer"], from_list)
     except (ValueError, TypeError) as e:
         raise CheckpointError(f"{where}: {e}") from None
     param_shapes = {(i, name): tuple(shape_of(p)) for i, layer in enumerate(model.layers)

@@ -23,6 +23,7 @@ import random
 import re
 from typing import Sequence, Union
 
+from .checks import check_nonnegative, check_uniform_bounds
 from .ops import reshape
 
 
@@ -69,8 +70,7 @@ class Normal(Initializer):
     """Normal(mean, std). `std` is a standard deviation (its square is the variance)."""
 
     def __init__(self, std: float = 0.01, mean: float = 0.0):
-        if not std >= 0:
-            raise ValueError(f"Normal initializer: std must be >= 0, got {std!r}")
+        check_nonnegative("Normal initializer", "std", std)
         self.std = std
         self.mean = mean
 
@@ -85,8 +85,7 @@ class Uniform(Initializer):
     """Uniform on [a, b]."""
 
     def __init__(self, a: float = -0.05, b: float = 0.05):
-        if not a <= b:
-            raise ValueError(f"Uniform initializer: need a <= b, got a={a!r}, b={b!r}")
+        check_uniform_bounds(a, b)
         self.a = a
         self.b = b
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 import random
 from typing import Dict, Optional
 
+from . import checks
 from . import init as initializers
-from .ops import (add_row, check_rectangular, column_sums, flatten, matmul, matmul_nt, matmul_tn,
-                  reshape, shape)
+from .ops import add_row, column_sums, flatten, matmul, matmul_nt, matmul_tn, reshape, shape
 
 
 class Layer:
@@ -82,8 +82,7 @@ class Dense(Layer):
 
     def __init__(self, n_in: int, n_out: int, init="xavier", bias_init="zeros",
                  seed: Optional[int] = None, rng: Optional[random.Random] = None, bias: bool = True):
-        if not (isinstance(n_in, int) and isinstance(n_out, int) and n_in > 0 and n_out > 0):
-            raise ValueError(f"Dense: n_in and n_out must be positive integers, got {n_in!r}, {n_out!r}")
+        checks.check_dense_sizes(n_in, n_out)
         self.n_in, self.n_out, self.bias = n_in, n_out, bool(bias)
         super().__init__()
         rng = initializers.make_rng(seed, rng)
@@ -94,19 +93,13 @@ class Dense(Layer):
         self.x = None
 
     def forward(self, x):
-        dims = check_rectangular(x, self.label)
-        if len(dims) != 2 or dims[1] != self.n_in:
-            raise ValueError(f"{self.label}: expected input of shape (N, {self.n_in}), got {dims}")
+        checks.check_batch(x, self.label, self.n_in)
         self.x = x
         y = matmul(x, self.params["W"])
         return add_row(y, self.params["b"]) if self.bias else y
 
     def backward(self, grad_out, need_input_grad=True):
-        if self.x is None:
-            raise RuntimeError(f"{self.label}: backward() called before forward()")
-        expected = (len(self.x), self.n_out)
-        if shape(grad_out) != expected:
-            raise ValueError(f"{self.label}: expected grad_out of shape {expected}, got {shape(grad_out)}")
+        checks.check_backward(grad_out, self.label, self.x, self.n_out)
         self.grads["W"] = matmul_tn(self.x, grad_out)   # xᵀ · grad_out
         if self.bias:
             self.grads["b"] = column_sums(grad_out)      # sum over the batch
@@ -115,9 +108,7 @@ class Dense(Layer):
         return matmul_nt(grad_out, self.params["W"])     # grad_out · Wᵀ
 
     def output_shape(self, input_shape):
-        if input_shape is not None and tuple(input_shape) != (self.n_in,):
-            raise ValueError(f"{self.label}: expects {self.n_in} features per example, "
-                             f"but the previous layer gives shape {tuple(input_shape)}")
+        checks.check_features(input_shape, self.label, self.n_in)
         return (self.n_out,)
 
     def config(self):
@@ -140,8 +131,7 @@ class Dropout(Layer):
     """
 
     def __init__(self, p: float = 0.5, seed: Optional[int] = None, rng: Optional[random.Random] = None):
-        if not (isinstance(p, (int, float)) and 0.0 <= p < 1.0):
-            raise ValueError(f"Dropout: p must be in [0, 1), got {p!r}")
+        checks.check_dropout_rate(p)
         self.p = float(p)
         super().__init__()
         self.rng = initializers.make_rng(seed, rng)
@@ -184,8 +174,7 @@ class Flatten(Layer):
 
     def forward(self, x):
         dims = shape(x)
-        if len(dims) < 2:
-            raise ValueError(f"{self.label}: expected a batch of shape (N, ...), got {dims}")
+        checks.check_flatten_input(dims, self.label)
         self.in_dims = dims
         if len(dims) == 2:
             return x

@@ -17,22 +17,16 @@ mean over all the steps of the batch.
 from __future__ import annotations
 
 import math
-import numbers
 from typing import List, Sequence
 
-from .ops import check_rectangular, elementwise2, flatten, shape
+from . import checks
+from .ops import elementwise2, flatten
 
 
 def one_hot(labels: Sequence[int], n_classes: int) -> List[List[float]]:
     """Integer labels -> rows with a 1.0 at the label's index: [2] -> [[0, 0, 1, ...]]."""
     rows = []
-    for i, label in enumerate(labels):
-        if isinstance(label, float) and label.is_integer():
-            label = int(label)                       # 2.0 is class 2, as in CrossEntropy
-        if isinstance(label, bool) or not isinstance(label, numbers.Integral):
-            raise ValueError(f"one_hot: label {label!r} at index {i} is not an integer class index")
-        if not (0 <= label < n_classes):
-            raise ValueError(f"one_hot: label {label!r} at index {i} is outside 0..{n_classes - 1}")
+    for label in checks.one_hot_indices(labels, n_classes):
         row = [0.0] * n_classes
         row[label] = 1.0
         rows.append(row)
@@ -48,20 +42,12 @@ class Loss:
     def __repr__(self):
         return type(self).__name__ + "()"
 
-    def _check_same_shape(self, pred, target):
-        p = check_rectangular(pred, f"{type(self).__name__} predictions")
-        t = shape(target)
-        if p != t:
-            raise ValueError(f"{type(self).__name__}: predictions have shape {p} but targets have "
-                             f"shape {t}; they must match (for class labels use CrossEntropy, "
-                             f"or one_hot(labels, n_classes))")
-
 
 class MSE(Loss):
     """Mean squared error: L = (1/n) Σ (p - t)², over all n elements.  dL/dp = 2 (p - t) / n."""
 
     def forward(self, pred, target):
-        self._check_same_shape(pred, target)
+        pred, target = checks.check_same_shape("MSE", pred, target)
         self.diff = elementwise2(lambda p, t: p - t, pred, target)
         flat = flatten(self.diff)
         self.count = len(flat)
@@ -87,15 +73,9 @@ class BinaryCrossEntropy(Loss):
     """
 
     def forward(self, pred, target):
-        self._check_same_shape(pred, target)
+        pred, target = checks.check_same_shape("BinaryCrossEntropy", pred, target)
+        checks.check_probabilities(pred, target)
         p_flat, t_flat = flatten(pred), flatten(target)
-        for p in p_flat:
-            if not 0.0 <= p <= 1.0:
-                raise ValueError(f"BinaryCrossEntropy: predictions must be probabilities in [0, 1], "
-                                 f"got {p!r} (add a Sigmoid layer before this loss)")
-        for t in t_flat:
-            if not 0.0 <= t <= 1.0:
-                raise ValueError(f"BinaryCrossEntropy: targets must be in [0, 1], got {t!r}")
         self.pred, self.target, self.count = pred, target, len(p_flat)
         total = 0.0
         for p, t in zip(p_flat, t_flat):
@@ -129,11 +109,10 @@ class CrossEntropy(Loss):
         self.steps = None
         if _is_sequence_batch(pred):
             pred, target, self.steps = _steps_as_rows(pred, target)
-        dims = check_rectangular(pred, "CrossEntropy logits")
-        if len(dims) != 2:
-            raise ValueError(f"CrossEntropy: logits must have shape (N, classes), got {dims}")
+        dims = checks.check_rectangular(pred, "CrossEntropy logits")
+        checks.check_logits(dims)
         n, classes = dims
-        target = _class_indices(target, n, classes)
+        target = checks.class_indices(target, n, classes)
         self.probs, self.target = [], target
         total = 0.0
         for z, y in zip(pred, target):
@@ -165,42 +144,13 @@ def _is_sequence_batch(pred) -> bool:
 
 def _steps_as_rows(pred, target):
     """Logits (N, T_n, C) and targets (N, T_n) as Σ T_n rows and Σ T_n targets, and the lengths T_n."""
-    if isinstance(target, (str, bytes)) or not hasattr(target, "__len__") or len(target) != len(pred):
-        raise ValueError(f"CrossEntropy: {len(pred)} sequences of logits need {len(pred)} sequences of "
-                         f"targets (one class per step), got {target!r:.60}")
+    checks.check_sequence_targets(pred, target)
     rows, targets, lengths = [], [], []
-    for n, (logits, classes) in enumerate(zip(pred, target)):
-        if not isinstance(logits, (list, tuple)) or not logits:
-            raise ValueError(f"CrossEntropy: sequence {n} of logits is empty or not a sequence of rows")
-        if not isinstance(classes, (list, tuple)) or len(classes) != len(logits):
-            got = len(classes) if isinstance(classes, (list, tuple)) else repr(classes)
-            raise ValueError(f"CrossEntropy: sequence {n} has {len(logits)} steps of logits but {got} targets "
-                             f"(logits (N, T, C) need targets (N, T), one class per step)")
+    for logits, classes in zip(pred, target):
         rows.extend(logits)
         targets.extend(classes)
         lengths.append(len(logits))
     return rows, targets, lengths
-
-
-def _class_indices(target, n, classes) -> List[int]:
-    """Check CrossEntropy targets: n integers in 0..classes-1 (bytes and array('B') work)."""
-    if isinstance(target, (str, float)) or not hasattr(target, "__len__"):
-        raise ValueError(f"CrossEntropy: targets must be a sequence of integer class indices, got {target!r:.60}")
-    if len(target) != n:
-        raise ValueError(f"CrossEntropy: {n} rows of logits but {len(target)} targets")
-    out = []
-    for i, y in enumerate(target):
-        if isinstance(y, bool) or not isinstance(y, numbers.Integral):
-            if isinstance(y, float) and y.is_integer():
-                y = int(y)
-            else:
-                kind = "a row (one-hot?)" if isinstance(y, (list, tuple)) else repr(y)
-                raise ValueError(f"CrossEntropy: target {i} is {kind}; targets must be integer "
-                                 f"class indices (use MSE with one-hot rows, or argmax them)")
-        if not 0 <= y < classes:
-            raise ValueError(f"CrossEntropy: target {i} is {y}, outside the {classes} classes 0..{classes - 1}")
-        out.append(int(y))
-    return out
 
 
 def get(name):

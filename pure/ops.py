@@ -28,22 +28,6 @@ def shape(x) -> tuple:
     return tuple(dims)
 
 
-def check_rectangular(x, name: str) -> tuple:
-    """Return shape(x) after checking that every row has the same length.
-
-    A ragged batch (one row shorter than the others) would otherwise be read
-    silently and wrongly; this names the offending row instead.
-    """
-    dims = shape(x)
-    if len(dims) >= 2:
-        for i, row in enumerate(x):
-            if not isinstance(row, (list, tuple)) or len(row) != dims[1]:
-                got = len(row) if isinstance(row, (list, tuple)) else type(row).__name__
-                raise ValueError(f"{name}: row {i} has length {got}, expected {dims[1]} "
-                                 f"(input must be a rectangular batch of shape {dims})")
-    return dims
-
-
 def zeros(*dims: int):
     """A tensor of zeros: zeros(2, 3) -> [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]."""
     if len(dims) == 1:

@@ -19,6 +19,7 @@ import random
 import warnings
 from typing import Dict, List, Optional, Union
 
+from . import checks
 from .losses import BinaryCrossEntropy, CrossEntropy, MSE
 from .metrics import to_labels
 from .optimizers import clip_grads_by_norm, clip_grads_by_value
@@ -203,25 +204,8 @@ def fit(model, x, y, loss, optimizer, epochs: int = 1, batch_size: int = 32,
     it first appeared, and the model keeps the last weights that gave a finite loss.
     """
     n = len(x)
-    if n == 0:
-        raise ValueError("fit: no training examples")
-    if len(y) != n:
-        raise ValueError(f"fit: {n} inputs but {len(y)} targets")
-    if batch_size is None:
-        batch_size = n
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"fit: batch_size must be a positive integer, got {batch_size!r}")
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
-        raise ValueError(f"fit: epochs must be a non-negative integer, got {epochs!r}")
-    if not optimizer.lr > 0:
-        raise ValueError(f"fit: learning rate must be positive, got {optimizer.lr!r}")
-    if isinstance(checkpoint_every, bool) or not isinstance(checkpoint_every, int) or checkpoint_every < 1:
-        raise ValueError(f"fit: checkpoint_every must be a positive integer, got {checkpoint_every!r}")
-    if checkpoint is not None and not os.path.isdir(os.path.dirname(os.path.abspath(checkpoint))):
-        raise ValueError(f"fit: the folder of checkpoint={os.fspath(checkpoint)!r} does not exist")
-    if resume is True and checkpoint is None:
-        raise ValueError("fit: resume=True continues from the checkpoint= file; give checkpoint= too "
-                         "(or resume=<path of a checkpoint>)")
+    batch_size = checks.check_fit_arguments(n, y, batch_size, epochs, optimizer, checkpoint, checkpoint_every,
+                                            resume)
     if metrics is None:
         metrics = ["accuracy"] if is_classification(loss, y) else []
     track_accuracy = "accuracy" in metrics

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import checks
 from .layers import Layer
 from .ops import as_array
 
@@ -37,17 +38,14 @@ class Activation(Layer):
 
     def forward(self, x):
         x = as_array(x)
-        if x.ndim == 0 or x.size == 0:
-            raise ValueError(f"{self.label}: expected a non-empty batch, got shape {x.shape}")
+        checks.check_nonempty_batch(x, self.label)
         self.x = x
         self.y = self._forward_row(x)
         return self.y
 
     def backward(self, grad_out, need_input_grad=True):
         grad_out = as_array(grad_out)
-        if grad_out.shape != self.y.shape:
-            raise ValueError(f"{self.label}: grad_out has shape {grad_out.shape}, "
-                             f"but the output had shape {self.y.shape}")
+        checks.check_same_shape_as_output(grad_out, self.y, self.label)
         return self._backward_row(self.x, self.y, grad_out)
 
 

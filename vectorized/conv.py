@@ -34,7 +34,8 @@ from pure.conv import conv_output_shape, output_size, pair, pool_output_shape  #
 
 from . import init as initializers
 from .layers import Layer
-from .ops import DTYPE, as_array, check_rectangular
+from .checks import check_rectangular
+from .ops import DTYPE, as_array
 
 # ----------------------------------------------------------------------------- shapes
 

@@ -16,17 +16,6 @@ def shape(x) -> tuple:
     return tuple(np.shape(x))
 
 
-def check_rectangular(x, name: str) -> tuple:
-    """Return the shape of x, which must be numeric and rectangular (no ragged rows)."""
-    if isinstance(x, np.ndarray):
-        return x.shape
-    try:
-        arr = np.asarray(x, dtype=DTYPE)
-    except (ValueError, TypeError):
-        raise ValueError(f"{name}: input is not a rectangular batch of numbers") from None
-    return arr.shape
-
-
 def as_array(x, dtype=None) -> np.ndarray:
     """x as a floating-point array (a float32 array stays float32)."""
     if isinstance(x, np.ndarray) and x.dtype in (np.float32, np.float64) and dtype is None:

@@ -16,11 +16,7 @@ import math
 
 import numpy as np
 
-
-def _check_lr(name, lr):
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not lr > 0 or not math.isfinite(lr):
-        raise ValueError(f"{name}: learning rate must be a positive finite number, got {lr!r}")
-    return float(lr)
+from . import checks
 
 
 def _params_and_grads(layers):
@@ -37,7 +33,7 @@ class Optimizer:
     """Base class: holds the learning rate `lr` (fit may lower it) and per-parameter state."""
 
     def __init__(self, lr):
-        self.lr = _check_lr(type(self).__name__, lr)
+        self.lr = checks.check_lr(type(self).__name__, lr)
         self.state = {}
 
     def step(self, layers):
@@ -50,7 +46,7 @@ class Optimizer:
     def __repr__(self):
         return f"{type(self).__name__}(lr={self.lr})"
 
-    # ---- checkpoints: the optimizer's memory as JSON-ready lists, and back
+    # ---- what a checkpoint saves (checkpoint.py writes and reads it)
 
     SLOTS = ()        # the tensors kept per parameter (SGD with momentum: velocity; Adam: m, v)
     COUNTERS = ()     # integer attributes that change as it steps (Adam: t)
@@ -60,51 +56,6 @@ class Optimizer:
         """The constructor arguments other than lr (a resumed run must use the same ones)."""
         return {}
 
-    def state_dict(self) -> dict:
-        """Everything needed to continue exactly where this optimizer is: type, lr, counters and
-        the per-parameter tensors, keyed by (layer position, parameter name)."""
-        entries = []
-        for (i, name), value in sorted(self.state.items()):
-            tensors = value if len(self.SLOTS) > 1 else (value,)
-            entry = {"layer": i, "param": name}
-            entry.update({slot: np.asarray(t, dtype=np.float64).tolist() for slot, t in zip(self.SLOTS, tensors)})
-            entries.append(entry)
-        return {"type": type(self).__name__, "lr": self.lr, "hyperparameters": self.hyperparameters(),
-                "counters": {c: getattr(self, c) for c in self.COUNTERS}, "state": entries}
-
-    def load_state_dict(self, saved: dict, from_list=lambda t: np.asarray(t, dtype=np.float64)) -> None:
-        """Take the state from state_dict() (ValueError if it is not this kind of optimizer,
-        or was made with other hyperparameters). Tensor shapes are the caller's to check."""
-        kind = type(self).__name__
-        if not isinstance(saved, dict) or saved.get("type") != kind:
-            found = saved.get("type") if isinstance(saved, dict) else saved
-            raise ValueError(f"the saved optimizer state is for {found!r:.40}, not {kind}")
-        if saved.get("hyperparameters") != self.hyperparameters():
-            raise ValueError(f"the saved {kind} had hyperparameters {saved.get('hyperparameters')!r:.200}, "
-                             f"this one has {self.hyperparameters()!r}")
-        lr = _check_lr(kind, saved.get("lr"))
-        counters = saved.get("counters")
-        if not isinstance(counters, dict) or set(counters) != set(self.COUNTERS) or not all(
-                isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in counters.values()):
-            raise ValueError(f"the saved {kind} state has bad counters {counters!r:.100}")
-        entries = saved.get("state")
-        if not isinstance(entries, list):
-            raise ValueError(f"the saved {kind} state has no list of per-parameter entries")
-        state = {}
-        for entry in entries:
-            if (not isinstance(entry, dict) or set(entry) != {"layer", "param", *self.SLOTS}
-                    or not isinstance(entry["layer"], int) or isinstance(entry["layer"], bool)
-                    or not isinstance(entry["param"], str)):
-                raise ValueError(f"the saved {kind} state has a bad entry {entry!r:.100}")
-            for slot in self.NONNEGATIVE:
-                if not _nonnegative(entry[slot]):
-                    raise ValueError(f"the saved {kind} {slot!r} of layer {entry['layer']} {entry['param']!r} "
-                                     f"holds negative numbers (it is a mean of squares)")
-            tensors = tuple(from_list(entry[slot]) for slot in self.SLOTS)
-            state[(entry["layer"], entry["param"])] = tensors if len(tensors) > 1 else tensors[0]
-        self.lr, self.state = lr, state
-        for name, value in counters.items():
-            setattr(self, name, value)
 
 
 class SGD(Optimizer):
@@ -112,10 +63,8 @@ class SGD(Optimizer):
 
     def __init__(self, lr, momentum=0.0, weight_decay=0.0):
         super().__init__(lr)
-        if not 0.0 <= momentum < 1.0:
-            raise ValueError(f"SGD: momentum must be in [0, 1), got {momentum!r}")
-        if not weight_decay >= 0.0:
-            raise ValueError(f"SGD: weight_decay must be >= 0, got {weight_decay!r}")
+        checks.check_fraction("SGD", "momentum", momentum)
+        checks.check_nonnegative("SGD", "weight_decay", weight_decay)
         self.momentum, self.weight_decay = float(momentum), float(weight_decay)
 
     SLOTS = ("velocity",)
@@ -140,11 +89,9 @@ class Adam(Optimizer):
 
     def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
         super().__init__(lr)
-        for name, value in (("beta1", beta1), ("beta2", beta2)):
-            if not 0.0 <= value < 1.0:
-                raise ValueError(f"Adam: {name} must be in [0, 1), got {value!r}")
-        if not eps > 0:
-            raise ValueError(f"Adam: eps must be > 0, got {eps!r}")
+        checks.check_fraction("Adam", "beta1", beta1)
+        checks.check_fraction("Adam", "beta2", beta2)
+        checks.check_positive("Adam", "eps", eps)
         self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
         self.weight_decay = float(weight_decay)
         self.t = 0
@@ -173,25 +120,16 @@ class Adam(Optimizer):
         return param - lr * (m / c1) / (np.sqrt(v / c2) + eps)
 
 
-def _nonnegative(values) -> bool:
-    """No negative number anywhere in nested lists (non-numbers are left for the shape check)."""
-    if isinstance(values, list):
-        return all(_nonnegative(v) for v in values)
-    return not (isinstance(values, (int, float)) and values < 0)
-
-
 def clip_grads_by_value(layers, limit: float) -> None:
     """Clamp every gradient entry to [-limit, limit]."""
-    if not limit > 0:
-        raise ValueError(f"clip_grads_by_value: limit must be > 0, got {limit!r}")
+    checks.check_positive("clip_grads_by_value", "limit", limit)
     for _, layer, name, _, grad in list(_params_and_grads(layers)):
         layer.grads[name] = np.clip(grad, -limit, limit)
 
 
 def clip_grads_by_norm(layers, max_norm: float) -> float:
     """Scale all gradients together so their global L2 norm is at most max_norm; returns the norm before."""
-    if not max_norm > 0:
-        raise ValueError(f"clip_grads_by_norm: max_norm must be > 0, got {max_norm!r}")
+    checks.check_positive("clip_grads_by_norm", "max_norm", max_norm)
     entries = list(_params_and_grads(layers))
     total = math.sqrt(sum(float(np.sum(grad * grad)) for *_, grad in entries))
     if total > max_norm:
