@@ -11,6 +11,12 @@ USAGE = __doc__
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        import numpy  # noqa: F401  (the vectorized twin, compared against pure, needs it)
+    except ModuleNotFoundError:
+        print("python -m conformance compares the pure twin with the vectorized one, which needs numpy: "
+              "python3 -m pip install numpy (the pure twin alone needs nothing: python3 -m pure)", file=sys.stderr)
+        return 2
     if argv and argv[0] == "check":
         from . import checkmodel
         return checkmodel.main(argv[1:])

@@ -44,12 +44,12 @@ def test_one_hot_refuses_a_label_that_is_not_a_whole_number(nn):
 
 
 def test_accuracy_agrees_on_score_rows_with_ties():
-    p, v = both(lambda nn: nn.accuracy(for_twin(nn, SCORES), LABELS))
+    p, v = both(lambda nn: nn.accuracy(LABELS, for_twin(nn, SCORES)))
     assert p == v == 0.6, f"pure {p} vs vectorized {v} (ties go to the first class)"
 
 
 def test_accuracy_thresholds_a_single_column_at_one_half_in_both_twins():
-    p, v = both(lambda nn: nn.accuracy(for_twin(nn, COLUMN), BINARY))
+    p, v = both(lambda nn: nn.accuracy(BINARY, for_twin(nn, COLUMN)))
     assert p == v == 0.8, f"pure {p} vs vectorized {v}"
 
 
@@ -68,3 +68,19 @@ def test_binary_report_agrees():
     p, v = both(lambda nn: nn.binary_report(BINARY, for_twin(nn, COLUMN)))
     assert p == v, f"pure {p} vs vectorized {v}"
     assert p["confusion_matrix"] == [[2, 1], [0, 2]]
+
+
+@pytest.mark.parametrize("name", ["accuracy", "confusion_matrix", "binary_report"])
+def test_metrics_take_y_true_then_y_pred_and_name_a_swap_alike(name):
+    import inspect
+
+    signatures = [list(inspect.signature(getattr(nn, name)).parameters) for nn in TWINS]
+    assert signatures[0] == signatures[1] and signatures[0][:2] == ["y_true", "y_pred"]
+    messages = []
+    for nn in TWINS:
+        with pytest.raises(ValueError) as caught:
+            getattr(nn, name)(for_twin(nn, COLUMN), BINARY)        # the two swapped
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1] and "were the two swapped?" in messages[0]
+    p, v = both(lambda nn: getattr(nn, name)(y_pred=for_twin(nn, COLUMN), y_true=BINARY))
+    assert p == v

@@ -25,7 +25,7 @@ def run(nn, quick=False, out=None):
                            nn.Dense(3, 2, init="he", seed=2), nn.LeakyReLU(0.1)])
     history = model.fit(X_train, nn.one_hot(y_train, 2), loss=nn.MSE(), optimizer=nn.SGD(0.05),
                         epochs=3 if quick else 1, batch_size=1, seed=0, progress=False)
-    accuracy = nn.accuracy(model.predict(X_test), y_test)
+    accuracy = nn.accuracy(y_test, model.predict(X_test))
     result.check("test accuracy above 75%" if quick else "test accuracy above 80%",
                  accuracy > (0.75 if quick else 0.80))
     folder = output_dir(out, NAME)

@@ -30,10 +30,10 @@ def run(nn, quick=False, out=None):
     x_train, y_train = mnist(nn, "train", limit=1000 if quick else None)
     x_test, y_test = mnist(nn, "test", limit=300 if quick else None)
     model = build(nn)
-    before = nn.accuracy(model.predict(x_test), y_test)
+    before = nn.accuracy(y_test, model.predict(x_test))
     history = model.fit(x_train, nn.one_hot(y_train, 10), loss=nn.MSE(), optimizer=nn.SGD(0.01),
                         epochs=3 if quick else 6, batch_size=1, seed=0, progress=None)
-    after = nn.accuracy(model.predict(x_test), y_test)
+    after = nn.accuracy(y_test, model.predict(x_test))
     result.check("starts near chance (< 25%)", before < 0.25)
     result.check("test accuracy 15 points above the start" if quick else "test accuracy above 88%",
                  after > (before + 0.15 if quick else 0.88))

@@ -34,7 +34,7 @@ def run(nn, quick=False, out=None):
         try:
             student.fit(x_train, soft_targets, loss=nn.MSE(), optimizer=nn.SGD(lr), epochs=1, batch_size=1,
                         seed=0, progress=False)
-            accuracies[lr] = nn.accuracy(student.predict(x_test), y_test)
+            accuracies[lr] = nn.accuracy(y_test, student.predict(x_test))
         except nn.TrainingError:                # the rate is so high that training diverged
             accuracies[lr] = float("nan")
     result.check("the teacher learns (> 55%)" if quick else "the teacher learns (> 85%)",

@@ -1,15 +1,25 @@
 """The main command: `python -m pure` trains an MLP on MNIST and reports test accuracy.
 
-    python -m pure                        # 784-64-10 on the 10,000 shipped digits
+    python -m pure                        # an MLP with the DEFAULTS below, on the 10,000 shipped digits
     python -m pure --epochs 5 --hidden 128,64 --data-dir ~/mnist   # full 60,000 if present
     python -m vectorized --model cnn      # a convolutional network (see build_cnn)
     python -m pure --help
 
-It loads the training digits (by default the 10,000 shipped in data/mnist/),
-trains with a live progress line, prints accuracy on the official 10,000-image
-test set, and saves the model as JSON (loadable by either twin). The
-vectorized twin's command (`python -m vectorized`) is this same code run with
-numpy arrays: see `run()`.
+Subcommands (the same in both twins; plain `python -m pure ...` is `train`):
+
+    python -m pure train [flags]                          # the main command, by its name
+    python -m pure evaluate MODEL.json [--dataset D] [--data-dir DIR] [--out DIR]
+    python -m pure predict MODEL.json IMAGE... [--top 3] [--explain OUT.png]
+
+It loads the training digits (by default the 10,000 shipped in data/mnist/,
+or the full set if `python -m data download mnist` fetched it), trains with a
+live progress line, prints accuracy on the official 10,000-image test set, and
+saves the model as JSON (loadable by either twin) with its loss and what it
+was trained on. The network's shape, epochs and learning rate come from
+DEFAULTS (this twin) and VECTORIZED_DEFAULTS (vectorized/cli.py); `--help`
+shows them. The vectorized twin's command (`python -m vectorized`) is this
+same code run with numpy arrays: see `run()`. evaluate and predict are in
+pure/usemodel.py.
 """
 from __future__ import annotations
 
@@ -35,7 +45,9 @@ def parse_args(argv, twin: str, defaults=DEFAULTS):
     if model == "cnn":
         defaults = dict(defaults, **defaults.get("cnn", CNN_DEFAULTS))
     p = argparse.ArgumentParser(
-        prog=f"python -m {twin}",
+        prog=f"python -m {twin} [train]",
+        epilog=f"Other subcommands: python -m {twin} evaluate MODEL.json (accuracy, confusion matrix, pictures); "
+               f"python -m {twin} predict MODEL.json IMAGE... (classify your own images). Each has --help.",
         description=f"Train a multilayer perceptron (or, with --model cnn, a convolutional network) on "
                     f"MNIST with the {twin} twin, print its accuracy on the official test set and save it "
                     f"as JSON. The defaults shown are those of --model {model}.")
@@ -64,8 +76,10 @@ def parse_args(argv, twin: str, defaults=DEFAULTS):
     p.add_argument("--dataset", default="mnist", choices=["mnist", "fashion-mnist"],
                    help="which dataset (default %(default)s)")
     p.add_argument("--data-dir", default=None,
-                   help="folder with the standard IDX files (e.g. the full 60,000-image set); "
-                        "default: the MNIST pieces shipped in data/mnist/")
+                   help="folder with the standard IDX files (e.g. the full 60,000-image set); default: the "
+                        "download folder ($TWINNET_DATA/<dataset> or ~/.cache/twinnet/<dataset>, filled by "
+                        "`python -m data download`) if it holds the files, else the MNIST pieces shipped in "
+                        "data/mnist/")
     p.add_argument("--limit", type=int, default=None, help="use only the first N training images")
     p.add_argument("--out", default=None,
                    help=f"where to save the model (default runs/<dataset>-<model>-{twin}.json)")
@@ -218,12 +232,38 @@ def run(nn, argv=None, to_inputs=to_inputs, defaults=DEFAULTS) -> int:
     out = args.out or os.path.join("runs", f"{args.dataset}-{args.model}-{nn.TWIN}.json")
     if os.path.dirname(out):
         os.makedirs(os.path.dirname(out), exist_ok=True)
+    model.trained_on = {"command": f"python -m {nn.TWIN} train", "dataset": args.dataset,
+                        "train_images": len(train_images), "epochs": args.epochs, "seed": args.seed,
+                        "test_images": len(test_images), "test_accuracy": results["accuracy"],
+                        "test_loss": results["loss"]}
     nn.save(model, out)
     print(f"test accuracy {results['accuracy']:.2%} (loss {results['loss']:.4f}) on {len(test_images):,} "
           f"test images; trained in {seconds:.1f}s ({seconds / args.epochs:.1f}s per epoch); model saved to {out}")
     return 0
 
 
+SUBCOMMANDS = ("train", "evaluate", "predict")
+
+
+def dispatch(nn, argv=None, to_inputs=to_inputs, defaults=DEFAULTS, to_tensor=None) -> int:
+    """`python -m <twin> [train|evaluate|predict] ...`: no subcommand (or a flag first) means train."""
+    from . import usemodel
+
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command = argv[0] if argv and argv[0] in SUBCOMMANDS else None
+    if command == "evaluate":
+        return usemodel.evaluate_command(nn, argv[1:], to_inputs, to_tensor)
+    if command == "predict":
+        return usemodel.predict_command(nn, argv[1:], to_inputs, to_tensor)
+    if command == "train":
+        argv = argv[1:]
+    elif argv and not argv[0].startswith("-"):
+        print(f"python -m {nn.TWIN}: unknown subcommand {argv[0]!r}; choose train (the default), evaluate or "
+              f"predict (each has --help)", file=sys.stderr)
+        return 2
+    return run(nn, argv, to_inputs=to_inputs, defaults=defaults)
+
+
 def main(argv=None) -> int:
     import pure
-    return run(pure, argv)
+    return dispatch(pure, argv)

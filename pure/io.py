@@ -172,7 +172,42 @@ def model_to_dict(model, twin: str, to_list=lambda t: t) -> dict:
     for layer in model.layers:
         entries.append({"type": type(layer).__name__, "config": layer.config(),
                         "params": {name: to_list(p) for name, p in layer.params.items()}})
-    return {"format": FORMAT, "version": VERSION, "saved_by": twin, "layers": entries}
+    description = {"format": FORMAT, "version": VERSION, "saved_by": twin, "layers": entries}
+    if getattr(model, "loss", None) is not None:
+        description["loss"] = {"type": type(model.loss).__name__}
+    if getattr(model, "trained_on", None):
+        description["trained_on"] = dict(model.trained_on)
+    return description
+
+
+# The losses a model file may record (the one it was trained with), in each twin's losses module.
+LOSSES = ("MSE", "BinaryCrossEntropy", "CrossEntropy")
+
+
+def attach_training_record(model, description: dict, twin: str, path):
+    """Give a loaded model the loss and the training record its file holds (both optional).
+
+    "loss": {"type": "CrossEntropy"} becomes model.loss, so that load(path).evaluate(x, y)
+    measures with the loss the model was trained with; "trained_on" (what the main command
+    trained it on, and the test accuracy it printed) becomes the dict model.trained_on.
+    """
+    path = os.fspath(path)
+    record = description.get("loss")
+    if record is not None:
+        kind = record.get("type") if isinstance(record, dict) else None
+        if kind not in LOSSES:
+            raise ModelFileError(f"{path!r}: \"loss\" must be {{\"type\": one of {', '.join(LOSSES)}}}, "
+                                 f"found {excerpt(record)}")
+        model.loss = getattr(importlib.import_module(f"{twin}.losses"), kind)()
+    trained_on = description.get("trained_on")
+    if trained_on is not None:
+        if not isinstance(trained_on, dict) or not all(
+                isinstance(k, str) and (v is None or isinstance(v, (str, bool)) or is_finite_number(v))
+                for k, v in trained_on.items()):
+            raise ModelFileError(f"{path!r}: \"trained_on\" must map names to numbers or text, "
+                                 f"found {excerpt(trained_on)}")
+        model.trained_on = dict(trained_on)
+    return model
 
 
 def first_non_finite(description: dict):
@@ -503,4 +538,6 @@ def load(path, max_params: int = MAX_PARAMS) -> Sequential:
     A file declaring more than `max_params` parameters (20 million by default) is refused
     before anything is allocated; raise it to load a genuine model that big."""
     known = layer_types("pure")
-    return build_layers(read_model_dict(path, known, max_params), known, path, max_params=max_params)
+    description = read_model_dict(path, known, max_params)
+    model = build_layers(description, known, path, max_params=max_params)
+    return attach_training_record(model, description, "pure", path)

@@ -6,10 +6,10 @@ PRED = [0, 1, 1, 1, 2, 0, 2]
 
 
 def test_accuracy_from_labels_scores_and_probabilities(nn):
-    assert nn.accuracy(PRED, TARGET) == 5 / 7
+    assert nn.accuracy(TARGET, PRED) == 5 / 7
     scores = [[0.9, 0.1], [0.2, 0.8]]
-    assert nn.accuracy(scores, [0, 1]) == 1.0
-    assert nn.accuracy([[0.7], [0.2]], [[1.0], [1.0]]) == 0.5
+    assert nn.accuracy([0, 1], scores) == 1.0
+    assert nn.accuracy([[1.0], [1.0]], [[0.7], [0.2]]) == 0.5
 
 
 def test_confusion_matrix_rows_are_true_classes(nn):
@@ -29,5 +29,28 @@ def test_binary_report_has_recall_and_specificity(nn):
 
 
 def test_mismatched_lengths(nn):
-    with pytest.raises(ValueError, match="3 predictions but 2 targets"):
+    with pytest.raises(ValueError, match=r"3 true classes \(y_true\) but 2 predictions \(y_pred\)"):
         nn.accuracy([0, 1, 2], [0, 1])
+
+
+def test_one_order_everywhere_true_classes_first_and_keywords_work(nn):
+    import inspect
+
+    for name in ("accuracy", "confusion_matrix", "binary_report"):
+        assert list(inspect.signature(getattr(nn, name)).parameters)[:2] == ["y_true", "y_pred"], name
+    assert nn.accuracy(y_pred=PRED, y_true=TARGET) == 5 / 7
+    assert nn.confusion_matrix(y_pred=PRED, y_true=TARGET) == [[1, 1, 0], [0, 2, 0], [1, 0, 2]]
+    # one-hot rows, 0/1 columns and whole floats are classes
+    assert nn.accuracy([[0, 1], [1, 0]], [[0.2, 0.8], [0.6, 0.4]]) == 1.0
+    assert nn.accuracy([2.0, 1.0], [2, 0]) == 0.5
+
+
+@pytest.mark.parametrize("name", ["accuracy", "confusion_matrix", "binary_report"])
+def test_scores_given_as_y_true_are_called_swapped(nn, name):
+    metric = getattr(nn, name)
+    with pytest.raises(ValueError, match=rf"{name}: y_true\[0\] is \[0\.9, 0\.1\].*swapped"):
+        metric([[0.9, 0.1], [0.2, 0.8]], [0, 1])
+    with pytest.raises(ValueError, match=rf"{name}: y_true\[1\] is 0\.3.*were the two swapped"):
+        metric([1, 0.3], [1, 0])
+    with pytest.raises(ValueError, match=r"y_true\[0\] is \[0\.7\]"):
+        metric([[0.7], [0.2]], [[1.0], [0.0]])

@@ -15,6 +15,18 @@ layers, activations, losses, optimizers, metrics, network, training,
 gradcheck, io (save/load), progress; interop (to_torch, from_torch, save_onnx: this twin only,
 with the optional torch / onnx packages).
 """
+try:
+    import numpy  # noqa: F401  (checked first, to say what to do when it is missing)
+except ModuleNotFoundError as _missing:
+    if _missing.name != "numpy":
+        raise
+    import sys
+    if sys.argv[:1] == ["-m"]:                # `python -m vectorized` (argv[0] is "-m" while it is located)
+        sys.exit("python -m vectorized needs numpy, which is not installed: python3 -m pip install numpy "
+                 "(the pure twin needs nothing: python3 -m pure)")
+    raise ModuleNotFoundError("%s needs numpy, which is not installed: python3 -m pip install numpy "
+                              "(the pure twin needs nothing: python3 -m pure)" % __name__, name="numpy") from None
+
 from . import init
 from .activations import ELU, ArcTan, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Softplus, Tanh
 from .conv import AvgPool2D, Conv2D, MaxPool2D

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from pure.io import (FORMAT, MAX_PARAMS, VERSION, ModelFileError, build_layers,  # noqa: F401
-                     check_save_arguments, layer_types, model_to_dict, read_model_dict, write_model_dict)
+from pure.io import (FORMAT, MAX_PARAMS, VERSION, ModelFileError, attach_training_record,  # noqa: F401
+                     build_layers, check_save_arguments, layer_types, model_to_dict, read_model_dict, write_model_dict)
 
 from .network import Sequential
 
@@ -31,6 +31,7 @@ def load(path, max_params: int = MAX_PARAMS) -> Sequential:
     A file declaring more than `max_params` parameters (20 million by default) is refused
     before anything is allocated; raise it to load a genuine model that big."""
     known = layer_types("vectorized")
-    return build_layers(read_model_dict(path, known, max_params), known, path,
-                        from_list=lambda t: np.asarray(t, dtype=np.float64), shape_of=np.shape,
-                        sequential=Sequential, max_params=max_params)
+    description = read_model_dict(path, known, max_params)
+    model = build_layers(description, known, path, from_list=lambda t: np.asarray(t, dtype=np.float64),
+                         shape_of=np.shape, sequential=Sequential, max_params=max_params)
+    return attach_training_record(model, description, "vectorized", path)

@@ -1,7 +1,8 @@
 """Classification metrics: accuracy, the confusion matrix, precision and recall per class.
 
-The numpy twin of pure/metrics.py; results are plain Python numbers and lists,
-identical to the pure twin's.
+The numpy twin of pure/metrics.py (read the conventions there: the order is
+scikit-learn's, (y_true, y_pred), and scores given as y_true raise ValueError);
+results are plain Python numbers and lists, identical to the pure twin's.
 """
 from __future__ import annotations
 
@@ -22,21 +23,48 @@ def to_labels(values) -> np.ndarray:
     return arr.astype(np.int64)
 
 
-def accuracy(pred, target) -> float:
-    """Fraction of examples whose predicted class equals the target class."""
-    p, t = to_labels(pred), to_labels(target)
+def true_labels(values, where: str) -> np.ndarray:
+    """y_true as class indices: integer labels, one-hot rows or 0/1 columns; scores raise ValueError."""
+    if isinstance(values, (bytes, bytearray)):
+        return np.frombuffer(bytes(values), dtype=np.uint8).astype(np.int64)
+    arr = np.asarray(values)
+    if arr.dtype == bool:
+        bad = np.arange(arr.shape[0]) if arr.ndim == 1 else np.array([], dtype=np.int64)
+    elif arr.ndim == 2 and arr.shape[1] == 1:
+        bad = np.flatnonzero((arr[:, 0] != 0) & (arr[:, 0] != 1))
+    elif arr.ndim == 2:
+        binary = np.all((arr == 0) | (arr == 1), axis=1)
+        bad = np.flatnonzero(~binary | ((arr == 1).sum(axis=1) != 1))
+    else:
+        with np.errstate(invalid="ignore"):
+            bad = np.flatnonzero(~np.isfinite(arr.astype(np.float64)) | (arr != np.floor(arr)))
+    if len(bad):
+        i = int(bad[0])
+        v = values[i]
+        v = v.tolist() if hasattr(v, "tolist") else v
+        raise ValueError(f"{where}: y_true[{i}] is {v!r:.60}, which is a score, not a class (an integer label, "
+                         f"a one-hot row or a 0/1 column); the order is {where}(y_true, y_pred): "
+                         f"were the two swapped?")
+    if arr.ndim == 2:
+        return arr[:, 0].astype(np.int64) if arr.shape[1] == 1 else np.argmax(arr, axis=1)
+    return arr.astype(np.int64)
+
+
+def accuracy(y_true, y_pred) -> float:
+    """Fraction of examples whose predicted class equals the true class."""
+    t, p = true_labels(y_true, "accuracy"), to_labels(y_pred)
     if len(p) != len(t):
-        raise ValueError(f"accuracy: {len(p)} predictions but {len(t)} targets")
+        raise ValueError(f"accuracy: {len(t)} true classes (y_true) but {len(p)} predictions (y_pred)")
     if not len(p):
         raise ValueError("accuracy: no examples")
     return float(np.mean(p == t))
 
 
-def confusion_matrix(target, pred, n_classes: int = None) -> List[List[int]]:
+def confusion_matrix(y_true, y_pred, n_classes: int = None) -> List[List[int]]:
     """matrix[true][predicted] = how many examples of class `true` were predicted `predicted`."""
-    t, p = to_labels(target), to_labels(pred)
+    t, p = true_labels(y_true, "confusion_matrix"), to_labels(y_pred)
     if len(p) != len(t):
-        raise ValueError(f"confusion_matrix: {len(t)} targets but {len(p)} predictions")
+        raise ValueError(f"confusion_matrix: {len(t)} true classes (y_true) but {len(p)} predictions (y_pred)")
     if n_classes is None:
         n_classes = int(max(t.max(initial=-1), p.max(initial=-1))) + 1
     matrix = np.zeros((n_classes, n_classes), dtype=np.int64)
@@ -55,9 +83,9 @@ def precision_recall(matrix):
     return precision.tolist(), recall.tolist()
 
 
-def binary_report(target, pred) -> dict:
+def binary_report(y_true, y_pred) -> dict:
     """For a two-class task (1 = positive): accuracy, precision, recall (sensitivity), specificity."""
-    m = confusion_matrix(target, pred, 2)
+    m = confusion_matrix(true_labels(y_true, "binary_report"), y_pred, 2)
     tn, fp, fn, tp = m[0][0], m[0][1], m[1][0], m[1][1]
     total = tn + fp + fn + tp
     return {

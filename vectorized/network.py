@@ -33,7 +33,8 @@ class Sequential:
                 raise ValueError(f"Sequential: item {i} is {layer!r}, not a Layer")
             layer.label = f"layer {i}: {layer!r}"
         self.layers = layers
-        self.loss = None
+        self.loss = None            # set by fit() or load(): what evaluate() measures with
+        self.trained_on = {}        # what the main command trained it on (saved with the model)
         features = None
         for layer in layers:            # raises if, say, Dense(784, 32) is followed by Dense(16, 10)
             features = layer.output_shape(features)
@@ -80,16 +81,21 @@ class Sequential:
     def evaluate(self, x, y, loss=None, batch_size: int = 256) -> Dict[str, float]:
         """Loss (mean over examples) and accuracy on (x, y), in evaluation mode.
 
-        `loss` defaults to the loss of the last fit(). Accuracy is reported for
+        `loss` defaults to the loss of the last fit(), or the one its file records
+        (load); with neither, ValueError names the missing loss. Accuracy is reported for
         classification targets (integer labels or one-hot rows).
         """
         loss = loss if loss is not None else self.loss
+        if loss is None:
+            raise ValueError("evaluate: no loss to measure with: this model was not trained with fit() and "
+                             "its file records no loss (a file saved before losses were recorded?); "
+                             "pass one, e.g. evaluate(x, y, loss=CrossEntropy())")
         pred = self.predict(x, batch_size)
         results = {}
         if loss is not None:
             results["loss"] = training.batched_loss(loss, pred, y, batch_size)
         if training.is_classification(loss, y, pred):
-            results["accuracy"] = accuracy(pred, training.as_list(y))
+            results["accuracy"] = accuracy(training.as_list(y), pred)
         return results
 
     def fit(self, x, y, loss, optimizer, epochs: int = 1, batch_size: int = 32, **options):
