@@ -47,6 +47,8 @@ def true_labels(values, where: str) -> List[int]:
                 labels.append(argmax(v))
                 continue
         elif isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v) and v == int(v):
+            if v < 0:
+                raise ValueError(f"{where}: y_true[{i}] is {v!r}; classes are numbered from 0")
             labels.append(int(v))
             continue
         raise ValueError(f"{where}: y_true[{i}] is {v!r:.60}, which is a score, not a class (an integer label, "

@@ -47,12 +47,20 @@ def is_classification(loss, y, pred=None) -> bool:
     """Does accuracy make sense? Yes for CrossEntropy/BinaryCrossEntropy and class-like targets."""
     if isinstance(loss, CrossEntropy) and len(y) and isinstance(y[0], (list, tuple)):
         return False                     # a class per time step (sequence targets): no per-example accuracy
-    if isinstance(loss, (CrossEntropy, BinaryCrossEntropy)):
+    if isinstance(loss, CrossEntropy):
         return True
+    first = y[0] if len(y) else None
+    if isinstance(loss, BinaryCrossEntropy):
+        return first is None or _class_like(first)            # 0/1 targets, not soft probabilities
     if isinstance(loss, MSE) or loss is None:
-        first = y[0] if len(y) else None
-        return isinstance(first, (list, tuple)) and len(first) > 1   # one-hot rows
+        return isinstance(first, (list, tuple)) and len(first) > 1 and _class_like(first)   # one-hot rows
     return False
+
+
+def _class_like(target) -> bool:
+    """A 0/1 target or a one-hot row (judged on the first target): accuracy can be measured against it."""
+    values = list(target) if isinstance(target, (list, tuple)) else [target]
+    return all(v in (0, 1) for v in values) and (len(values) == 1 or sum(values) == 1)
 
 
 def batched_loss(loss, pred, y, batch_size: int = 256) -> float:

@@ -54,3 +54,5 @@ def test_scores_given_as_y_true_are_called_swapped(nn, name):
         metric([1, 0.3], [1, 0])
     with pytest.raises(ValueError, match=r"y_true\[0\] is \[0\.7\]"):
         metric([[0.7], [0.2]], [[1.0], [0.0]])
+    with pytest.raises(ValueError, match=r"y_true\[1\] is -1; classes are numbered from 0"):
+        metric([0, -1], [0, 1])

@@ -47,6 +47,12 @@ def true_labels(values, where: str) -> np.ndarray:
                          f"were the two swapped?")
     if arr.ndim == 2:
         return arr[:, 0].astype(np.int64) if arr.shape[1] == 1 else np.argmax(arr, axis=1)
+    negative = np.flatnonzero(arr < 0)
+    if len(negative):
+        i = int(negative[0])
+        v = values[i]
+        v = v.item() if hasattr(v, "item") else v
+        raise ValueError(f"{where}: y_true[{i}] is {v!r}; classes are numbered from 0")
     return arr.astype(np.int64)
 
 

@@ -62,11 +62,19 @@ def is_classification(loss, y, pred=None) -> bool:
     """Does accuracy make sense? Yes for CrossEntropy/BinaryCrossEntropy and class-like targets."""
     if isinstance(loss, CrossEntropy) and len(y) and np.ndim(y[0]) > 0:
         return False                     # a class per time step (sequence targets): no per-example accuracy
-    if isinstance(loss, (CrossEntropy, BinaryCrossEntropy)):
+    if isinstance(loss, CrossEntropy):
         return True
+    if isinstance(loss, BinaryCrossEntropy):
+        return not len(y) or _class_like(y[0])                         # 0/1 targets, not soft probabilities
     if isinstance(loss, MSE) or loss is None:
-        return np.ndim(y) == 2 and np.shape(y)[1] > 1                 # one-hot rows
+        return np.ndim(y) == 2 and np.shape(y)[1] > 1 and _class_like(y[0])   # one-hot rows
     return False
+
+
+def _class_like(target) -> bool:
+    """A 0/1 target or a one-hot row (judged on the first target): accuracy can be measured against it."""
+    values = np.ravel(np.asarray(target, dtype=np.float64))
+    return bool(np.all((values == 0) | (values == 1)) and (values.size == 1 or values.sum() == 1))
 
 
 def batched_loss(loss, pred, y, batch_size: int = 256) -> float:
