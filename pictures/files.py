@@ -16,7 +16,9 @@ import secrets
 
 
 def write_atomic(path, data):
-    """Write `data` (bytes) to `path` atomically; create the folder if needed. Returns `path`."""
+    """Write `data` (bytes) to `path` atomically; create the folder if needed. Returns `path`.
+
+    The path comes back as a PictureFile (a str), which a Jupyter notebook shows as the picture."""
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
@@ -35,4 +37,5 @@ def write_atomic(path, data):
         if os.path.exists(tmp):
             os.remove(tmp)
         raise
-    return path
+    from .notebook import PictureFile
+    return PictureFile(path)

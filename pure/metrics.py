@@ -21,6 +21,18 @@ from typing import List, Sequence
 from .ops import argmax
 
 
+class ConfusionMatrix(list):
+    """What confusion_matrix() returns: a list of rows, matrix[true][predicted] = count.
+
+    A plain list in every way; in a Jupyter notebook it shows as a heat map (an SVG
+    drawn with the standard library by pictures/notebook.py).
+    """
+
+    def _repr_svg_(self):
+        from pictures.notebook import confusion_svg
+        return confusion_svg(self)
+
+
 def to_labels(values) -> List[int]:
     """Rows of scores -> class indices; a single column is thresholded at 0.5; ints pass through."""
     labels = []
@@ -77,7 +89,7 @@ def confusion_matrix(y_true, y_pred, n_classes: int = None) -> List[List[int]]:
     matrix = [[0] * n_classes for _ in range(n_classes)]
     for a, b in zip(t, p):
         matrix[a][b] += 1
-    return matrix
+    return ConfusionMatrix(matrix)
 
 
 def precision_recall(matrix: Sequence[Sequence[int]]):

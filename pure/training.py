@@ -43,6 +43,18 @@ def as_list(data):
     return list(data)
 
 
+class History(dict):
+    """What fit() returns: a dict of per-epoch lists ("loss", "accuracy", "val_loss", ...).
+
+    A plain dict in every way; in a Jupyter notebook it shows as the loss and
+    accuracy curves (an SVG drawn with the standard library by pictures/notebook.py).
+    """
+
+    def _repr_svg_(self):
+        from pictures.notebook import history_svg
+        return history_svg(self)
+
+
 def is_classification(loss, y, pred=None) -> bool:
     """Does accuracy make sense? Yes for CrossEntropy/BinaryCrossEntropy and class-like targets."""
     if isinstance(loss, CrossEntropy) and len(y) and isinstance(y[0], (list, tuple)):
@@ -350,4 +362,4 @@ def fit(model, x, y, loss, optimizer, epochs: int = 1, batch_size: int = 32,
     if best_weights is not None:
         model.set_weights(best_weights)
     model.eval()
-    return history
+    return History(history)

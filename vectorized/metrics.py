@@ -10,6 +10,8 @@ from typing import List
 
 import numpy as np
 
+from pure.metrics import ConfusionMatrix  # noqa: F401  (the same list, shown as a heat map in a notebook)
+
 
 def to_labels(values) -> np.ndarray:
     """Rows of scores -> class indices; a single column is thresholded at 0.5; ints pass through."""
@@ -75,7 +77,7 @@ def confusion_matrix(y_true, y_pred, n_classes: int = None) -> List[List[int]]:
         n_classes = int(max(t.max(initial=-1), p.max(initial=-1))) + 1
     matrix = np.zeros((n_classes, n_classes), dtype=np.int64)
     np.add.at(matrix, (t, p), 1)
-    return matrix.tolist()
+    return ConfusionMatrix(matrix.tolist())
 
 
 def precision_recall(matrix):

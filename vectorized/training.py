@@ -24,6 +24,8 @@ from typing import Dict, List, Optional, Union
 
 import numpy as np
 
+from pure.training import History  # noqa: F401  (the same dict, shown as curves in a notebook)
+
 from . import checks
 from .losses import BinaryCrossEntropy, CrossEntropy, MSE
 from .metrics import to_labels
@@ -366,4 +368,4 @@ def fit(model, x, y, loss, optimizer, epochs: int = 1, batch_size: int = 32,
     if best_weights is not None:
         model.set_weights(best_weights)
     model.eval()
-    return history
+    return History(history)

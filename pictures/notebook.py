@@ -1,0 +1,68 @@
+"""Pictures that show themselves in a Jupyter notebook, with the standard library.
+
+Jupyter (IPython) displays an object inline when it has a `_repr_svg_` or
+`_repr_png_` method returning the picture's text or bytes. Three kinds of
+object have them:
+
+- every picture function's result (`pictures.line_chart(...)`,
+  `pictures.image_grid(...)`, ...): a `PictureFile`, the path as a `str`
+  (it compares and prints as the path) whose repr is the picture written;
+- `fit()`'s history in either twin (`pure.training.History`, a dict): the
+  loss and accuracy curves, drawn by `history_svg`;
+- `confusion_matrix(...)`'s result in either twin
+  (`pure.metrics.ConfusionMatrix`, a list of rows): the heat map, drawn by
+  `confusion_svg`.
+
+The SVG is drawn by the same functions that write files (pictures/svg.py),
+into a temporary folder, and read back. Nothing here imports IPython: the
+methods are plain methods, so they can be (and are, in the tests) called
+directly.
+"""
+
+import os
+import tempfile
+
+
+class PictureFile(str):
+    """The path of a picture just written; in a notebook, the picture itself."""
+
+    def _repr_svg_(self):
+        if not self.lower().endswith(".svg") or not os.path.exists(self):
+            return None
+        with open(self, encoding="utf-8") as f:
+            return f.read()
+
+    def _repr_png_(self):
+        if not self.lower().endswith(".png") or not os.path.exists(self):
+            return None
+        with open(self, "rb") as f:
+            return f.read()
+
+
+def render_svg(draw, *args, **kwargs):
+    """The SVG text a file-writing picture function draws: draw(path, *args, **kwargs), read back."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = draw(os.path.join(folder, "picture.svg"), *args, **kwargs)
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+
+
+def history_svg(history, title=""):
+    """A training history (a dict of per-epoch lists, as fit returns) as SVG: loss, then accuracy if measured."""
+    from .svg import line_chart, small_multiples
+
+    losses = {key: list(history[key]) for key in ("loss", "val_loss") if history.get(key)}
+    accuracies = {key: list(history[key]) for key in ("accuracy", "val_accuracy") if history.get(key)}
+    if losses and accuracies:
+        return render_svg(small_multiples, [("loss", losses), ("accuracy", accuracies)], columns=2,
+                          shared_y=False, title=title)
+    if not losses and not accuracies:
+        losses = {key: list(values) for key, values in history.items() if values and key != "lr"}
+    return render_svg(line_chart, losses or accuracies, title=title, y_label="loss" if losses else "accuracy")
+
+
+def confusion_svg(matrix, class_names=None, title=""):
+    """A confusion matrix (rows = true classes) as SVG."""
+    from .svg import confusion_matrix
+
+    return render_svg(confusion_matrix, matrix, class_names=class_names, title=title)
