@@ -24,9 +24,12 @@ pure/usemodel.py.
 from __future__ import annotations
 
 import argparse
+import math
 import os
+import shlex
 import sys
 import time
+import warnings
 from collections.abc import Sequence
 
 # Chosen on a validation split of the shipped training digits (benchmarks/accuracy.py):
@@ -101,8 +104,15 @@ def parse_args(argv, twin: str, defaults=DEFAULTS):
     for name in ("epochs", "batch_size"):
         if getattr(args, name) < 1:
             p.error(f"--{name.replace('_', '-')} must be at least 1")
-    if not args.lr > 0:
-        p.error("--lr must be positive")
+    if not 0 < args.lr < math.inf:
+        p.error(f"--lr must be positive and finite, got {args.lr}")
+    if args.limit is not None and args.limit < 1:
+        p.error(f"--limit must be at least 1, got {args.limit}")
+    try:
+        from .activations import get as activation
+        activation(args.activation)
+    except ValueError as e:
+        p.error(f"--activation: {e}")
     if not 0 < args.lr_decay <= 1:
         p.error("--lr-decay must be in (0, 1]")
     if any(h < 1 for h in args.hidden_sizes):
@@ -121,6 +131,8 @@ def parse_args(argv, twin: str, defaults=DEFAULTS):
         p.error("--checkpoint-every must be at least 1")
     if args.resume and not args.checkpoint:
         p.error("--resume needs --checkpoint PATH (the file to continue from)")
+    if args.checkpoint and args.out and os.path.realpath(args.checkpoint) == os.path.realpath(args.out):
+        p.error("--checkpoint and --out are the same file: the model would overwrite the checkpoint")
     return args
 
 
@@ -185,6 +197,58 @@ def to_inputs(images, as_images: bool = False):
     return ImageBatch(images) if as_images else images
 
 
+def writable(path: str, flag: str):
+    """Can a file be saved at `path`? Creates its folder; None if so, else why not (checked before training:
+    a folder, a device, a file where a folder should be, a read-only folder, a full disk)."""
+    from .io import ModelFileError, writable_target
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        os.makedirs(folder, exist_ok=True)
+        writable_target(path)
+    except ModelFileError as e:
+        return f"{flag}: {e}"
+    except (FileExistsError, NotADirectoryError):
+        return f"{flag} {path}: {folder} (or a folder above it) is a file, not a folder"
+    except OSError as e:
+        return f"{flag} {path}: cannot create the folder {folder}: {e.strerror}"
+    probe = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.probe")
+    try:                                    # write a little and sync: a full disk says so now
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.write(fd, bytes(1 << 16))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+            os.unlink(probe)
+    except OSError as e:
+        return f"{flag} {path}: cannot write in {folder}: {e.strerror}"
+    return None
+
+
+def preflight(args, train_images, test_images, out):
+    """What the run needs after training, checked before the first epoch; None or what is wrong."""
+    if len(train_images) == 0:
+        return f"no training images in {args.data_dir or 'the data folder'}"
+    if len(test_images) == 0:
+        return f"the test set in {args.data_dir or 'the data folder'} holds no images"
+    if (test_images.rows, test_images.cols) != (train_images.rows, train_images.cols):
+        return (f"the test images are {test_images.rows}x{test_images.cols} but the training images "
+                f"{train_images.rows}x{train_images.cols}: a model trained on one cannot be tested on the other")
+    if args.checkpoint:
+        problem = writable(args.checkpoint, "--checkpoint")
+        if problem:
+            return problem
+        if os.path.exists(args.checkpoint) and not args.resume:
+            return (f"--checkpoint {args.checkpoint} already exists (another run's checkpoint?); add --resume to "
+                    f"continue that run, or remove the file (or choose another path) to start afresh")
+    return writable(out, "--out")
+
+
+def resume_command(twin: str, argv) -> str:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    return f"python -m {twin} " + " ".join(shlex.quote(a) for a in argv + ([] if "--resume" in argv else ["--resume"]))
+
+
 def run(nn, argv=None, to_inputs=to_inputs, defaults=DEFAULTS) -> int:
     import data
 
@@ -193,52 +257,86 @@ def run(nn, argv=None, to_inputs=to_inputs, defaults=DEFAULTS) -> int:
     try:
         train_images, train_labels = data.load_mnist("train", args.data_dir, args.dataset, args.limit)
         test_images, test_labels = data.load_mnist("test", args.data_dir, args.dataset)
-    except (data.DataError, OSError) as e:
-        print(f"error: {e}", file=sys.stderr)
+    except (data.DataError, OSError, ValueError) as e:      # (ValueError: e.g. images of 0x0 pixels)
+        print(f"error: {args.data_dir or 'the data'}: {e}", file=sys.stderr)
         return 2
-    if args.model == "cnn":
-        x_train, x_test = to_inputs(train_images, as_images=True), to_inputs(test_images, as_images=True)
-        model = build_cnn(nn, (1, train_images.rows, train_images.cols), args.hidden_sizes, 10, args.activation,
-                          args.seed, filters=args.filter_counts, dropout=args.dropout)
-    else:
-        x_train, x_test = to_inputs(train_images), to_inputs(test_images)
-        model = build_mlp(nn, train_images.image_size, args.hidden_sizes, 10, args.activation, args.seed)
+    out = args.out or os.path.join("runs", f"{args.dataset}-{args.model}-{nn.TWIN}.json")
+    problem = preflight(args, train_images, test_images, out)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    try:
+        if args.model == "cnn":
+            x_train, x_test = to_inputs(train_images, as_images=True), to_inputs(test_images, as_images=True)
+            model = build_cnn(nn, (1, train_images.rows, train_images.cols), args.hidden_sizes, 10,
+                              args.activation, args.seed, filters=args.filter_counts, dropout=args.dropout)
+        else:
+            x_train, x_test = to_inputs(train_images), to_inputs(test_images)
+            model = build_mlp(nn, train_images.image_size, args.hidden_sizes, 10, args.activation, args.seed)
+    except ValueError as e:                 # e.g. images too small for the CNN's windows
+        print(f"error: --model {args.model} on {train_images.rows}x{train_images.cols} images: {e}", file=sys.stderr)
+        return 2
     optimizer = {"sgd": lambda: nn.SGD(args.lr), "momentum": lambda: nn.SGD(args.lr, momentum=0.9),
                  "adam": lambda: nn.Adam(args.lr)}[args.optimizer]()
     say(f"{nn.TWIN}: {model!r}, {model.count_params():,} parameters")
     say(f"training on {len(train_images):,} {args.dataset} images, testing on {len(test_images):,}; "
         f"{args.optimizer} lr {args.lr}, batch {args.batch_size}, {args.epochs} epochs, seed {args.seed}")
 
+    trained_epochs = []
+
     def decay(epoch, history):
         optimizer.lr *= args.lr_decay
-    if args.checkpoint and os.path.dirname(args.checkpoint):
-        os.makedirs(os.path.dirname(args.checkpoint), exist_ok=True)
-    if args.resume and os.path.exists(args.checkpoint):
+        trained_epochs.append(epoch)
+    resuming = args.resume and os.path.exists(args.checkpoint)
+    if resuming:
         say(f"resuming from {args.checkpoint}")
     start = time.perf_counter()
-    try:
-        model.fit(x_train, train_labels, loss=nn.CrossEntropy(), optimizer=optimizer, epochs=args.epochs,
-                  batch_size=args.batch_size, seed=args.seed, callback=decay,
-                  progress=False if (args.no_progress or args.quiet) else None, verbose=not args.quiet,
-                  checkpoint=args.checkpoint, checkpoint_every=args.checkpoint_every, resume=args.resume)
-    except nn.TrainingError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 1
-    except nn.ModelFileError as e:          # a checkpoint that cannot be resumed
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+    with warnings.catch_warnings():         # fit's warnings (a resume ignoring --seed, a checkpoint
+        warnings.simplefilter("always")     # that could not be written) as plain lines
+        warnings.showwarning = lambda message, *rest, **more: print(f"warning: {message}", file=sys.stderr)
+        try:
+            history = model.fit(x_train, train_labels, loss=nn.CrossEntropy(), optimizer=optimizer,
+                                epochs=args.epochs, batch_size=args.batch_size, seed=args.seed, callback=decay,
+                                progress=False if (args.no_progress or args.quiet) else None,
+                                verbose=not args.quiet, checkpoint=args.checkpoint,
+                                checkpoint_every=args.checkpoint_every, resume=args.resume)
+        except nn.TrainingError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 1
+        except nn.ModelFileError as e:          # a checkpoint that cannot be resumed
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            how = (f"resume with: {resume_command(nn.TWIN, argv)}" if args.checkpoint else
+                   "nothing was saved; run with --checkpoint PATH to be able to resume")
+            print(f"\ninterrupted; {how}", file=sys.stderr)
+            return 130
     seconds = time.perf_counter() - start
     results = model.evaluate(x_test, test_labels)
-    out = args.out or os.path.join("runs", f"{args.dataset}-{args.model}-{nn.TWIN}.json")
-    if os.path.dirname(out):
-        os.makedirs(os.path.dirname(out), exist_ok=True)
     model.trained_on = {"command": f"python -m {nn.TWIN} train", "dataset": args.dataset,
                         "train_images": len(train_images), "epochs": args.epochs, "seed": args.seed,
                         "test_images": len(test_images), "test_accuracy": results["accuracy"],
                         "test_loss": results["loss"]}
-    nn.save(model, out)
+    try:
+        nn.save(model, out)
+    except (OSError, ValueError) as e:      # after a preflight check: the disk filled up while training?
+        rescue = os.path.join(os.path.expanduser("~"), f"rescued-{os.path.basename(out)}")
+        print(f"error: could not save the model to {out}: {e}", file=sys.stderr)
+        try:
+            nn.save(model, rescue)
+            print(f"the trained model was saved to {rescue} instead", file=sys.stderr)
+        except (OSError, ValueError):
+            pass
+        return 1
+    trained = (f"the run in {args.checkpoint} had already finished ({len(history['loss'])} epochs); not trained "
+               f"again" if resuming and not trained_epochs else
+               f"trained in {seconds:.1f}s ({seconds / max(1, args.epochs):.1f}s per epoch)")
     print(f"test accuracy {results['accuracy']:.2%} (loss {results['loss']:.4f}) on {len(test_images):,} "
-          f"test images; trained in {seconds:.1f}s ({seconds / args.epochs:.1f}s per epoch); model saved to {out}")
+          f"test images; {trained}; model saved to {out}")
+    if not math.isfinite(results["loss"]):
+        print(f"error: the test loss is {results['loss']}: the model's outputs overflow (a learning rate of "
+              f"{args.lr} too large?)", file=sys.stderr)
+        return 1
     return 0
 
 
