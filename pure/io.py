@@ -176,7 +176,8 @@ def model_to_dict(model, twin: str, to_list=lambda t: t) -> dict:
     if getattr(model, "loss", None) is not None:
         description["loss"] = {"type": type(model.loss).__name__}
     if getattr(model, "trained_on", None):
-        description["trained_on"] = dict(model.trained_on)
+        description["trained_on"] = {key: None if isinstance(value, float) and not math.isfinite(value) else value
+                                     for key, value in model.trained_on.items()}   # JSON has no NaN
     return description
 
 
