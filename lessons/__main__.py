@@ -1,6 +1,7 @@
-"""python -m lessons [list | run NAME [--backend pure|vectorized] [--quick] [--out DIR]]"""
+"""python -m lessons [list | run NAME [--backend pure|vectorized] [--quick] [--out DIR] [--data-dir DIR]]"""
 import argparse
 import importlib
+import inspect
 import sys
 
 # The lessons in the order a course would teach them: module names in this folder.
@@ -43,15 +44,23 @@ def main(argv=None):
     run.add_argument("--backend", choices=["pure", "vectorized"], default="pure")
     run.add_argument("--quick", action="store_true", help="small data, few epochs (what the tests run)")
     run.add_argument("--out", default="lesson-output", help="folder for pictures (default %(default)s)")
+    run.add_argument("--data-dir", default=None,
+                     help="folder with the MNIST IDX files (e.g. the full 60,000-image training set); default: "
+                          "the `python -m data download mnist` folder if it holds them, else the shipped digits")
     args = parser.parse_args(argv)
     if args.command in (None, "list"):
         for _, module in modules():
             print(f"{module.NAME:24s} {module.TITLE}")
         return 0
     module = by_name(args.name)
+    options = {}
+    if args.data_dir is not None:
+        if "data_dir" not in inspect.signature(module.run).parameters:
+            raise SystemExit(f"error: {module.NAME} uses no MNIST data; --data-dir applies to the MNIST lessons")
+        options["data_dir"] = args.data_dir
     nn = importlib.import_module(args.backend)
     print(f"{module.NAME}: {module.TITLE} [{args.backend}{', quick' if args.quick else ''}]")
-    result = module.run(nn, quick=args.quick, out=args.out)
+    result = module.run(nn, quick=args.quick, out=args.out, **options)
     print(result)
     return 0 if result.ok else 1
 

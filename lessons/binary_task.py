@@ -10,10 +10,10 @@ from .common import mnist, tensor
 POSITIVE = 8
 
 
-def load(nn, train_limit, test_limit):
-    """(x_train, t_train, x_test, t_test, y_test) with targets as (N, 1) rows of 0.0/1.0."""
-    x_train, y_train = mnist(nn, "train", limit=train_limit)
-    x_test, y_test = mnist(nn, "test", limit=test_limit)
+def load(nn, train_limit, test_limit, directory=None, result=None):
+    """(x_train, t_train, x_test, t_test) with targets as (N, 1) rows of 0.0/1.0: the first images of each split."""
+    x_train, y_train = mnist(nn, "train", limit=train_limit, directory=directory, result=result)
+    x_test, y_test = mnist(nn, "test", limit=test_limit, directory=directory)
     t_train = tensor(nn, [[1.0 if label == POSITIVE else 0.0] for label in y_train])
     t_test = tensor(nn, [[1.0 if label == POSITIVE else 0.0] for label in y_test])
     return x_train, t_train, x_test, t_test

@@ -18,9 +18,10 @@ TITLE = "Logistic regression as a one-neuron network, recall and specificity"
 REPORTED = "~88% validation accuracy (the original's photo task)"
 
 
-def run(nn, quick=False, out=None):
+def run(nn, quick=False, out=None, data_dir=None):
     result = Result(NAME, REPORTED)
-    x_train, t_train, x_test, t_test = binary_task.load(nn, 400 if quick else 3000, 300 if quick else 2000)
+    x_train, t_train, x_test, t_test = binary_task.load(nn, 400 if quick else 3000, 300 if quick else 2000,
+                                                          directory=data_dir, result=result)
     model = nn.Sequential([nn.Dense(784, 1, init="zeros"), nn.Sigmoid()])
     history = model.fit(x_train, t_train, loss=nn.BinaryCrossEntropy(), optimizer=nn.SGD(0.5),
                         epochs=80 if quick else 200, batch_size=None, seed=0, progress=False)

@@ -15,9 +15,10 @@ TITLE = "A shallow network (one hidden layer) on the binary task"
 REPORTED = "(a shallow network improves on logistic regression)"
 
 
-def run(nn, quick=False, out=None):
+def run(nn, quick=False, out=None, data_dir=None):
     result = Result(NAME, REPORTED)
-    x_train, t_train, x_test, t_test = binary_task.load(nn, 400 if quick else 3000, 300 if quick else 2000)
+    x_train, t_train, x_test, t_test = binary_task.load(nn, 400 if quick else 3000, 300 if quick else 2000,
+                                                          directory=data_dir, result=result)
     model = nn.Sequential([nn.Dense(784, 32, init="he", seed=0), nn.ReLU(),
                            nn.Dense(32, 1, seed=1), nn.Sigmoid()])
     history = model.fit(x_train, t_train, loss=nn.BinaryCrossEntropy(), optimizer=nn.SGD(0.2, momentum=0.9),

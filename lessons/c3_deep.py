@@ -3,8 +3,11 @@
 784 -> 32 -> 32 -> 32 -> 32 -> 32 -> 1 (five hidden layers). Depth brings two
 things to see: (1) the gradient reaching the first layer. With sigmoid hidden
 units each layer multiplies it by at most 0.25, so it vanishes; with ReLU
-and He initialisation it keeps its size. (2) training takes more care, but
-the deep ReLU network learns the task as well as or better than the shallow one.
+and He initialisation it keeps its size. (2) the accuracy: on this small
+task (3,000 training digits) the deep ReLU network does about as well as the
+shallow one of c2, not better (we measured 96.3% against c2's 96.4%): depth
+pays on harder tasks and with more data, not on "is it an 8?". The series
+does not report a figure for its deep network that we could compare with.
 """
 import pictures
 
@@ -35,12 +38,13 @@ def gradient_norms(nn, model, x, t):
 
 NAME = "c3-deep"
 TITLE = "A deep network with 5 hidden layers: what depth changes"
-REPORTED = "(the deep network reaches the best accuracy of the three)"
+REPORTED = "(no figure reported for the deep network)"
 
 
-def run(nn, quick=False, out=None):
+def run(nn, quick=False, out=None, data_dir=None):
     result = Result(NAME, REPORTED)
-    x_train, t_train, x_test, t_test = binary_task.load(nn, 400 if quick else 3000, 300 if quick else 2000)
+    x_train, t_train, x_test, t_test = binary_task.load(nn, 400 if quick else 3000, 300 if quick else 2000,
+                                                          directory=data_dir, result=result)
     x_probe, t_probe = head(x_train, 200), t_train[:200]
     sigmoid_norms = gradient_norms(nn, build(nn, "Sigmoid", "xavier"), x_probe, t_probe)
     model = build(nn, "ReLU", "he")

@@ -32,18 +32,41 @@ def head(x, n):
     return x[:n] if hasattr(x, "shape") and not hasattr(x, "image_size") else [x[i] for i in range(min(n, len(x)))]
 
 
-def mnist(nn, split, limit=None, scale="unit", directory=None):
+def mnist(nn, split, limit=None, scale="unit", directory=None, result=None):
     """(inputs, labels) of MNIST in the twin's format; labels as a list of ints.
 
     The pure twin reads data.Images directly (rows made on demand, so the
     memory stays small); the vectorized twin gets one (N, 784) array.
+    `directory` is where the IDX files are (None: data.load_mnist's default
+    places: the `python -m data download mnist` folder, then the 10,000
+    shipped digits). With a `result`, the lesson says how many images it
+    used and from which file.
     """
     images, labels = data.load_mnist(split, directory=directory, limit=limit)
+    if result is not None:
+        first = " (the first ones in the file)" if limit is not None else ""
+        result.lines.append(f"{split} images: {len(labels):,}{first} from {describe_source(split, directory)}")
     images = images.with_scale(scale)
     if nn.TWIN == "vectorized":
         from vectorized.cli import to_inputs
         return to_inputs(images), list(labels)
     return images, list(labels)
+
+
+def describe_source(split, directory=None):
+    """Where load_mnist finds a split: the file, and whether it is the full set or the shipped piece."""
+    images_path, _ = data.find_files(split, directory)
+    name = os.path.basename(images_path)
+    if split == "train":
+        kind = "the 10,000 shipped digits" if name.startswith("train-10k") else "a full training set"
+    else:
+        kind = "the official test set"
+    return f"{images_path} ({kind})"
+
+
+def full_training_set(n_images):
+    """Is this the full 60,000-image training set (the series' data), rather than the shipped 10,000?"""
+    return n_images >= 60_000
 
 
 def output_dir(out, lesson):
@@ -90,3 +113,39 @@ class Result:
         lines += [f"  picture: {p}" for p in self.pictures]
         lines.append(f"  ({self.seconds:.1f}s)")
         return "\n".join(lines)
+
+
+class Centred:
+    """Images with a mean image subtracted, row by row on demand (the pure twin keeps bytes, not floats).
+
+    `images[i]` is a list of floats (image i minus `mean`); slices give Centred.
+    """
+
+    def __init__(self, images, mean):
+        self.images, self.mean = images, mean
+
+    def __len__(self):
+        return len(self.images)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return Centred(self.images[index], self.mean)
+        return [v - m for v, m in zip(self.images[index], self.mean)]
+
+
+def pixel_means(nn, x):
+    """The mean image of a training set: one mean per pixel (a list)."""
+    if nn.TWIN == "vectorized":
+        return x.mean(axis=0).tolist()
+    totals = [0.0] * len(x[0])
+    for i in range(len(x)):
+        totals = [t + v for t, v in zip(totals, x[i])]
+    return [t / len(x) for t in totals]
+
+
+def centre(nn, mean, x):
+    """x minus the mean image, in the twin's format (Centred for pure, an array for vectorized)."""
+    if nn.TWIN == "vectorized":
+        import numpy
+        return x - numpy.asarray(mean)
+    return Centred(x, mean)

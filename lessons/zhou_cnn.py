@@ -40,16 +40,19 @@ import time
 
 import data
 
-from .common import Result
+from .common import Result, describe_source
 
 NAME = "a3-cnn"
 TITLE = "A CNN for MNIST (conv 3x3x8, max-pool, softmax), per-sample SGD"
 REPORTED = "before training: loss 2.302, ~10% accuracy; after 3 epochs: test loss 0.598, test accuracy 78%"
 
 
-def digits(split, count):
+def digits(split, count, directory=None, result=None):
     """The first `count` digits of a split as (N, 1, 28, 28) nested lists (pixel/255 - 0.5), and their labels."""
-    images, labels = data.load_mnist(split, limit=count)
+    images, labels = data.load_mnist(split, directory=directory, limit=count)
+    if result is not None:
+        result.lines.append(f"{split} images: {len(labels):,} (the first ones in the file) from "
+                            f"{describe_source(split, directory)}")
     images = images.with_scale("centered")
     return [[images.image(i)] for i in range(len(images))], list(labels)
 
@@ -65,12 +68,12 @@ def build(nn, filters=8):
     ])
 
 
-def run(nn, quick=False, out=None, verbose=False):
+def run(nn, quick=False, out=None, verbose=False, data_dir=None):
     """Run the lesson on twin `nn`; --quick: 100 training and 100 test digits, 1 epoch."""
     result = Result(NAME, REPORTED)
     n_train, n_test, epochs = (100, 100, 1) if quick else (1000, 1000, 3)
-    x_train, y_train = digits("train", n_train)
-    x_test, y_test = digits("test", n_test)
+    x_train, y_train = digits("train", n_train, data_dir, result)
+    x_test, y_test = digits("test", n_test, data_dir)
     model = build(nn)
     loss = nn.CrossEntropy()
 
@@ -111,8 +114,16 @@ def draw(out, model, x_test):
     as_lists = lambda t: t.tolist() if hasattr(t, "tolist") else t   # noqa: E731
     filters = [f[0] for f in as_lists(model.layers[0].params["W"])]
     maps = as_lists(model.layers[0].forward(x_test[:1]))[0]
-    return [pictures.feature_maps(os.path.join(folder, "filters.png"), filters, scale=12),
-            pictures.feature_maps(os.path.join(folder, "feature-maps.png"), [x_test[0][0]] + maps, cols=9, scale=3)]
+    return [pictures.feature_maps(os.path.join(folder, "filters.png"), filters, scale=12,
+                                  captions=[f"F{i + 1}" for i in range(len(filters))],
+                                  title="The 8 learned 3x3 filters (F1..F8)",
+                                  note="Each filter is stretched to its own range: white = its largest weight "
+                                       "(a pixel it adds), black = its smallest (one it subtracts)."),
+            pictures.feature_maps(os.path.join(folder, "feature-maps.png"), [x_test[0][0]] + maps, cols=9, scale=3,
+                                  captions=["INPUT"] + [f"F{i + 1}" for i in range(len(maps))],
+                                  title="The first test digit (INPUT) and what each filter makes of it",
+                                  note="F1..F8: the 26x26 output of each filter slid over the 28x28 input, each "
+                                       "stretched to its own range (white = strongest response).")]
 
 
 def main(argv=None):

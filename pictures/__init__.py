@@ -19,12 +19,14 @@ matplotlib, nothing outside the standard library, so it runs wherever the
 pure twin runs (CPython 3.9+, PyPy).
 """
 
-from .png import decision_boundary, feature_maps, image_grid, read_png, read_png_size, weight_tiles, write_png
+from .png import (colour_scale, decision_boundary, feature_maps, image_grid, read_png, read_png_size, swatch,
+                  weight_tiles, write_png)
 from .svg import bar_chart, confusion_matrix, line_chart, small_multiples
 from .text import digit_to_text, sparkline
 
 __all__ = [
     "bar_chart",
+    "colour_scale",
     "confusion_matrix",
     "decision_boundary",
     "digit_to_text",
@@ -35,6 +37,7 @@ __all__ = [
     "read_png_size",
     "small_multiples",
     "sparkline",
+    "swatch",
     "weight_tiles",
     "write_png",
 ]

@@ -137,6 +137,94 @@ def _finite(v):
     return isinstance(v, (int, float)) and math.isfinite(v)
 
 
+def _wrap(text, max_width, scale):
+    """Split `text` into lines no wider than max_width pixels, at spaces where possible."""
+    lines = []
+    for paragraph in str(text).split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = word if not line else line + " " + word
+            if font.text_width(candidate, scale) <= max_width or not line:
+                line = candidate
+            else:
+                lines.append(line)
+                line = word
+            while font.text_width(line, scale) > max_width and len(line) > 1:    # one very long word
+                cut = len(font.fits(line, max_width, scale)) or 1
+                lines.append(line[:cut])
+                line = line[cut:]
+        lines.append(line)
+    return lines
+
+
+def colour_scale(low, high, colour, steps=64):
+    """A legend entry: a bar running through `colour(t)` for t from 0 to 1, labelled low and high."""
+    return ("scale", str(low), str(high), colour, steps)
+
+
+def swatch(rgb, text):
+    """A legend entry: a small square of colour `rgb` followed by `text`."""
+    return ("swatch", tuple(rgb), str(text))
+
+
+def _annotate(body, title=None, notes=(), legend=(), min_width=360):
+    """`body` (a Canvas) with a title above and legend entries and notes (wrapped text) below.
+
+    With no title, notes or legend the body comes back unchanged. The text
+    is the 3x5 bitmap font at twice its size (title) or its own size x2
+    (notes), so it stays readable when the picture is shown small.
+    """
+    if isinstance(notes, str):
+        notes = [notes]
+    notes = [n for n in (notes or []) if n]
+    if not title and not notes and not legend:
+        return body
+    scale = 2
+    line_h = (font.GLYPH_HEIGHT + 3) * scale
+    margin = 8
+    width = max(body.width + 2 * margin, min_width)
+    room = width - 2 * margin
+    title_lines = _wrap(title, room, scale) if title else []
+    note_lines = [line for note in notes for line in _wrap(note, room, scale)]
+    legend_h = 0
+    for entry in legend:
+        legend_h += line_h + (2 * line_h if entry[0] == "scale" else 0)
+    top = margin + len(title_lines) * line_h + (margin if title_lines else 0)
+    bottom = (margin + legend_h + len(note_lines) * line_h) if (legend or note_lines) else 0
+    canvas = Canvas(width, top + body.height + bottom + margin)
+    y = margin
+    for line in title_lines:
+        canvas.text(margin, y, line, CAPTION, scale)
+        y += line_h
+    left = (width - body.width) // 2
+    for row in range(body.height):                       # copy the picture itself
+        start = row * body.width * 3
+        canvas._put_line(left, top + row, body.pixels[start:start + body.width * 3])
+    y = top + body.height + margin
+    for entry in legend:
+        if entry[0] == "swatch":
+            _, rgb, text = entry
+            canvas.fill_rect(margin, y, line_h - 4, line_h - 4, rgb)
+            canvas.frame(margin, y, line_h - 4, line_h - 4, 1, CAPTION)
+            canvas.text(margin + line_h + 2, y + 1, font.fits(text, room - line_h - 2, scale), CAPTION, scale)
+            y += line_h
+        else:
+            _, low, high, colour, steps = entry
+            bar_w = min(room, 256)
+            for i in range(bar_w):
+                canvas.fill_rect(margin + i, y, 1, line_h, colour(i / max(1, bar_w - 1)))
+            canvas.frame(margin, y, bar_w, line_h, 1, CAPTION)
+            y += line_h + 4
+            canvas.text(margin, y, font.fits(low, bar_w // 2, scale), CAPTION, scale)
+            high = font.fits(high, bar_w // 2, scale)
+            canvas.text(margin + bar_w - font.text_width(high, scale), y, high, CAPTION, scale)
+            y += 2 * line_h - 4
+    for line in note_lines:
+        canvas.text(margin, y, line, CAPTION, scale)
+        y += line_h
+    return canvas
+
+
 def _stretch(values):
     """Values mapped linearly from their own minimum (0) to maximum (255); a constant image is black."""
     clean = [v if _finite(v) else None for v in values]
@@ -151,14 +239,14 @@ def _save(path, canvas):
 
 
 def _caption(label):
-    """A label entry -> (text, wrong). A (predicted, true) pair reads '7' if right, '7 T1' if wrong."""
+    """A label entry -> (text, wrong). A (predicted, true) pair reads '7' if right, '7 T=1' if wrong."""
     if isinstance(label, (list, tuple)):
         if len(label) != 2:
             raise ValueError("a label pair should be (predicted, true), got %r" % (label,))
         predicted, true = label
         if predicted == true:
             return str(predicted), False
-        return "%s T%s" % (predicted, true), True
+        return "%s T=%s" % (predicted, true), True
     return ("" if label is None else str(label)), False
 
 
@@ -166,7 +254,8 @@ def _caption(label):
 # The pictures
 # ---------------------------------------------------------------------------
 
-def image_grid(path, images, rows, cols, labels=None, scale=2, image_width=28, image_height=28, invert=False):
+def image_grid(path, images, rows, cols, labels=None, scale=2, image_width=28, image_height=28, invert=False,
+               title=None, note=None):
     """Grayscale images (e.g. MNIST digits) in a rows x cols grid, with captions under them.
 
     Each image is a flat list of image_width*image_height values: floats in
@@ -174,8 +263,10 @@ def image_grid(path, images, rows, cols, labels=None, scale=2, image_width=28, i
     `palette.gray_levels`). `labels`, if given, has one entry per image: a
     caption (text or number) or a (predicted, true) pair. A pair that agrees
     is captioned with the class ('7'); one that disagrees is framed in red and
-    captioned '7 T1' (predicted 7, true 1) in red. `invert=True` draws ink
-    dark on white paper. The file is RGB. Returns `path`.
+    captioned '7 T=1' (predicted 7, true 1) in red. `invert=True` draws ink
+    dark on white paper. With a `title` (or a `note`: text under the grid)
+    the picture gets a title line and a legend explaining the captions.
+    The file is RGB. Returns `path`.
     """
     images = [list(image) for image in images]
     if len(images) > rows * cols:
@@ -212,17 +303,22 @@ def image_grid(path, images, rows, cols, labels=None, scale=2, image_width=28, i
             text = font.fits(text, cell_w - 2, text_scale)
             tx = x + (tile_w - font.text_width(text, text_scale)) // 2
             canvas.text(tx, y + tile_h + pad - 1, text, WRONG if wrong else CAPTION, text_scale)
-    return _save(path, canvas)
+    legend = []
+    if (title or note) and labels is not None and any(isinstance(label, (list, tuple)) for label in labels):
+        legend = [swatch(CAPTION, "7 = SAID 7, AND IT IS A 7"),
+                  swatch(WRONG, "7 T=1 = SAID 7, TRUE DIGIT 1 (WRONG)")]
+    return _save(path, _annotate(canvas, title, note, legend))
 
 
-def weight_tiles(path, weights, tile_width=28, tile_height=28, cols=8, scale=2):
+def weight_tiles(path, weights, tile_width=28, tile_height=28, cols=8, scale=2, title=None, note=None):
     """First-layer weights as images: one tile per unit, blue (negative), white (0), red (positive).
 
     `weights` is a list of vectors, one per hidden unit, each the
     tile_width*tile_height weights that unit gives to the input pixels (for an
     MNIST Dense layer with W of shape (784, hidden), the columns of W). Each
     tile is scaled symmetrically by its own largest |weight|, so white is
-    exactly zero and the strongest weight is fully saturated. Returns `path`.
+    exactly zero and the strongest weight is fully saturated. With a `title`
+    (or a `note`) the picture also gets a colour scale saying so. Returns `path`.
     """
     weights = [list(w) for w in weights]
     if not weights:
@@ -243,16 +339,24 @@ def weight_tiles(path, weights, tile_width=28, tile_height=28, cols=8, scale=2):
         shades = [v / biggest if biggest > 0 and _finite(v) else 0.0 for v in w]
         canvas.paste(gap + col * (tile_w + gap), gap + row * (tile_h + gap),
                      _rows(shades, tile_width, tile_height, diverging), scale)
-    return _save(path, canvas)
+    legend = []
+    if title or note:
+        legend = [colour_scale("-BIGGEST", "+BIGGEST", lambda t: diverging(2 * t - 1))]
+        note = ["BLUE: A NEGATIVE WEIGHT (INK THERE LOWERS THE UNIT), RED: POSITIVE (RAISES IT), WHITE: 0. "
+                "EACH TILE IS SCALED BY ITS OWN LARGEST |WEIGHT|."] + ([note] if isinstance(note, str) else
+                                                                       list(note or []))
+    return _save(path, _annotate(canvas, title, note, legend))
 
 
-def feature_maps(path, maps, cols=8, scale=4):
+def feature_maps(path, maps, cols=8, scale=4, captions=None, title=None, note=None):
     """2-D maps (conv filters, feature maps) side by side in grayscale, each stretched to its own range.
 
     `maps` is a list of 2-D lists (rows of numbers); sizes may differ: every
     map gets a cell as large as the largest, and a smaller map is enlarged by
     a whole factor to fill its cell as far as it can. In each map its smallest
     value is black and its largest white; a constant map is black.
+    `captions` (one short text per map, e.g. "INPUT", "F1") go under the
+    maps; a `title` (or `note`) adds a title and a gray scale legend.
     Returns `path`.
     """
     maps = [[list(row) for row in m] for m in maps]
@@ -262,25 +366,35 @@ def feature_maps(path, maps, cols=8, scale=4):
         if not m or not m[0] or any(len(row) != len(m[0]) for row in m):
             raise ValueError("map %d is not a non-empty rectangle of numbers (row lengths %s)"
                              % (i, [len(row) for row in m]))
+    if captions is not None and len(captions) != len(maps):
+        raise ValueError("%d captions for %d maps" % (len(captions), len(maps)))
     cell_w = max(len(m[0]) for m in maps) * scale
     cell_h = max(len(m) for m in maps) * scale
     cols = max(1, min(cols, len(maps)))
     rows = int(math.ceil(len(maps) / cols))
     gap = max(3, scale)
-    canvas = Canvas(cols * (cell_w + gap) + gap, rows * (cell_h + gap) + gap, (255, 255, 255))
+    caption_h = (font.GLYPH_HEIGHT + 3) * 2 if captions is not None else 0
+    canvas = Canvas(cols * (cell_w + gap) + gap, rows * (cell_h + gap + caption_h) + gap, (255, 255, 255))
     for i, m in enumerate(maps):
         row, col = divmod(i, cols)
         h, w = len(m), len(m[0])
         zoom = scale * max(1, min(cell_w // (w * scale), cell_h // (h * scale)))   # small maps fill their cell
         x = gap + col * (cell_w + gap) + (cell_w - w * zoom) // 2
-        y = gap + row * (cell_h + gap) + (cell_h - h * zoom) // 2
+        y = gap + row * (cell_h + gap + caption_h) + (cell_h - h * zoom) // 2
         levels = _stretch([v for r in m for v in r])
         canvas.frame(x, y, w * zoom, h * zoom, 1, (150, 150, 150))
         canvas.paste(x, y, _rows(levels, w, h, _gray), zoom)
-    return _save(path, canvas)
+        if captions is not None and captions[i]:
+            text = font.fits(str(captions[i]), cell_w + gap, 2)
+            cx = gap + col * (cell_w + gap) + (cell_w - font.text_width(text, 2)) // 2
+            canvas.text(cx, gap + row * (cell_h + gap + caption_h) + cell_h + 3, text, CAPTION, 2)
+    legend = [colour_scale("LOWEST (BLACK)", "HIGHEST (WHITE)", lambda t: _gray(int(round(255 * t))))] \
+        if (title or note) else []
+    return _save(path, _annotate(canvas, title, note, legend))
 
 
-def decision_boundary(path, predict, points, labels, bounds=None, resolution=200, scale=2):
+def decision_boundary(path, predict, points, labels, bounds=None, resolution=200, scale=2, title=None, note=None,
+                      class_names=None):
     """The plane coloured by a classifier's prediction, with the data drawn on top.
 
     `predict` receives every grid point at once, as one list of
@@ -291,7 +405,9 @@ def decision_boundary(path, predict, points, labels, bounds=None, resolution=200
     are dots in the dark colour of their true class in `labels`. Up to 10
     classes. `bounds` is (x_min, x_max, y_min, y_max), by default the data's
     range plus a 10% margin. The picture is resolution*scale pixels square,
-    y pointing up. Returns `path`.
+    y pointing up. A `title` (or `note`) adds a title, a legend naming each
+    class (`class_names`, default "CLASS 0", ...) and the axes' ranges.
+    Returns `path`.
     """
     points = [list(p) for p in points]
     labels = [int(c) for c in labels]
@@ -319,7 +435,20 @@ def decision_boundary(path, predict, points, labels, bounds=None, resolution=200
         py = (y_max - y) / (y_max - y_min) * n * scale
         canvas.disc(px, py, radius + 1, (255, 255, 255))
         canvas.disc(px, py, radius, dark(category(c)))
-    return _save(path, canvas)
+    legend = []
+    if title or note:
+        classes = sorted(set(labels) | set(predicted))
+        names = class_names or ["CLASS %d" % c for c in range(10)]
+        legend = [swatch(light(category(c)), "REGION: PREDICTED %s" % names[c]) for c in classes]
+        legend += [swatch(dark(category(c)), "DOT: A POINT, TRUE CLASS %s" % names[c]) for c in classes]
+        note = ["X FROM %s TO %s (LEFT TO RIGHT), Y FROM %s TO %s (BOTTOM TO TOP)"
+                % tuple(_short(v) for v in (x_min, x_max, y_min, y_max))] + (
+            [note] if isinstance(note, str) else list(note or []))
+    return _save(path, _annotate(canvas, title, note, legend))
+
+
+def _short(v):
+    return ("%.2f" % v).rstrip("0").rstrip(".")
 
 
 def _class_of(p):
