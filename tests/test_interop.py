@@ -10,6 +10,7 @@ give the same test-set predictions in both.
 torch (`pip install torch==2.13.0`), onnx and onnxruntime are optional: these
 tests skip without them (tox's `interop` environment installs them).
 """
+import importlib.util
 import os
 import subprocess
 import sys
@@ -243,6 +244,9 @@ def test_importing_vectorized_imports_neither_torch_nor_onnx():
 
 # ----------------------------------------------------------------------------- the main command's models
 
+HAS_TORCH = importlib.util.find_spec("torch") is not None
+HAS_ONNX = all(importlib.util.find_spec(name) is not None for name in ("onnx", "onnxruntime"))
+
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
@@ -260,6 +264,7 @@ def trained(tmp_path_factory):
     return models, test_images, test_labels
 
 
+@pytest.mark.skipif(not HAS_TORCH, reason="torch is not installed")     # before training anything
 @pytest.mark.parametrize("kind", ["mlp", "cnn"])
 def test_main_command_models_predict_the_same_in_pytorch(kind, trained):
     torch = torch_or_skip()
@@ -275,6 +280,7 @@ def test_main_command_models_predict_the_same_in_pytorch(kind, trained):
     assert np.array_equal(ours.argmax(axis=1), theirs.argmax(axis=1))
 
 
+@pytest.mark.skipif(not HAS_ONNX, reason="onnx or onnxruntime is not installed")
 @pytest.mark.parametrize("kind", ["mlp", "cnn"])
 def test_main_command_models_predict_the_same_in_onnxruntime(kind, trained, tmp_path):
     run_onnx = onnx_or_skip()
