@@ -170,6 +170,18 @@ def test_save_onnx_runs_in_onnxruntime_with_the_same_outputs(name, tmp_path):
     assert result.ok, f"{name}: {result}"
 
 
+def test_the_float32_policy_sees_a_weight_off_by_a_thousandth(tmp_path):
+    """The ONNX comparison can fail: a file of weights 0.1% too large is caught."""
+    run_onnx = onnx_or_skip()
+    make, make_x = CASES["LSTM return_sequences"]
+    model, x = make(), make_x()
+    wrong = make()
+    wrong.layers[0].params["Wx"] = wrong.layers[0].params["Wx"] * 1.001
+    nn.save_onnx(wrong, tmp_path / "wrong.onnx")
+    result = compare(run_onnx(tmp_path / "wrong.onnx", x), model.forward(x), atol=FLOAT32_ATOL, rtol=FLOAT32_RTOL)
+    assert not result.ok
+
+
 def test_softplus_is_exact_beyond_pytorchs_default_threshold():
     torch = torch_or_skip()
     x = np.array([[-800.0, -30.0, 0.0, 19.9, 20.0001, 25.0, 39.0, 41.0, 800.0]])
