@@ -90,8 +90,8 @@ def checkpoint_seeds():
     make, x, y = checkpoint_fixture()
     seeds = []
     with tempfile.TemporaryDirectory() as tmp:
-        for optimizer in (pure.Adam(0.01), pure.SGD(0.1, momentum=0.9)):
-            path = os.path.join(tmp, "c.json")
+        for number, optimizer in enumerate((pure.Adam(0.01), pure.SGD(0.1, momentum=0.9))):
+            path = os.path.join(tmp, "c%d.json" % number)    # a fresh path: fit refuses another run's checkpoint
             make().fit(x, y, pure.CrossEntropy(), optimizer, epochs=2, batch_size=2, seed=0, progress=False,
                        checkpoint=path)
             seeds.append(open(path, "rb").read())
