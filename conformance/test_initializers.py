@@ -60,6 +60,16 @@ def test_dense_draws_W_then_b_from_its_seed(nn):
 
 
 @pytest.mark.parametrize("nn", TWINS, ids=lambda nn: nn.TWIN)
+def test_dense_defaults_to_xavier_weights_and_zero_biases(nn):
+    """Dense(5, 3, seed=2): uniform on [-a, a], a = sqrt(6 / (5 + 3)) = sqrt(0.75); biases 0 (no draws)."""
+    rng = random.Random(2)
+    a = math.sqrt(6.0 / (5 + 3))
+    W = [[rng.uniform(-a, a) for _ in range(3)] for _ in range(5)]
+    layer = nn.Dense(5, 3, seed=2)
+    assert as_lists(layer.params["W"]) == W and as_lists(layer.params["b"]) == [0.0, 0.0, 0.0]
+
+
+@pytest.mark.parametrize("nn", TWINS, ids=lambda nn: nn.TWIN)
 def test_conv2d_draws_its_kernels_with_fan_in_c_kh_kw(nn):
     """Conv2D(2, 3, (2, 3), init="he", seed=1): W has shape (3, 2, 2, 3) drawn in row-major order with
     fan_in = 2*2*3 = 12, so std sqrt(2/12)."""

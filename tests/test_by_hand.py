@@ -204,3 +204,36 @@ def test_predict_in_batches_keeps_every_example_in_order(nn):
     model = identity_model(nn)
     x = [[float(i)] for i in range(23)]
     assert to_list(model.predict(x, batch_size=5)) == x
+
+
+# ----------------------------------------------------------------------------- fit, step by step
+
+
+def test_one_epoch_of_fit_in_batches_of_2_and_1(nn):
+    """Dense(1, 1) from W = 0, b = 0; x = 1, 2, 3 with targets 2, 4, 6; MSE; SGD lr 0.1; batch size 2, no shuffle.
+
+    batch 1 (x = 1, 2): predictions 0, 0; loss ((0-2)² + (0-4)²)/2 = 10;
+        dL/dpred = 2(p - t)/2 = (-2, -4);  dW = 1·-2 + 2·-4 = -10;  db = -6
+        W = 0 - 0.1·-10 = 1;  b = 0 - 0.1·-6 = 0.6
+    batch 2 (x = 3): prediction 3·1 + 0.6 = 3.6; loss (3.6 - 6)² = 5.76;
+        dL/dpred = 2(3.6 - 6) = -4.8;  dW = 3·-4.8 = -14.4;  db = -4.8
+        W = 1 + 1.44 = 2.44;  b = 0.6 + 0.48 = 1.08
+    The epoch's loss is the mean over examples: (2·10 + 1·5.76)/3 = 8.58666..."""
+    model = nn.Sequential([nn.Dense(1, 1, init="zeros")])
+    history = model.fit([[1.0], [2.0], [3.0]], [[2.0], [4.0], [6.0]], nn.MSE(), nn.SGD(0.1), epochs=1,
+                        batch_size=2, shuffle=False, progress=False)
+    assert weight(model.layers[0]) == pytest.approx(2.44, abs=1e-14)
+    assert to_list(model.layers[0].params["b"])[0] == pytest.approx(1.08, abs=1e-14)
+    assert history["loss"] == [pytest.approx((2 * 10 + 5.76) / 3, abs=1e-13)]
+
+
+def test_the_learning_rate_is_halved_after_lr_plateau_epochs_without_improvement(nn):
+    """A model that already fits (prediction 0 = target 0) has loss 0 and gradient 0 forever, so no
+    epoch after the first improves. lr_plateau=2: epochs 2 and 3 do not improve, so after epoch 3 the
+    rate halves; epochs 4 and 5 do not improve, so after epoch 5 it halves again. history["lr"] holds
+    the rate each epoch trained with: 0.4, 0.4, 0.4, 0.2, 0.2, 0.1, 0.1."""
+    model = nn.Sequential([nn.Dense(1, 1, init="zeros")])
+    history = model.fit([[1.0], [2.0]], [[0.0], [0.0]], nn.MSE(), nn.SGD(0.4), epochs=7, batch_size=2,
+                        lr_plateau=2, progress=False)
+    assert history["loss"] == [0.0] * 7
+    assert history["lr"] == [0.4, 0.4, 0.4, 0.2, 0.2, 0.1, 0.1]
