@@ -312,6 +312,12 @@ def _diagnose(rows: List[Row], row: Row, finding: Finding, against: str) -> List
     elif not forward_ok:
         lines.append("  The bug is in forward() (or in how it reads params); gradients may be right for the "
                      "function your forward computes, which finite differences check.")
+        unused = [r.quantity[len("dL/d"):] for r in rows if r.quantity.startswith("dL/d")
+                  and any(f.hint.startswith("moving this tensor") for f in r.fd)]
+        if unused:
+            names = " and ".join(("x" if n == "x" else f"params[{n!r}]") for n in unused)
+            lines.append(f"  Finite differences show that your forward() ignores {names}: moving it changes "
+                         f"nothing.")
     return lines
 
 
@@ -400,7 +406,10 @@ def _against_fd(case: str, analytic, numeric: Dict[tuple, float]) -> Finding:
             worst = (err, index, value, n)
     if worst is None or worst[0] <= GRADCHECK_RTOL:
         return Finding(case, True, error=0.0 if worst is None else worst[0])
-    return Finding(case, False, worst[1], worst[2], worst[3], worst[0])
+    hint = ""
+    if all(abs(n) < 1e-12 for n in numeric.values()):
+        hint = "moving this tensor does not change your forward's output at all: does forward() use it?"
+    return Finding(case, False, worst[1], worst[2], worst[3], worst[0], hint=hint)
 
 
 def _failure(case: str, what: str, error: BaseException) -> Finding:

@@ -74,6 +74,7 @@ def test_a_forward_bug_is_caught_and_named():
     assert report.agrees("dL/dx") and report.agrees("dL/dW")      # the backward itself is right
     text = str(report)
     assert "The first disagreement: forward" in text and "FAIL" in text and "fix" not in text
+    assert "your forward() ignores params['b']" in text
 
 
 def test_an_input_gradient_bug_of_1e_4_is_caught():
@@ -276,3 +277,9 @@ def test_a_layer_raising_is_reported_not_raised():
     report = conformance.compare_layer(Raises, like="Dense")
     assert not report.ok and report.agrees("forward")
     assert "raised ValueError: not written yet" in str(report)
+
+
+def test_python_m_conformance_grade_dispatches_to_grade(capsys):
+    from conformance.__main__ import main
+    assert main(["grade", f"{EXAMPLE}:MyDense", "--like", "Dense"]) == 0
+    assert "PASS" in capsys.readouterr().out
