@@ -309,3 +309,21 @@ def test_main_command_models_predict_the_same_in_onnxruntime(kind, trained, tmp_
     top2 = np.sort(ours, axis=1)[:, -2:]
     clear = (top2[:, 1] - top2[:, 0]) > 2 * (FLOAT32_ATOL + FLOAT32_RTOL * np.abs(top2[:, 1]))
     assert np.array_equal(ours.argmax(axis=1)[clear], theirs.argmax(axis=1)[clear])
+
+
+def test_a_pure_model_goes_to_pytorch_and_onnx_too(tmp_path):
+    """to_torch and save_onnx read any Sequential of either twin (params as nested lists work)."""
+    torch = torch_or_skip()
+    import pure
+    model = pure.Sequential([pure.Conv2D(1, 2, 3, seed=0), pure.ReLU(), pure.MaxPool2D(2), pure.Flatten(),
+                             pure.Dense(8, 3, seed=1)])
+    x = rng(5).normal(size=(2, 1, 6, 6))
+    ours = model.predict(x.tolist())
+    with torch.no_grad():
+        theirs = nn.to_torch(model).eval()(torch.tensor(x)).numpy()
+    assert_within_policy(np.array(ours), theirs, "pure model in PyTorch")
+    if HAS_ONNX:
+        from vectorized.interop import run_onnx
+        nn.save_onnx(model, tmp_path / "pure.onnx")
+        result = compare(run_onnx(tmp_path / "pure.onnx", x), ours, atol=FLOAT32_ATOL, rtol=FLOAT32_RTOL)
+        assert result.ok, str(result)
