@@ -16,7 +16,7 @@ What is here:
 - `prepare_digit(grey, width, height) -> 784 floats in [0, 1]`, `prepare_file(path)`
   (data/prepare.py): any picture of one digit made MNIST-like (inverted if on light
   paper, cropped, longer side 20 px by area averaging, centred by mass in 28 x 28).
-- `toy`: XOR, moons, spirals, quadrants and two tiny lesson tables.
+- `toy`: XOR, moons, spirals, circles, quadrants and two tiny lesson tables.
 - `text`: the sentiment corpus and 200 names for the recurrent lessons, and a `Vocabulary`.
 - `DataError`: raised, with the file name, for anything wrong with a data file.
 
@@ -45,6 +45,7 @@ __all__ = [
     "DataError",
     "IdxArray",
     "Images",
+    "circles",
     "class_names",
     "find_files",
     "incomes",

@@ -10,6 +10,7 @@ seed gives the same data on every machine and interpreter (CPython, PyPy).
     moons(n, noise, seed)                two interleaving half circles
     spirals(n_per_class, classes, noise, seed)
                                          arms of a spiral, one per class
+    circles(n, noise, factor, seed)      a small circle inside a big one
     quadrants(n, seed)                   uniform in [-2, 2]^2, class 1 where x1*x2 > 0
     people()                             Victor Zhou's 4-person weight/height table
     incomes()                            5 rows, income = 0.58*salary + 0.67*heritage
@@ -107,6 +108,31 @@ def spirals(n_per_class=100, classes=3, noise=0.2, seed=0):
             angle = 4.0 * label + 4.0 * radius + rng.gauss(0.0, 1.0) * noise
             X.append([radius * math.sin(angle), radius * math.cos(angle)])
             y.append(label)
+    return _shuffled(X, y, rng)
+
+
+def circles(n=200, noise=0.1, factor=0.5, seed=0):
+    """A circle of radius `factor` inside the unit circle, like scikit-learn's make_circles.
+
+    Class 0 is the outer circle (radius 1), class 1 the inner one (radius
+    `factor`, between 0 and 1). n // 2 points go to the outer circle, the rest
+    to the inner one, evenly spaced in angle (the last angle stops short of
+    2 pi, so no point is repeated); then Gaussian noise of standard deviation
+    `noise` is added to each coordinate and the rows are shuffled. No straight
+    line separates the classes; the distance from the centre does.
+    """
+    if not 0 < factor < 1:
+        raise ValueError(f"circles: factor must be between 0 and 1 (the inner radius), got {factor!r}")
+    rng = random.Random(seed)
+    X, y = [], []
+    for label, radius, count in ((0, 1.0, n // 2), (1, factor, n - n // 2)):
+        for i in range(count):
+            t = 2.0 * math.pi * i / count
+            X.append([radius * math.cos(t), radius * math.sin(t)])
+            y.append(label)
+    for row in X:
+        row[0] += rng.gauss(0.0, noise)
+        row[1] += rng.gauss(0.0, noise)
     return _shuffled(X, y, rng)
 
 

@@ -13,6 +13,7 @@ from data import toy
         lambda seed: toy.xor(50, 0.1, seed),
         lambda seed: toy.moons(50, 0.1, seed),
         lambda seed: toy.spirals(20, 3, 0.2, seed),
+        lambda seed: toy.circles(50, 0.1, 0.5, seed),
         lambda seed: toy.quadrants(50, seed),
     ],
 )
@@ -28,6 +29,7 @@ def test_deterministic_per_seed(make):
         (*toy.xor(), 200),
         (*toy.moons(), 200),
         (*toy.spirals(), 300),
+        (*toy.circles(), 200),
         (*toy.quadrants(), 1000),
         (*toy.people(), 4),
         (*toy.incomes(), 5),
@@ -70,6 +72,23 @@ def test_spirals_follow_their_arm():
         angle = 4.0 * label + 4.0 * radius
         assert math.isclose(x1, radius * math.sin(angle), abs_tol=1e-9)
         assert math.isclose(x2, radius * math.cos(angle), abs_tol=1e-9)
+
+
+def test_circles_lie_on_their_circles():
+    X, y = toy.circles(101, noise=0.0, factor=0.3, seed=0)
+    assert y.count(0) == 50 and y.count(1) == 51
+    for (x1, x2), label in zip(X, y):
+        assert math.isclose(math.hypot(x1, x2), 1.0 if label == 0 else 0.3)
+    assert len({(round(x1, 9), round(x2, 9)) for x1, x2 in X}) == 101   # no point twice
+    assert y != sorted(y)  # shuffled
+    noisy, _ = toy.circles(101, noise=0.1, factor=0.3, seed=0)
+    assert noisy != X
+
+
+@pytest.mark.parametrize("factor", [0, 1, 1.5, -0.5])
+def test_circles_refuse_an_inner_radius_outside_0_1(factor):
+    with pytest.raises(ValueError, match="factor"):
+        toy.circles(10, factor=factor)
 
 
 def test_quadrants():
