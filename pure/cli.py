@@ -363,5 +363,9 @@ def dispatch(nn, argv=None, to_inputs=to_inputs, defaults=DEFAULTS, to_tensor=No
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["serve"]:                 # python -m pure serve: the pages of web/ (see serve.py)
+        from . import serve
+        return serve.main(argv[1:])
     import pure
     return dispatch(pure, argv)

@@ -1,0 +1,249 @@
+"""`python -m pure serve [MODEL.json] [--port N]`: the pure twin running in your web browser.
+
+    npm ci                                  # once, in the checkout: the local Pyodide (node_modules/pyodide)
+    python3 -m pure serve                   # then open http://127.0.0.1:8000/
+    python3 -m pure serve runs/mnist-cnn-vectorized.json --port 8001
+    python3 -m pure serve --export site/    # the same pages as plain files, Pyodide from its CDN
+
+The pages (web/: HTML, CSS and plain JavaScript, no build step) load Pyodide,
+CPython compiled to WebAssembly, then fetch the very files of pure/ and data/
+from this checkout and write them into Pyodide's file system: the Python that
+runs in the page is the Python you read here, not a copy. Three views: draw a
+digit for the model given here, train a small network on a toy set, and the
+source of the layers in use beside each.
+
+This module is only a web server (the standard library's http.server, on
+127.0.0.1): it sends files and a small config.json telling the page where
+Pyodide and the model are. Everything else happens in the browser. It serves
+nothing but the pages, the top-level .py files of pure/ and data/, the model
+and Pyodide's own files.
+
+--export DIR writes the same site as plain files (the pages, pure/*.py,
+data/*.py, the model, a config.json that says "load Pyodide from its CDN"),
+ready for any static host such as GitHub Pages.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import mimetypes
+import os
+import shutil
+import sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Optional
+from urllib.parse import unquote, urlsplit
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))   # the checkout
+WEB = os.path.join(ROOT, "web")
+PYODIDE = os.path.join(ROOT, "node_modules", "pyodide")
+PYODIDE_VERSION = "314.0.7"                                           # as pinned in package.json
+CDN = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"
+INSTALL = "npm ci"                                                    # the one command that installs it
+PACKAGES = ("pure", "data")                                           # the Python the page runs
+# Where `python -m pure` / `python -m vectorized` save their models, most wanted first.
+DEFAULT_MODELS = ("runs/mnist-mlp-pure.json", "runs/mnist-mlp-vectorized.json",
+                  "runs/mnist-cnn-vectorized.json", "runs/mnist-cnn-pure.json")
+MAKE_MODEL = "python3 -m pure"                                        # makes runs/mnist-mlp-pure.json
+TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".mjs": "text/javascript",
+         ".json": "application/json", ".py": "text/x-python", ".wasm": "application/wasm",
+         ".zip": "application/zip", ".png": "image/png", ".map": "application/json"}
+
+
+def python_files(root: str = ROOT) -> list:
+    """The files the page writes into Pyodide: every top-level .py file of pure/ and data/."""
+    files = []
+    for package in PACKAGES:
+        folder = os.path.join(root, package)
+        files += [f"{package}/{name}" for name in sorted(os.listdir(folder)) if name.endswith(".py")]
+    return files
+
+
+def default_model(root: str = ROOT) -> Optional[str]:
+    """The first of DEFAULT_MODELS that exists under `root`, or None."""
+    for name in DEFAULT_MODELS:
+        if os.path.isfile(os.path.join(root, name)):
+            return os.path.join(root, name)
+    return None
+
+
+def site_config(model: Optional[str], pyodide: str, root: str = ROOT) -> dict:
+    """What the page reads first (config.json): where Pyodide and the model are, the files to fetch.
+
+    pyodide is "local" (the server sends node_modules/pyodide under pyodide/) or "cdn".
+    """
+    config = {"pyodide": pyodide, "local": "pyodide/", "cdn": CDN, "install": INSTALL,
+              "files": python_files(root), "model": None, "model_name": None,
+              "make_model": f"{MAKE_MODEL}   (then: python3 -m pure serve)"}
+    if model is not None:
+        config["model"] = "model.json"
+        config["model_name"] = os.path.relpath(model, root) if model.startswith(root) else model
+    return config
+
+
+def check_model(path: str) -> None:
+    """Refuse, before serving, a model the page could not use (pure.load raises ModelFileError)."""
+    from .io import load
+    load(path)
+
+
+class Site:
+    """Which file answers which URL (the same layout as an --export folder).
+
+    /                 web/index.html          /config.json   site_config()
+    /<name>           web/<name>              /model.json    the model
+    /pure/<x>.py      pure/<x>.py             /pyodide/...   node_modules/pyodide/...
+    /data/<x>.py      data/<x>.py
+    """
+
+    def __init__(self, model: Optional[str] = None, pyodide_dir: str = PYODIDE, root: str = ROOT):
+        self.root, self.model, self.pyodide_dir = root, model, pyodide_dir
+        self.web = os.path.join(root, "web")
+
+    def config(self) -> dict:
+        return site_config(self.model, "local", self.root)
+
+    def resolve(self, url_path: str) -> Optional[str]:
+        """The file for a URL path, or None (never anything outside the folders above)."""
+        path = unquote(urlsplit(url_path).path)
+        parts = [p for p in path.split("/") if p]
+        if any(p in (".", "..") or "\\" in p or p.startswith(".") for p in parts):
+            return None
+        if not parts:
+            parts = ["index.html"]
+        if parts == ["model.json"]:
+            return self.model
+        if parts[0] == "pyodide":
+            return _inside(self.pyodide_dir, parts[1:])
+        if parts[0] in PACKAGES:
+            if len(parts) != 2 or not parts[1].endswith(".py"):
+                return None
+            return _inside(os.path.join(self.root, parts[0]), parts[1:])
+        if parts[0] == "tests":
+            return None
+        return _inside(self.web, parts)
+
+
+def _inside(folder: str, parts) -> Optional[str]:
+    if not parts:
+        return None
+    path = os.path.join(folder, *parts)
+    return path if os.path.isfile(path) else None
+
+
+def make_handler(site: Site):
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "twinnet-serve"
+
+        def do_GET(self):
+            self._answer(body=True)
+
+        def do_HEAD(self):
+            self._answer(body=False)
+
+        def _answer(self, body: bool):
+            if urlsplit(self.path).path == "/config.json":
+                data = json.dumps(site.config(), indent=1).encode()
+                kind = "application/json"
+            else:
+                path = site.resolve(self.path)
+                if path is None:
+                    self.send_error(404, "not part of the site")
+                    return
+                with open(path, "rb") as f:
+                    data = f.read()
+                extension = os.path.splitext(path)[1]
+                kind = TYPES.get(extension) or mimetypes.guess_type(path)[0] or "application/octet-stream"
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Cache-Control", "no-cache")          # an edited pure/ file shows on reload
+            self.end_headers()
+            if body:
+                self.wfile.write(data)
+
+        def log_message(self, format, *args):                     # quiet: errors only
+            if args and str(args[1] if len(args) > 1 else "").startswith(("4", "5")):
+                sys.stderr.write("serve: " + (format % args) + "\n")
+
+    return Handler
+
+
+def make_server(site: Site, port: int = 8000) -> ThreadingHTTPServer:
+    """An HTTP server for `site` on 127.0.0.1:port (port 0: any free port; see .server_address)."""
+    server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(site))
+    server.daemon_threads = True
+    return server
+
+
+def export(folder: str, model: Optional[str], root: str = ROOT) -> None:
+    """Write the site as plain files into `folder`, loading Pyodide from its CDN."""
+    web = os.path.join(root, "web")
+    os.makedirs(folder, exist_ok=True)
+    for name in sorted(os.listdir(web)):
+        source = os.path.join(web, name)
+        if os.path.isfile(source) and not name.startswith("."):
+            shutil.copyfile(source, os.path.join(folder, name))
+    for name in python_files(root):
+        os.makedirs(os.path.join(folder, os.path.dirname(name)), exist_ok=True)
+        shutil.copyfile(os.path.join(root, name), os.path.join(folder, name))
+    if model is not None:
+        shutil.copyfile(model, os.path.join(folder, "model.json"))
+    with open(os.path.join(folder, "config.json"), "w") as f:
+        json.dump(site_config(model, "cdn", root), f, indent=1)
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(
+        prog="python -m pure serve",
+        description="Serve the in-browser pages (draw a digit, train a toy network, read the code) on "
+                    "127.0.0.1. The pure twin runs in the page on Pyodide (install it once with `npm ci` "
+                    "in the checkout).")
+    p.add_argument("model", nargs="?", default=None,
+                   help="a saved MNIST model (JSON, from either twin) for the draw-a-digit view; default: the "
+                        f"first of {', '.join(DEFAULT_MODELS)} that exists")
+    p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default %(default)s; 0 = any free)")
+    p.add_argument("--export", metavar="DIR", default=None,
+                   help="instead of serving, write the site as plain files into DIR (for a static host such "
+                        "as GitHub Pages); the published pages load Pyodide from its CDN")
+    args = p.parse_args(argv)
+    if not 0 <= args.port <= 65535:
+        p.error(f"--port must be between 0 and 65535, got {args.port}")
+    return args
+
+
+def main(argv=None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    model = args.model if args.model is not None else default_model()
+    if model is not None:
+        model = os.path.abspath(model)
+        if not os.path.isfile(model):
+            print(f"serve: no model file {args.model!r}", file=sys.stderr)
+            return 2
+        try:
+            check_model(model)
+        except (ValueError, OSError) as e:                 # ModelFileError is a ValueError
+            print(f"serve: cannot use {args.model or model}: {e}", file=sys.stderr)
+            return 2
+    if args.export is not None:
+        export(args.export, model)
+        print(f"wrote the site to {args.export}/ (Pyodide from {CDN}); publish that folder as it is")
+        return 0
+    try:
+        server = make_server(Site(model), args.port)
+    except OSError as e:
+        print(f"serve: cannot listen on 127.0.0.1:{args.port}: {e.strerror or e} (try --port 0)", file=sys.stderr)
+        return 2
+    host, port = server.server_address[:2]
+    print(f"twinnet in your browser: http://{host}:{port}/   (Ctrl-C stops)")
+    print(f"  model: {os.path.relpath(model) if model else f'none yet; make one with {MAKE_MODEL}'}")
+    if not os.path.isfile(os.path.join(PYODIDE, "pyodide.js")):
+        print(f"  Pyodide is not installed in this checkout: run `{INSTALL}` in {ROOT}, then reload the page")
+    sys.stdout.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
