@@ -78,8 +78,12 @@ async function main() {
 
 // ------------------------------------------------------------------ the code beside each view
 
+function escapeHtml(s) {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
 function highlight(code) {
-  const escape = (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  const escape = escapeHtml;
   const pattern = /(#[^\n]*)|("""[\s\S]*?"""|'''[\s\S]*?'''|f?"(?:[^"\\\n]|\\.)*"|f?'(?:[^'\\\n]|\\.)*')|\b(def|return|for|in|if|else|elif|not|and|or|is|None|True|False|while|raise|try|except|finally|with|as|lambda|yield|import|from|class|continue|break|pass)\b/g;
   let out = "", last = 0, m;
   while ((m = pattern.exec(code)) !== null) {
@@ -99,7 +103,7 @@ function showCode(box, sections, heading) {
     const details = document.createElement("details");
     if (i < 3) details.open = true;
     const formula = s.formula && s.formula !== lastFormula
-      ? `<pre class="formula">${highlight(s.formula)}</pre>` : "";
+      ? `<pre class="formula">${escapeHtml(s.formula)}</pre>` : "";
     lastFormula = s.formula;
     details.innerHTML = `<summary><code>${s.title}</code> <span class="muted">${s.file}:${s.line}</span></summary>` +
       `${formula}<pre class="source">${highlight(s.source)}</pre>`;
