@@ -50,7 +50,9 @@ def parse_args(argv, twin: str, defaults=DEFAULTS):
     p = argparse.ArgumentParser(
         prog=f"python -m {twin} [train]",
         epilog=f"Other subcommands: python -m {twin} evaluate MODEL.json (accuracy, confusion matrix, pictures); "
-               f"python -m {twin} predict MODEL.json IMAGE... (classify your own images). Each has --help.",
+               f"python -m {twin} predict MODEL.json IMAGE... (classify your own images); "
+               f"python -m pure serve [MODEL.json] (draw digits, train and read the pure twin in your browser). "
+               f"Each has --help.",
         description=f"Train a multilayer perceptron (or, with --model cnn, a convolutional network) on "
                     f"MNIST with the {twin} twin, print its accuracy on the official test set and save it "
                     f"as JSON. The defaults shown are those of --model {model}.")
@@ -340,7 +342,7 @@ def run(nn, argv=None, to_inputs=to_inputs, defaults=DEFAULTS) -> int:
     return 0
 
 
-SUBCOMMANDS = ("train", "evaluate", "predict")
+SUBCOMMANDS = ("train", "evaluate", "predict", "serve")
 
 
 def dispatch(nn, argv=None, to_inputs=to_inputs, defaults=DEFAULTS, to_tensor=None) -> int:
@@ -353,19 +355,18 @@ def dispatch(nn, argv=None, to_inputs=to_inputs, defaults=DEFAULTS, to_tensor=No
         return usemodel.evaluate_command(nn, argv[1:], to_inputs, to_tensor)
     if command == "predict":
         return usemodel.predict_command(nn, argv[1:], to_inputs, to_tensor)
+    if command == "serve":              # the pages of web/, where the pure twin runs in the browser
+        from . import serve
+        return serve.main(argv[1:])
     if command == "train":
         argv = argv[1:]
     elif argv and not argv[0].startswith("-"):
-        print(f"python -m {nn.TWIN}: unknown subcommand {argv[0]!r}; choose train (the default), evaluate or "
-              f"predict (each has --help)", file=sys.stderr)
+        print(f"python -m {nn.TWIN}: unknown subcommand {argv[0]!r}; choose train (the default), evaluate, "
+              f"predict or serve (each has --help)", file=sys.stderr)
         return 2
     return run(nn, argv, to_inputs=to_inputs, defaults=defaults)
 
 
 def main(argv=None) -> int:
-    argv = sys.argv[1:] if argv is None else list(argv)
-    if argv[:1] == ["serve"]:                 # python -m pure serve: the pages of web/ (see serve.py)
-        from . import serve
-        return serve.main(argv[1:])
     import pure
     return dispatch(pure, argv)

@@ -50,7 +50,7 @@ def test_config_lists_every_python_file_of_pure_and_data(model_path):
     assert config["cdn"] == f"https://cdn.jsdelivr.net/pyodide/v{serve.PYODIDE_VERSION}/full/"
     expected = sorted(f"{p}/{n}" for p in ("pure", "data") for n in os.listdir(os.path.join(ROOT, p))
                       if n.endswith(".py"))
-    assert sorted(config["files"]) == expected and "pure/layers.py" in expected
+    assert sorted(config["files"]) == expected and "pure/layers.py" in expected and "data/prepare.py" in expected
     no_model = serve.Site(None).config()
     assert no_model["model"] is None and "python3 -m pure" in no_model["make_model"]
 
