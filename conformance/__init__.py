@@ -16,7 +16,8 @@ numbers exactly.
 
 Modules: tolerances (the policy and compare()), fixtures (seeded inputs),
 twins (run both twins, compare, finite differences), components (what is
-checked, per report row), report (the table), checkmodel (the `check` command).
+checked, per report row), report (the table), checkmodel (the `check` command),
+against (its --against torch,onnx columns), grade (the `grade` command: a user's own layer).
 The test_*.py files are the specification, one promise per test; a bug found
 in a twin is a test marked xfail(strict=True, reason="BUG: ...") and a
 KNOWN BUG row in the report, until the twin is fixed.
