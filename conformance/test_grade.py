@@ -283,3 +283,17 @@ def test_python_m_conformance_grade_dispatches_to_grade(capsys):
     from conformance.__main__ import main
     assert main(["grade", f"{EXAMPLE}:MyDense", "--like", "Dense"]) == 0
     assert "PASS" in capsys.readouterr().out
+
+
+def test_the_readme_worked_example_is_what_grade_prints(capsys):
+    """README.md shows BuggyDense's report: every line of it (but the one cut short) is printed as shown."""
+    with open(os.path.join(HERE, "..", "README.md"), encoding="utf-8") as f:
+        readme = f.read()
+    start = readme.index("           against the reference")
+    block = readme[start:readme.index("```", start)].rstrip("\n").split("\n")
+    assert grade.main([f"{EXAMPLE}:BuggyDense", "--like", "Dense"]) == 1
+    printed = capsys.readouterr().out.split("\n")
+    shown = [line for line in block if line and not line.endswith("...")]
+    assert len(shown) >= 10
+    for line in shown:
+        assert line in printed, f"README shows a line grade does not print: {line!r}"
