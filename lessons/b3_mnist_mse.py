@@ -24,7 +24,7 @@ for classification (lesson b5 and the d-series use it).
 """
 import pictures
 
-from .common import Result, mnist, output_dir, to_list
+from .common import Result, full_training_set, mnist, output_dir, to_list
 
 NAME = "b3-mnist-mse"
 TITLE = "MNIST, 784-16-16-10 LeakyReLU, MSE on one-hot targets (Serrão)"
@@ -56,7 +56,10 @@ def run(nn, quick=False, out=None, data_dir=None):
     x_test, y_test = mnist(nn, "test", limit=300 if quick else None, scale="raw", directory=data_dir)
     model = build(nn)
     before = nn.accuracy(y_test, model.predict(x_test))
-    epochs = 5 if quick else passes_for(len(y_train))
+    if full_training_set(len(y_train)):
+        epochs = 1                               # the series: one pass over the 60,000
+    else:
+        epochs = 5 if quick else passes_for(len(y_train))
     history = model.fit(x_train, nn.one_hot(y_train, 10), loss=nn.MSE(), optimizer=nn.SGD(LR),
                         epochs=epochs, batch_size=1, shuffle=False, progress=None)
     after = nn.accuracy(y_test, model.predict(x_test))

@@ -27,7 +27,7 @@ naive softmax would overflow on them, and the accuracy of always answering 0.
 import math
 
 from .b3_mnist_mse import STEPS, passes_for, series_dense
-from .common import Result, mnist, to_list
+from .common import Result, full_training_set, mnist, to_list
 
 NAME = "b4-overflow"
 TITLE = "Unscaled inputs overflow to NaN; scaling by 1/255 fixes it (Serrão)"
@@ -89,7 +89,7 @@ def baseline_784_10(nn, result, quick, data_dir):
         x_train, y_train = mnist(nn, "train", limit=limit, scale=scale, directory=data_dir)
         x_test, y_test = mnist(nn, "test", limit=200 if quick else None, scale=scale, directory=data_dir)
         model = nn.Sequential([series_dense(nn, 784, 10, 0), nn.LeakyReLU(0.1)])
-        passes = 2 if quick else passes_for(len(y_train), STEPS)
+        passes = 1 if full_training_set(len(y_train)) else 2 if quick else passes_for(len(y_train), STEPS)
         try:
             model.fit(x_train, y_train, loss=nn.CrossEntropy(), optimizer=nn.SGD(0.03), epochs=passes, batch_size=1,
                       shuffle=False, progress=False)

@@ -64,9 +64,13 @@ def describe_source(split, directory=None):
     return f"{images_path} ({kind})"
 
 
+FULL_SET = 60_000            # the official training set: what the series trained on
+SERIES_VALIDATION = 5_000    # series D holds out its last 5,000 for validation (55,000 / 5,000)
+
+
 def full_training_set(n_images):
     """Is this the full 60,000-image training set (the series' data), rather than the shipped 10,000?"""
-    return n_images >= 60_000
+    return n_images >= FULL_SET
 
 
 def output_dir(out, lesson):
@@ -134,13 +138,20 @@ class Centred:
 
 
 def pixel_means(nn, x):
-    """The mean image of a training set: one mean per pixel (a list)."""
+    """The mean image of a training set (pixel/255 values): one mean per pixel, as a list.
+
+    Computed exactly the same way in both twins (the byte values 0..255 summed
+    as integers, then one division), so both twins centre with identical numbers.
+    """
+    n = len(x)
     if nn.TWIN == "vectorized":
-        return x.mean(axis=0).tolist()
-    totals = [0.0] * len(x[0])
-    for i in range(len(x)):
-        totals = [t + v for t, v in zip(totals, x[i])]
-    return [t / len(x) for t in totals]
+        import numpy
+        totals = numpy.rint(numpy.asarray(x) * 255.0).sum(axis=0)       # integers: the sum is exact
+        return (totals / (255.0 * n)).tolist()
+    totals = [0] * len(x[0])
+    for i in range(n):
+        totals = [t + round(v * 255.0) for t, v in zip(totals, x[i])]
+    return [t / (255.0 * n) for t in totals]
 
 
 def centre(nn, mean, x):

@@ -20,6 +20,7 @@ import time
 
 import pictures
 
+from . import common
 from .common import Result, centre, full_training_set, head, mnist, output_dir, pixel_means
 
 NAME = "d8-validation"
@@ -31,7 +32,7 @@ def run(nn, quick=False, out=None, data_dir=None):
     result = Result(NAME, REPORTED)
     x, y = mnist(nn, "train", limit=500 if quick else None, directory=data_dir, result=result)
     x_test, y_test = mnist(nn, "test", limit=300 if quick else None, directory=data_dir)
-    n_val = 5000 if full_training_set(len(y)) else (100 if quick else 1000)
+    n_val = common.SERIES_VALIDATION if full_training_set(len(y)) else (100 if quick else 1000)
     n_train = len(y) - n_val
     result.lines.append(f"split: the first {n_train:,} to train, the last {n_val:,} to validate")
     mean = pixel_means(nn, x[:n_train])

@@ -4,6 +4,8 @@ All lessons run on the vectorized twin; the pure twin runs the lessons that
 are quick on it (the twins give the same numbers: conformance proves it,
 and test_pure_and_vectorized_lessons_agree checks it on one lesson).
 """
+import inspect
+
 import pytest
 
 from lessons.__main__ import modules
@@ -12,6 +14,7 @@ PURE_QUICK = {"a1-neuron", "b1-backprop", "b2-quadrants", "b4-overflow", "c1-log
               "d2-bias-and-rate", "d3-step-neuron", "d4-two-layer", "d5-backprop-xor", "d6-hyperparameters"}
 TESTED_ELSEWHERE = {"a2-sentiment", "char-lstm", "a3-cnn"}     # tests/test_recurrent.py, tests/test_conv.py
 LESSONS = [module for _, module in modules() if module.NAME not in TESTED_ELSEWHERE]
+MNIST_LESSONS = [m for _, m in modules() if "data_dir" in inspect.signature(m.run).parameters]
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=[m.NAME for m in LESSONS])
@@ -21,6 +24,8 @@ def test_quick_lesson_checks_hold(nn, lesson, tmp_path):
     result = lesson.run(nn, quick=True, out=str(tmp_path))
     assert result.checks, "a lesson must check something"
     assert result.ok, str(result)
+    if lesson in MNIST_LESSONS:          # says how many training images it used, and from which file
+        assert any(line.startswith("train images: ") and " from " in line for line in result.lines), str(result)
     for path in result.pictures:
         with open(path, "rb") as f:
             head = f.read(64)
@@ -31,8 +36,9 @@ def test_pure_and_vectorized_lessons_agree():
     pytest.importorskip("numpy")
     import pure
     import vectorized
-    from lessons import b2_quadrants
+    from lessons import b2_quadrants, d3_step_neuron
     assert b2_quadrants.run(pure, quick=True).ours == b2_quadrants.run(vectorized, quick=True).ours
+    assert d3_step_neuron.run(pure, quick=True).ours == d3_step_neuron.run(vectorized, quick=True).ours
 
 
 def test_lesson_list_and_unknown_name(capsys):
@@ -42,3 +48,86 @@ def test_lesson_list_and_unknown_name(capsys):
     assert "a1-neuron" in listing and "d8-validation" in listing
     with pytest.raises(SystemExit, match="no lesson 'z9'"):
         main(["run", "z9"])
+
+
+
+def test_every_mnist_lesson_takes_a_data_dir():
+    names = {m.NAME for m in MNIST_LESSONS}
+    assert {"a3-cnn", "b3-mnist-mse", "b4-overflow", "b5-student-teacher", "c1-logistic", "c2-shallow", "c3-deep",
+            "d7-mnist-softmax", "d8-validation"} <= names
+
+
+def write_fake_mnist(folder, n_train, n_test, seed=0):
+    """A small MNIST-format set under the standard full-set names (random pixels and labels)."""
+    import random
+
+    import data
+    rng = random.Random(seed)
+    for stem, count in (("train", n_train), ("t10k", n_test)):
+        pixels = bytes(rng.randrange(256) if rng.random() < 0.2 else 0 for _ in range(count * 784))
+        data.write_idx(str(folder / f"{stem}-images-idx3-ubyte.gz"), (count, 28, 28), pixels)
+        data.write_idx(str(folder / f"{stem}-labels-idx1-ubyte.gz"), (count,), bytes(rng.randrange(10)
+                                                                                    for _ in range(count)))
+
+
+@pytest.fixture
+def small_full_set(tmp_path, monkeypatch):
+    """A 600-image set in the full set's file names; the lessons are told a full set has 500+ images (as --quick
+    loads 500 in d7 and d8), of which the series validates on the last 50."""
+    from lessons import common
+    write_fake_mnist(tmp_path, 600, 60)
+    monkeypatch.setattr(common, "FULL_SET", 500)
+    monkeypatch.setattr(common, "SERIES_VALIDATION", 50)
+    return tmp_path
+
+
+def test_b3_with_the_full_set_makes_one_pass_and_says_so(small_full_set):
+    nn = pytest.importorskip("vectorized")          # the quicker twin; the command-line test below runs pure
+    from lessons import b3_mnist_mse
+    result = b3_mnist_mse.run(nn, quick=True, data_dir=str(small_full_set))
+    assert result.numbers["passes"] == 1
+    assert "1 pass(es) over 600 images" in result.ours
+    source = [line for line in result.lines if line.startswith("train images:")]
+    assert source and "600" in source[0] and str(small_full_set) in source[0] and "a full training set" in source[0]
+
+
+def test_b3_with_the_shipped_digits_makes_several_passes():
+    nn = pytest.importorskip("vectorized")          # the quicker twin; the command-line test below runs pure
+    from lessons import b3_mnist_mse
+    assert b3_mnist_mse.passes_for(10_000) == 6 and b3_mnist_mse.passes_for(60_000) == 1
+    result = b3_mnist_mse.run(nn, quick=True)
+    assert result.numbers["passes"] == 5
+    assert any("the 10,000 shipped digits" in line for line in result.lines)
+
+
+def test_d8_with_the_full_set_uses_the_series_split(small_full_set):
+    nn = pytest.importorskip("vectorized")          # the quicker twin; the command-line test below runs pure
+    from lessons import d8_validation
+    result = d8_validation.run(nn, quick=True, data_dir=str(small_full_set))
+    assert "split: the first 450 to train, the last 50 to validate" in result.lines
+
+
+def test_d7_with_the_full_set_trains_on_the_series_part(small_full_set):
+    nn = pytest.importorskip("vectorized")          # the quicker twin; the command-line test below runs pure
+    from lessons import d7_mnist_softmax
+    result = d7_mnist_softmax.run(nn, quick=True, data_dir=str(small_full_set))
+    assert any(line.startswith("training on the first 450") for line in result.lines)
+
+
+def test_command_line_data_dir(small_full_set, capsys):
+    from lessons.__main__ import main
+    main(["run", "b3-mnist-mse", "--quick", "--data-dir", str(small_full_set), "--out", str(small_full_set / "pics")])
+    printed = capsys.readouterr().out
+    assert "train images: 600 (the first ones in the file) from " + str(small_full_set) in printed
+    with pytest.raises(SystemExit, match="uses no MNIST data"):
+        main(["run", "a1-neuron", "--data-dir", str(small_full_set)])
+
+
+def test_centring_is_identical_in_both_twins():
+    pytest.importorskip("numpy")
+    import pure
+    import vectorized
+    from lessons.common import mnist, pixel_means
+    a = pixel_means(pure, mnist(pure, "train", limit=200)[0])
+    b = pixel_means(vectorized, mnist(vectorized, "train", limit=200)[0])
+    assert a == b and abs(sum(a) / len(a) - 0.13) < 0.03
