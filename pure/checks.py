@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import numbers
 import os
-from typing import List
+from typing import List, Optional, Tuple
 
 from .ops import flatten, shape
 
@@ -239,3 +239,245 @@ def check_fit_arguments(n: int, y, batch_size, epochs, optimizer, checkpoint, ch
         raise ValueError("fit: resume=True continues from the checkpoint= file; give checkpoint= too "
                          "(or resume=<path of a checkpoint>)")
     return batch_size
+
+
+# ---------------------------------------------------------------- conv.py and recurrent.py: shared
+
+
+def require_forward(label: str, memory) -> None:
+    """RuntimeError when a layer's backward() runs before its forward() left what backward needs."""
+    if memory is None:
+        raise RuntimeError(f"{label}: backward() called before forward()")
+
+
+def check_sizes(name: str, **sizes) -> None:
+    """Each size must be a positive integer: check_sizes("RNN", n_in=3, n_hidden=0) raises.
+
+    >>> check_sizes("RNN", n_in=3, n_hidden=0)
+    Traceback (most recent call last):
+    ValueError: RNN: n_hidden must be a positive integer, got 0
+    """
+    for key, value in sizes.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name}: {key} must be a positive integer, got {value!r}")
+
+
+def check_grad_shape(label: str, grad_out, expected: tuple) -> None:
+    """grad_out must have the shape of the output it is the gradient of."""
+    if shape(grad_out) != expected:
+        raise ValueError(f"{label}: expected grad_out of shape {expected}, got {shape(grad_out)}")
+
+
+# ---------------------------------------------------------------- conv.py
+
+
+def pair(value, name: str, owner: str, minimum: int = 1) -> Tuple[int, int]:
+    """A size given as one int or as (height, width), as a pair.
+
+    >>> pair(3, "kernel_size", "Conv2D"), pair((3, 5), "kernel_size", "Conv2D")
+    ((3, 3), (3, 5))
+    """
+    values = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+    if len(values) != 2 or not all(isinstance(v, int) and not isinstance(v, bool) and v >= minimum
+                                   for v in values):
+        raise ValueError(f"{owner}: {name} must be an integer >= {minimum} or a pair (height, width) "
+                         f"of them, got {value!r}")
+    return values
+
+
+def output_size(size: int, kernel: int, stride: int, padding: int = 0) -> int:
+    """How many positions a window of `kernel` takes along `size` (+ padding both sides), `stride` apart.
+
+    >>> output_size(28, 3, 1), output_size(26, 2, 2), output_size(32, 3, 2, padding=1)
+    (26, 13, 16)
+    """
+    return (size + 2 * padding - kernel) // stride + 1
+
+
+def _per_example(label: str, input_shape, what: str) -> Tuple[int, int, int]:
+    dims = tuple(input_shape)
+    if len(dims) != 3:
+        raise ValueError(f"{label}: expects images, shape (C, H, W) per example (batches (N, C, H, W)); "
+                         f"{what} shape {dims} per example")
+    return dims
+
+
+def conv_output_shape(label: str, input_shape, in_channels: int, out_channels: int,
+                      kernel: Tuple[int, int], stride: Tuple[int, int], padding: Tuple[int, int]):
+    """Per-example output shape (out_channels, H', W') of a convolution, or ValueError naming the layer."""
+    if input_shape is None:
+        return (out_channels, None, None)          # image size unknown until the first batch
+    c, h, w = _per_example(label, input_shape, "the previous layer gives")
+    if c != in_channels:
+        raise ValueError(f"{label}: expects {in_channels} input channel(s), but the input has {c} "
+                         f"(shape {(c, h, w)} per example)")
+    if h is None or w is None:
+        return (out_channels, None, None)
+    (kh, kw), (ph, pw) = kernel, padding
+    if kh > h + 2 * ph or kw > w + 2 * pw:
+        raise ValueError(f"{label}: kernel {kh}x{kw} is larger than the padded image "
+                         f"{h + 2 * ph}x{w + 2 * pw} (image {h}x{w}, padding {ph}, {pw})")
+    return (out_channels, output_size(h, kh, stride[0], ph), output_size(w, kw, stride[1], pw))
+
+
+def pool_output_shape(label: str, input_shape, size: Tuple[int, int], stride: Tuple[int, int]):
+    """Per-example output shape (C, H', W') of a pooling layer, or ValueError naming the layer."""
+    if input_shape is None:
+        return None
+    c, h, w = _per_example(label, input_shape, "the previous layer gives")
+    if h is None or w is None:
+        return (c, None, None)
+    if size[0] > h or size[1] > w:
+        raise ValueError(f"{label}: window {size[0]}x{size[1]} is larger than the image {h}x{w}")
+    return (c, output_size(h, size[0], stride[0]), output_size(w, size[1], stride[1]))
+
+
+def check_images(x, label: str) -> Tuple[int, int, int, int]:
+    """(N, C, H, W) of a batch of images, after checking it is one (rank 4, no ragged rows)."""
+    dims = shape(x)
+    if len(dims) != 4 or 0 in dims:
+        raise ValueError(f"{label}: expected a batch of images of shape (N, C, H, W), got shape {dims}")
+    n, c, h, w = dims
+    for example in x:
+        if (not isinstance(example, (list, tuple)) or len(example) != c
+                or any(not isinstance(plane, (list, tuple)) or len(plane) != h
+                       or any(not isinstance(row, (list, tuple)) or len(row) != w for row in plane)
+                       for plane in example)):
+            raise ValueError(f"{label}: ragged batch: every example must be {c} x {h} x {w} "
+                             f"(channels x rows x columns), like the first")
+    return dims
+
+
+# ---------------------------------------------------------------- recurrent.py
+
+
+def describe(x) -> str:
+    """A short description of a bad input for a message: its shape, or the start of its repr."""
+    return f"shape {shape(x)}" if isinstance(x, list) else repr(x)[:60]
+
+
+def check_sequences(x, label: str, n_features: Optional[int]) -> List[int]:
+    """Check a batch of sequences of shape (N, T_n, n_features) and return the lengths T_n.
+
+    n_features=None accepts any number of features (the same at every step).
+
+    >>> check_sequences([[[1.0, 0.0], [0.0, 1.0]], [[0.5, 0.5]]], "RNN(2, 4)", 2)
+    [2, 1]
+    """
+    if not isinstance(x, (list, tuple)) or not x:
+        raise ValueError(f"{label}: expected a non-empty batch of sequences (N, T, features), "
+                         f"got {describe(x)}")
+    lengths = []
+    for n, sequence in enumerate(x):
+        if not isinstance(sequence, (list, tuple)):
+            raise ValueError(f"{label}: expected a batch of sequences (N, T, features), but example {n} "
+                             f"is {sequence!r:.40}, not a sequence (one sequence alone? wrap it: [sequence])")
+        if not sequence:
+            raise ValueError(f"{label}: sequence {n} is empty; every sequence needs at least one step")
+        for t, step in enumerate(sequence):
+            if not isinstance(step, (list, tuple)):
+                raise ValueError(f"{label}: expected a batch of sequences (N, T, features), but sequence {n} "
+                                 f"step {t} is the number {step!r:.40} (rank-2 input: token ids need an "
+                                 f"Embedding first; one sequence of vectors needs wrapping: [sequence])")
+            if step and isinstance(step[0], (list, tuple)):
+                raise ValueError(f"{label}: expected a batch of sequences (N, T, features), got rank "
+                                 f"{len(shape(x))} input of shape {shape(x)}")
+            if n_features is None:
+                n_features = len(step)
+            if len(step) != n_features:
+                raise ValueError(f"{label}: expected {n_features} features per step, but sequence {n} "
+                                 f"step {t} has {len(step)}")
+        lengths.append(len(sequence))
+    return lengths
+
+
+def check_token_ids(x, label: str, vocab_size: int) -> List[int]:
+    """Check a batch of token-id sequences (N, T_n) and return the lengths T_n.
+
+    An id is an integer in 0..vocab_size-1 (a float with an integer value, such
+    as 3.0, is accepted too: that is what a numpy array of ids turns into).
+    """
+    if not isinstance(x, (list, tuple)) or not x:
+        raise ValueError(f"{label}: expected a non-empty batch of token-id sequences (N, T), got {describe(x)}")
+    lengths = []
+    for n, sequence in enumerate(x):
+        if not isinstance(sequence, (list, tuple)):
+            raise ValueError(f"{label}: expected a batch of token-id sequences (N, T), but example {n} is "
+                             f"{sequence!r:.40} (one sequence alone? wrap it: [ids])")
+        if not sequence:
+            raise ValueError(f"{label}: sequence {n} is empty; every sequence needs at least one token")
+        for t, token in enumerate(sequence):
+            if isinstance(token, (list, tuple)):
+                raise ValueError(f"{label}: expected token ids (N, T), but sequence {n} step {t} is a vector "
+                                 f"(rank-3 input; one-hot or feature vectors go straight into RNN/LSTM)")
+            if isinstance(token, bool) or not (isinstance(token, numbers.Integral)
+                                               or (isinstance(token, float) and token.is_integer())):
+                raise ValueError(f"{label}: token ids must be integers, but sequence {n} step {t} is {token!r}")
+            if not 0 <= token < vocab_size:
+                raise ValueError(f"{label}: token id {token!r} at sequence {n} step {t} is outside the "
+                                 f"vocabulary 0..{vocab_size - 1}")
+        lengths.append(len(sequence))
+    return lengths
+
+
+def check_steps_like(grad_out, lengths: List[int], width: int, label: str) -> None:
+    """Check that grad_out has the shape of a sequence output: N sequences of lengths[n] rows of width."""
+    if not isinstance(grad_out, (list, tuple)) or len(grad_out) != len(lengths):
+        raise ValueError(f"{label}: grad_out must hold {len(lengths)} sequences like the output, "
+                         f"got {describe(grad_out)}")
+    for n, (sequence, length) in enumerate(zip(grad_out, lengths)):
+        if not isinstance(sequence, (list, tuple)) or len(sequence) != length:
+            got = len(sequence) if isinstance(sequence, (list, tuple)) else sequence
+            raise ValueError(f"{label}: grad_out sequence {n} has {got!r:.20} steps, but the output had {length}")
+        for t, row in enumerate(sequence):
+            if not isinstance(row, (list, tuple)) or len(row) != width:
+                raise ValueError(f"{label}: grad_out sequence {n} step {t} should hold {width} numbers")
+
+
+def check_rows_like(grad_out, n: int, width: int, label: str) -> None:
+    """Check that grad_out has shape (n, width), like a many-to-one output."""
+    if shape(grad_out) != (n, width) or any(not isinstance(row, (list, tuple)) or len(row) != width
+                                            for row in grad_out):
+        raise ValueError(f"{label}: expected grad_out of shape {(n, width)}, got {describe(grad_out)}")
+
+
+def check_recurrent_grad(layer, grad_out) -> None:
+    """An RNN's or LSTM's grad_out: every step's (return_sequences) or the last state's, (N, n_hidden)."""
+    if layer.return_sequences:
+        check_steps_like(grad_out, layer.lengths, layer.n_hidden, layer.label)
+    else:
+        check_rows_like(grad_out, len(layer.lengths), layer.n_hidden, layer.label)
+
+
+def recurrent_output_shape(layer, input_shape):
+    """One example's output shape for RNN and LSTM; None when the number of steps is unknown."""
+    if input_shape is not None and (len(input_shape) != 2 or input_shape[-1] != layer.n_in):
+        raise ValueError(f"{layer.label}: expects sequences of steps with {layer.n_in} features, (T, {layer.n_in}) "
+                         f"per example, but the previous layer gives shape {tuple(input_shape)}")
+    if not layer.return_sequences:
+        return (layer.n_hidden,)
+    return None if input_shape is None else (input_shape[0], layer.n_hidden)
+
+
+def embedding_output_shape(layer, input_shape):
+    """One example's output shape for Embedding: (T, dim) for (T,) token ids."""
+    if input_shape is not None and len(input_shape) != 1:
+        raise ValueError(f"{layer.label}: expects token ids, (T,) per example, but the previous layer "
+                         f"gives shape {tuple(input_shape)}")
+    return None if input_shape is None else (input_shape[0], layer.dim)
+
+
+def check_row_layer(layer, excluded: tuple):
+    """TimeDistributed's inner layer: one that works on rows (not a sequence layer)."""
+    from .layers import Layer
+    if not isinstance(layer, Layer) or isinstance(layer, excluded):
+        raise ValueError(f"TimeDistributed: expected a layer that works on rows (Dense, an activation, "
+                         f"Dropout), got {layer!r:.60}")
+
+
+def check_lengths_like(grad_out, lengths: List[int], label: str) -> None:
+    """TimeDistributed's grad_out: sequences of the output's lengths."""
+    if not isinstance(grad_out, (list, tuple)) or len(grad_out) != len(lengths) or \
+            [len(g) if isinstance(g, (list, tuple)) else -1 for g in grad_out] != lengths:
+        raise ValueError(f"{label}: grad_out must hold sequences of lengths {lengths}, "
+                         f"like the output, got {describe(grad_out)}")

@@ -403,3 +403,89 @@ def test_sequential_catches_a_channel_mismatch_when_built(nn):
     with pytest.raises(ValueError, match=r"layer 3: Conv2D\(16, 4, 3\): expects 16 input channel"):
         nn.Sequential([nn.Conv2D(1, 8, 3), nn.ReLU(), nn.MaxPool2D(2), nn.Conv2D(16, 4, 3)])
     nn.Sequential([nn.Conv2D(1, 8, 3), nn.ReLU(), nn.MaxPool2D(2), nn.Flatten(), nn.Dense(1352, 10)])
+
+
+# ----------------------------------------------------------------------------- pure: fast helpers = plain loops
+
+
+def _bits(x):
+    """Nested floats as comparable keys: the exact bits of each number, every NaN alike."""
+    import struct
+    if isinstance(x, list):
+        return [_bits(v) for v in x]
+    return "nan" if x != x else struct.pack("<d", x)
+
+
+def _special_tensor(rng, dims, specials):
+    """Random values with zeros (half of them) and the given specials sprinkled in."""
+    if len(dims) == 1:
+        return [rng.choice(specials) if rng.random() < 0.08 else (0.0 if rng.random() < 0.5 else rng.uniform(-2, 2))
+                for _ in range(dims[0])]
+    return [_special_tensor(rng, dims[1:], specials) for _ in range(dims[0])]
+
+
+FAST_CASES = [  # (C, O, H, W, kernel, stride, padding, bias)
+    (1, 3, 6, 7, 3, 1, 0, False),
+    (2, 2, 5, 6, (2, 3), (1, 2), (1, 0), True),
+    (3, 2, 7, 7, 3, 2, 1, True),
+    (1, 1, 3, 3, 3, 1, 0, True),
+]
+
+
+@pytest.mark.parametrize("case", FAST_CASES)
+@pytest.mark.parametrize("specials", [(0.0,), (float("nan"),), (float("inf"), -float("inf")), (float("inf"), 0.0)])
+def test_pure_conv_fast_path_equals_the_plain_loops_bit_for_bit(case, specials):
+    """Conv2D.fast runs named helpers (map/sum, zero gradients left out when x̃ is finite); the plain
+    loops are the docstring's formula. Same bits for every output and gradient, NaN and inf included."""
+    import pure
+    c, o, h, w, kernel, stride, padding, bias = case
+    rng = random.Random(hash((case, specials)) % 1000)
+    for trial in range(4):
+        layer = pure.Conv2D(c, o, kernel, stride=stride, padding=padding, bias=bias, seed=trial)
+        x = _special_tensor(rng, (2, c, h, w), specials if trial % 2 else (0.0,))
+        layer.params["W"] = _special_tensor(rng, (o, c) + layer.kernel_size, specials if trial >= 2 else (0.0,))
+        g = _special_tensor(rng, (2,) + layer.output_shape((c, h, w)), specials)
+        results = []
+        for fast in (False, True):
+            layer.fast = fast
+            y = layer.forward(x)
+            dx = layer.backward(g)
+            results.append(_bits([y, dx, layer.grads["W"], layer.grads.get("b", [])]))
+            assert layer.backward(g, need_input_grad=False) is None
+            assert _bits(layer.grads["W"]) == results[-1][2]
+        assert results[0] == results[1], (case, specials, trial)
+
+
+@pytest.mark.parametrize("pool", [("MaxPool2D", 2, None), ("MaxPool2D", 3, 1), ("MaxPool2D", (2, 3), (1, 2)),
+                                  ("AvgPool2D", 2, None), ("AvgPool2D", 3, 2)])
+@pytest.mark.parametrize("specials", [(0.0,), (float("nan"),), (float("inf"), -float("inf"))])
+def test_pure_pool_fast_path_equals_the_plain_loops_bit_for_bit(pool, specials):
+    import pure
+    rng = random.Random(7)
+    for trial in range(4):
+        kind, size, stride = pool
+        layer = getattr(pure, kind)(size, stride=stride)
+        x = _special_tensor(rng, (2, 2, 7, 8), specials)
+        x[0][0][0][:3] = [1.0, 1.0, 1.0]                   # ties
+        g = _special_tensor(rng, (2,) + layer.output_shape((2, 7, 8)), specials)
+        results = []
+        for fast in (False, True):
+            layer.fast = fast
+            results.append(_bits([layer.forward(x), layer.backward(g)]))
+        assert results[0] == results[1], (pool, specials, trial)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")   # numpy warns of inf · 0; the result is the point
+def test_a_nan_pixel_under_a_zero_gradient_gives_a_nan_filter_gradient(nn):
+    """0 · NaN is NaN (IEEE, numpy, PyTorch): no shortcut may skip the product of a zero gradient."""
+    nan, inf = float("nan"), float("inf")
+    layer = conv(nn, 1, 1, 2, [[[[1.0, 0.0], [0.0, 1.0]]]], b=[0.0])
+    layer.forward(tensor(nn, [[[[nan, 1.0, 1.0], [1.0, 1.0, 1.0], [1.0, 1.0, 1.0]]]]))
+    layer.backward(tensor(nn, [[[[0.0, 1.0], [1.0, 1.0]]]]))     # the NaN is only under the zero gradient
+    dW = to_list(layer.grads["W"])[0][0]
+    assert dW[0][0] != dW[0][0] and dW[1][1] == 3.0                 # W[0][0] saw the NaN; W[1][1] never did
+    layer.params["W"] = tensor(nn, [[[[inf, 0.0], [0.0, 1.0]]]])    # an infinite weight times a zero gradient
+    layer.forward(tensor(nn, [[[[1.0] * 3] * 3]]))
+    grad_in = to_list(layer.backward(tensor(nn, [[[[0.0, 0.0], [0.0, 0.0]]]])))[0][0]
+    assert all(v != v for v in (grad_in[0][0], grad_in[0][1], grad_in[1][0], grad_in[1][1]))
+    assert grad_in[0][2] == 0.0 and grad_in[2][2] == 0.0            # W[0][0] never reads there

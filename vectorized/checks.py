@@ -6,13 +6,17 @@ own functions, imported; checks of tensors are written here for arrays.
 """
 from __future__ import annotations
 
+from typing import Optional
+
 import numpy as np
 
 from pure.checks import (check_dense_sizes, check_dropout_rate, check_features, check_fit_arguments,  # noqa: F401
                          check_flatten_input, check_fraction, check_logits, check_lr, check_nonnegative,
-                         check_positive, check_uniform_bounds)
+                         check_positive, check_sizes, check_uniform_bounds, conv_output_shape,
+                         embedding_output_shape, output_size, pair, pool_output_shape, recurrent_output_shape,
+                         require_forward)
 
-from .ops import DTYPE, as_array
+from .ops import DTYPE, as_array, is_ragged
 
 # ---------------------------------------------------------------- tensors (all layers)
 
@@ -151,3 +155,192 @@ def one_hot_indices(labels, n_classes: int) -> np.ndarray:
         i = int(bad[0])
         raise ValueError(f"one_hot: label {labels[i]!r} at index {i} is outside 0..{n_classes - 1}")
     return labels.astype(np.int64)
+
+
+# ---------------------------------------------------------------- conv.py and recurrent.py: shared
+
+
+def check_grad_shape(label: str, grad_out, expected: tuple) -> np.ndarray:
+    """grad_out as an array, which must have the shape of the output it is the gradient of."""
+    grad_out = as_array(grad_out)
+    if grad_out.shape != expected:
+        raise ValueError(f"{label}: expected grad_out of shape {expected}, got {grad_out.shape}")
+    return grad_out
+
+
+# ---------------------------------------------------------------- conv.py
+
+
+def check_images(x, label: str) -> np.ndarray:
+    """x as an array of shape (N, C, H, W), after checking it is one (rank 4, not ragged, not empty)."""
+    dims = check_rectangular(x, label)
+    if len(dims) != 4 or 0 in dims:
+        raise ValueError(f"{label}: expected a batch of images of shape (N, C, H, W), got shape {tuple(dims)}")
+    return as_array(x)
+
+
+# ---------------------------------------------------------------- recurrent.py
+
+
+def describe(x) -> str:
+    """A short description of a bad input for a message: its shape."""
+    try:
+        return f"shape {np.shape(x)}"
+    except ValueError:
+        return f"a ragged list of {len(x)} items"
+
+
+def _ragged_parts(x, label: str, rank: int, what: str) -> list:
+    """The sequences of a ragged list as arrays of the given rank (1: ids, 2: steps of features)."""
+    parts = []
+    for n, sequence in enumerate(x):
+        try:
+            part = np.asarray(sequence)
+        except ValueError:
+            raise ValueError(f"{label}: sequence {n} is not a rectangular array of numbers") from None
+        if part.ndim >= 1 and len(part) == 0:
+            raise ValueError(f"{label}: sequence {n} is empty; every sequence needs at least one step")
+        if part.ndim != rank:
+            if part.ndim == rank - 1 and rank == 2:
+                raise ValueError(f"{label}: expected a batch of sequences (N, T, features), but sequence {n} has "
+                                 f"shape {part.shape} (rank-2 input: token ids need an Embedding first)")
+            raise ValueError(f"{label}: expected {what}, but sequence {n} has shape {part.shape}")
+        parts.append(part)
+    return parts
+
+
+def check_sequences(x, label: str, n_features: Optional[int]):
+    """A batch of sequences (N, T_n, n_features) as (padded array (N, T, F), lengths (N,), ragged?).
+
+    n_features=None accepts any number of features (the same at every step).
+    """
+    padded = None
+    if not is_ragged(x):
+        if isinstance(x, (list, tuple)) and not x:
+            raise ValueError(f"{label}: expected a non-empty batch of sequences (N, T, features), got an empty list")
+        try:
+            padded = as_array(x)
+        except (ValueError, TypeError):
+            padded = None        # not one array (steps of different widths?): checked sequence by sequence below
+    if padded is None:
+        parts = _ragged_parts(x, label, 2, "a batch of sequences (N, T, features)")
+        lengths = np.array([len(p) for p in parts], dtype=np.int64)
+        width = parts[0].shape[1] if n_features is None else n_features
+        for n, part in enumerate(parts):
+            if part.shape[1] != width:
+                raise ValueError(f"{label}: expected {width} features per step, but sequence {n} has "
+                                 f"{part.shape[1]}")
+        padded = np.zeros((len(parts), int(lengths.max()), width), dtype=DTYPE)
+        for n, part in enumerate(parts):
+            padded[n, :len(part)] = part
+        return padded, lengths, True
+    if padded.ndim != 3:
+        hint = " (token ids need an Embedding first; one sequence alone needs wrapping: [sequence])" \
+            if padded.ndim == 2 else ""
+        raise ValueError(f"{label}: expected a batch of sequences (N, T, features), got rank {padded.ndim} "
+                         f"input of shape {padded.shape}{hint}")
+    if padded.shape[0] == 0:
+        raise ValueError(f"{label}: expected a non-empty batch of sequences (N, T, features), got shape "
+                         f"{padded.shape}")
+    if padded.shape[1] == 0:
+        raise ValueError(f"{label}: sequence 0 is empty; every sequence needs at least one step")
+    if n_features is not None and padded.shape[2] != n_features:
+        raise ValueError(f"{label}: expected {n_features} features per step, but sequence 0 step 0 has "
+                         f"{padded.shape[2]}")
+    return padded, np.full(len(padded), padded.shape[1], dtype=np.int64), False
+
+
+def check_token_ids(x, label: str, vocab_size: int):
+    """A batch of token ids (N, T_n) as (padded int array (N, T), lengths (N,), ragged?).
+
+    Padding uses id 0; the mask keeps it out of every result. Floats with
+    integer values (3.0) are accepted, as in the pure twin.
+    """
+    if is_ragged(x):
+        parts = _ragged_parts(x, label, 1, "token ids (N, T)")
+        lengths = np.array([len(p) for p in parts], dtype=np.int64)
+        ids = np.zeros((len(parts), int(lengths.max())), dtype=np.int64)
+        for n, part in enumerate(parts):
+            ids[n, :len(part)] = _integer_ids(part, label, vocab_size, n)
+        return ids, lengths, True
+    if isinstance(x, (list, tuple)) and not x:
+        raise ValueError(f"{label}: expected a non-empty batch of token-id sequences (N, T), got an empty list")
+    try:
+        arr = np.asarray(x)
+    except ValueError:
+        raise ValueError(f"{label}: expected a batch of token-id sequences (N, T), got a ragged nest") from None
+    if arr.ndim != 2:
+        hint = " (one-hot or feature vectors go straight into RNN/LSTM)" if arr.ndim == 3 else ""
+        raise ValueError(f"{label}: expected token ids (N, T), got rank {arr.ndim} input of shape "
+                         f"{arr.shape}{hint}")
+    if arr.shape[0] == 0:
+        raise ValueError(f"{label}: expected a non-empty batch of token-id sequences (N, T), got shape {arr.shape}")
+    if arr.shape[1] == 0:
+        raise ValueError(f"{label}: sequence 0 is empty; every sequence needs at least one token")
+    ids = np.stack([_integer_ids(row, label, vocab_size, n) for n, row in enumerate(arr)])
+    return ids, np.full(len(arr), arr.shape[1], dtype=np.int64), False
+
+
+def _integer_ids(part, label, vocab_size, n):
+    """One sequence of ids checked: integers (or integer-valued floats) in 0..vocab_size-1."""
+    if part.dtype == np.bool_ or part.dtype.kind not in "iuf":
+        raise ValueError(f"{label}: token ids must be integers, but sequence {n} holds {part.dtype} values")
+    if part.dtype.kind == "f":
+        bad = np.flatnonzero(~np.isfinite(part) | (part != np.floor(part)))
+        if bad.size:
+            raise ValueError(f"{label}: token ids must be integers, but sequence {n} step {int(bad[0])} "
+                             f"is {part[bad[0]]!r}")
+    outside = np.flatnonzero((part < 0) | (part >= vocab_size))
+    if outside.size:
+        t = int(outside[0])
+        value = part[t].item()
+        raise ValueError(f"{label}: token id {int(value) if float(value).is_integer() else value!r} at "
+                         f"sequence {n} step {t} is outside the vocabulary 0..{vocab_size - 1}")
+    return part.astype(np.int64)
+
+
+def check_steps_like(grad_out, lengths, width: int, label: str) -> np.ndarray:
+    """grad_out shaped like a sequence output (lengths[n] steps of width), padded to (N, T, width)."""
+    try:
+        padded, got, _ = check_sequences(grad_out, label, width)
+    except ValueError as e:
+        raise ValueError(f"{label}: grad_out does not have the output's shape: {e}") from None
+    if len(got) != len(lengths) or np.any(got != lengths):
+        raise ValueError(f"{label}: grad_out has sequences of lengths {got.tolist()}, but the output had "
+                         f"{lengths.tolist()}")
+    return padded
+
+
+def check_rows_like(grad_out, n: int, width: int, label: str) -> np.ndarray:
+    """grad_out of shape (n, width), like a many-to-one output."""
+    try:
+        grad_out = as_array(grad_out)
+    except (ValueError, TypeError):
+        raise ValueError(f"{label}: expected grad_out of shape {(n, width)}, got a ragged nest") from None
+    if grad_out.shape != (n, width):
+        raise ValueError(f"{label}: expected grad_out of shape {(n, width)}, got shape {grad_out.shape}")
+    return grad_out
+
+
+def check_recurrent_grad(layer, grad_out) -> np.ndarray:
+    """An RNN's or LSTM's grad_out as a padded array: every step's (N, T, H), or the last state's (N, H)."""
+    if layer.return_sequences:
+        return check_steps_like(grad_out, layer.lengths, layer.n_hidden, layer.label)
+    return check_rows_like(grad_out, len(layer.lengths), layer.n_hidden, layer.label)
+
+
+def check_row_layer(layer, excluded: tuple):
+    """TimeDistributed's inner layer: one that works on rows (not a sequence layer)."""
+    from .layers import Layer
+    if not isinstance(layer, Layer) or isinstance(layer, excluded):
+        raise ValueError(f"TimeDistributed: expected a layer that works on rows (Dense, an activation, "
+                         f"Dropout), got {layer!r:.60}")
+
+
+def check_lengths_like(grad_out, lengths, label: str):
+    """TimeDistributed's grad_out as (padded array, lengths): sequences of the output's lengths."""
+    padded, got, _ = check_sequences(grad_out, label, None)
+    if len(got) != len(lengths) or np.any(got != lengths):
+        raise ValueError(f"{label}: grad_out must hold sequences of lengths {lengths.tolist()}, "
+                         f"like the output, got lengths {got.tolist()}")
+    return padded, got

@@ -19,8 +19,8 @@ are exactly as the contract says; only the memory order differs, which
 `array.tolist()`, numpy and every other layer ignore.
 
 The argument checks and the shape arithmetic are the pure twin's own
-(imported from pure/conv.py), so both refuse the same inputs with the same
-message. The layers keep the dtype they are given (float64, or float32 after
+(pure/checks.py, through checks.py), so both refuse the same inputs with the
+same message. The layers keep the dtype they are given (float64, or float32 after
 Sequential.astype).
 """
 from __future__ import annotations
@@ -30,22 +30,13 @@ from typing import Optional
 
 import numpy as np
 
-from pure.conv import conv_output_shape, output_size, pair, pool_output_shape  # noqa: F401 (shared)
-
 from . import init as initializers
+from .checks import (check_grad_shape, check_images, check_sizes, conv_output_shape, output_size, pair,  # noqa: F401
+                     pool_output_shape, require_forward)
 from .layers import Layer
-from .checks import check_rectangular
-from .ops import DTYPE, as_array
+from .ops import DTYPE
 
 # ----------------------------------------------------------------------------- shapes
-
-
-def image_dims(x, label: str):
-    """x as an array of shape (N, C, H, W), after checking it is one (rank 4, not ragged, not empty)."""
-    dims = check_rectangular(x, label)
-    if len(dims) != 4 or 0 in dims:
-        raise ValueError(f"{label}: expected a batch of images of shape (N, C, H, W), got shape {tuple(dims)}")
-    return as_array(x)
 
 
 def batch_last(x):
@@ -83,27 +74,28 @@ def offsets(kernel, stride, out_h: int, out_w: int):
 
 
 def im2col(x, kernel, stride, out_h: int, out_w: int):
-    """Every patch of a batch-last batch (C, H, W, N) as one column: (kh·kw·C, H'·W'·N).
+    """Every patch of a batch-last batch (C, H, W, N) as one column: (C·kh·kw, H'·W'·N).
 
-    Row (p, q, c), column (i, j, n) holds x[c, i·sh + p, j·sw + q, n]: pixel (p, q) of
-    channel c of the patch under the kernel at (i, j) of example n.
+    Row (c, p, q), column (i, j, n) holds x[c, i·sh + p, j·sw + q, n]: pixel (p, q) of
+    channel c of the patch under the kernel at (i, j) of example n (the pure twin's im2col,
+    with the example axis last).
     """
     c, _, _, n = x.shape
     kh, kw = kernel
-    cols = np.empty((kh, kw, c, out_h, out_w, n), dtype=x.dtype)
+    cols = np.empty((c, kh, kw, out_h, out_w, n), dtype=x.dtype)
     for p, q, rows, columns in offsets(kernel, stride, out_h, out_w):
-        cols[p, q] = x[:, rows, columns, :]
-    return cols.reshape(kh * kw * c, out_h * out_w * n)
+        cols[:, p, q] = x[:, rows, columns, :]
+    return cols.reshape(c * kh * kw, out_h * out_w * n)
 
 
 def col2im(cols, padded_shape, kernel, stride, out_h: int, out_w: int):
     """The adjoint of im2col: add each patch's gradient (a column) back where the patch was read."""
     c, _, _, n = padded_shape
     kh, kw = kernel
-    patches = cols.reshape(kh, kw, c, out_h, out_w, n)
+    patches = cols.reshape(c, kh, kw, out_h, out_w, n)
     out = np.zeros(padded_shape, dtype=cols.dtype)
     for p, q, rows, columns in offsets(kernel, stride, out_h, out_w):
-        out[:, rows, columns, :] += patches[p, q]          # patches overlap: add, do not assign
+        out[:, rows, columns, :] += patches[:, p, q]          # patches overlap: add, do not assign
     return out
 
 
@@ -117,8 +109,8 @@ class Conv2D(Layer):
 
         y[n][o][i][j] = b[o] + Σ_c Σ_p Σ_q W[o][c][p][q] · x̃[n][c][i·sh + p][j·sw + q]
 
-    As matrices, with X = im2col(x̃) (kh·kw·C, H'·W'·N: one column per patch),
-    K = the filters as rows (O, kh·kw·C) and G = grad_out as (O, H'·W'·N):
+    As matrices, with X = im2col(x̃) (C·kh·kw, H'·W'·N: one column per patch),
+    K = the filters as rows (O, C·kh·kw) and G = grad_out as (O, H'·W'·N):
 
         Y = K X + b,   dL/dK = G Xᵀ,   dL/db = Σ_columns G,   dL/dx̃ = col2im(Kᵀ G)
     """
@@ -126,14 +118,11 @@ class Conv2D(Layer):
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
                  init="xavier", bias_init="zeros", seed: Optional[int] = None,
                  rng: Optional[random.Random] = None, bias: bool = True):
-        name = "Conv2D"
-        for arg, value in (("in_channels", in_channels), ("out_channels", out_channels)):
-            if not (isinstance(value, int) and not isinstance(value, bool) and value > 0):
-                raise ValueError(f"{name}: {arg} must be a positive integer, got {value!r}")
+        check_sizes("Conv2D", in_channels=in_channels, out_channels=out_channels)
         self.in_channels, self.out_channels = in_channels, out_channels
-        self.kernel_size = pair(kernel_size, "kernel_size", name)
-        self.stride = pair(stride, "stride", name)
-        self.padding = pair(padding, "padding", name, minimum=0)
+        self.kernel_size = pair(kernel_size, "kernel_size", "Conv2D")
+        self.stride = pair(stride, "stride", "Conv2D")
+        self.padding = pair(padding, "padding", "Conv2D", minimum=0)
         self.bias = bool(bias)
         super().__init__()
         kh, kw = self.kernel_size
@@ -152,11 +141,11 @@ class Conv2D(Layer):
                                  self.kernel_size, self.stride, self.padding)
 
     def _filters(self):
-        """W (O, C, kh, kw) as rows (O, kh·kw·C), in the (p, q, c) order of im2col's rows."""
-        return self.params["W"].transpose(0, 2, 3, 1).reshape(self.out_channels, -1)
+        """W (O, C, kh, kw) as rows (O, C·kh·kw), in the (c, p, q) order of im2col's rows (as in the pure twin)."""
+        return self.params["W"].reshape(self.out_channels, -1)
 
     def forward(self, x):
-        x = image_dims(x, self.label)
+        x = check_images(x, self.label)
         _, out_h, out_w = self.output_shape(x.shape[1:])      # checks channels and sizes first
         x_padded = pad(batch_last(x), *self.padding)           # (C, H + 2ph, W + 2pw, N)
         self.in_dims, self.padded_shape = x.shape, x_padded.shape
@@ -167,19 +156,14 @@ class Conv2D(Layer):
         return batch_first(y.reshape(self.out_channels, out_h, out_w, len(x)))
 
     def backward(self, grad_out, need_input_grad=True):
-        if self.cols is None:
-            raise RuntimeError(f"{self.label}: backward() called before forward()")
+        require_forward(self.label, self.cols)
         n, _, h, w = self.in_dims
         expected = (n,) + self.output_shape(self.in_dims[1:])
-        grad_out = as_array(grad_out)
-        if grad_out.shape != expected:
-            raise ValueError(f"{self.label}: expected grad_out of shape {expected}, got {grad_out.shape}")
+        grad_out = check_grad_shape(self.label, grad_out, expected)
         _, out_h, out_w = expected[1:]
-        kh, kw = self.kernel_size
         g = batch_last(grad_out).reshape(self.out_channels, -1)                  # (O, H'·W'·N)
-        d_filters = g @ self.cols.T                                              # G Xᵀ, rows in (p, q, c) order
-        self.grads["W"] = np.ascontiguousarray(
-            d_filters.reshape(self.out_channels, kh, kw, self.in_channels).transpose(0, 3, 1, 2))
+        d_filters = g @ self.cols.T                                              # G Xᵀ, rows in (c, p, q) order
+        self.grads["W"] = d_filters.reshape(self.params["W"].shape)
         if self.bias:
             self.grads["b"] = g.sum(axis=1)
         if not need_input_grad:
@@ -216,10 +200,11 @@ def _compact(hw):
 class Pool2D(Layer):
     """Base of the pooling layers: a size x size window moved `stride` apart (default: stride = size).
 
-    Each channel is pooled on its own; no parameters. Subclasses say what the
-    windows give (`_pool`) and where the gradient goes (`_unpool`), visiting the
-    window offsets (p, q) in row-major order: one array operation per offset,
-    over every window of the batch at once.
+    Each channel is pooled on its own; no parameters. The hooks are the pure
+    twin's: a window is the list of its kh·kw values in row-major order (offset
+    k = p·kw + q), here each value an array holding it for every window of the
+    batch at once, (C, H', W', N); `_pool(window) -> (y, memo)` and
+    `_unpool(g, memo) -> kh·kw arrays`, what each position gets back of g.
     """
 
     def __init__(self, size=2, stride=None):
@@ -227,28 +212,29 @@ class Pool2D(Layer):
         self.size = pair(size, "size", name)
         self.stride = self.size if stride is None else pair(stride, "stride", name)
         super().__init__()
-        self.in_dims = None
+        self.in_dims, self.memory = None, None
 
     def output_shape(self, input_shape):
         return pool_output_shape(self.label, input_shape, self.size, self.stride)
 
     def forward(self, x):
-        x = image_dims(x, self.label)
+        x = check_images(x, self.label)
         _, out_h, out_w = self.output_shape(x.shape[1:])
         self.in_dims = x.shape
         self.offsets = offsets(self.size, self.stride, out_h, out_w)
-        return batch_first(self._pool(batch_last(x)))      # (C, H', W', N) -> (N, C, H', W')
+        x = batch_last(x)
+        window = [x[:, rows, columns, :] for _, _, rows, columns in self.offsets]   # value k of every window
+        y, self.memory = self._pool(window)
+        return batch_first(y)                                # (C, H', W', N) -> (N, C, H', W')
 
     def backward(self, grad_out, need_input_grad=True):
-        if self.in_dims is None:
-            raise RuntimeError(f"{self.label}: backward() called before forward()")
-        grad_out = as_array(grad_out)
-        expected = (self.in_dims[0],) + self.output_shape(self.in_dims[1:])
-        if grad_out.shape != expected:
-            raise ValueError(f"{self.label}: expected grad_out of shape {expected}, got {grad_out.shape}")
+        require_forward(self.label, self.in_dims)
+        grad_out = check_grad_shape(self.label, grad_out, (self.in_dims[0],) + self.output_shape(self.in_dims[1:]))
         n, c, h, w = self.in_dims
         grad_in = np.zeros((c, h, w, n), dtype=grad_out.dtype)
-        self._unpool(batch_last(grad_out), grad_in)
+        d_window = self._unpool(batch_last(grad_out), self.memory)
+        for (_, _, rows, columns), d in zip(self.offsets, d_window):
+            grad_in[:, rows, columns, :] += d                 # windows may overlap: add
         return batch_first(grad_in)
 
     def config(self):
@@ -267,44 +253,32 @@ class MaxPool2D(Pool2D):
 
     Ties: the gradient goes to the FIRST maximum in row-major order (smallest
     p, then smallest q), as in the pure twin: a later offset replaces the best
-    so far only when strictly larger. Where windows overlap, the gradients add up.
+    so far only when strictly larger. A NaN makes the window's maximum NaN
+    (np.maximum), and then nothing is larger: the gradient goes where the pure
+    twin sends it. Where windows overlap, the gradients add up.
     """
 
-    def _pool(self, x):
-        kw = self.size[1]
-        best = None
-        for p, q, rows, columns in self.offsets:
-            values = x[:, rows, columns, :]
-            if best is None:
-                best = values.copy()
-                self.argmax = np.zeros(values.shape, dtype=np.uint8 if len(self.offsets) < 256 else np.intp)
-                continue
-            larger = values > best                    # strictly: a tie keeps the earlier position
-            np.copyto(self.argmax, p * kw + q, where=larger)   # argmax: k = p·kw + q of each window's maximum
-            np.maximum(best, values, out=best)
-        return best
+    def _pool(self, window):
+        best = window[0].copy()
+        where = np.zeros(best.shape, dtype=np.uint8 if len(window) < 256 else np.intp)
+        for k, v in enumerate(window[1:], 1):
+            np.copyto(where, k, where=v > best)       # strictly larger: a tie keeps the earlier position
+            np.maximum(best, v, out=best)             # NaN stays NaN
+        return best, where
 
-    def _unpool(self, grad_out, grad_in):
-        kw = self.size[1]
-        overlap = self.stride[0] < self.size[0] or self.stride[1] < self.size[1]
-        for p, q, rows, columns in self.offsets:
-            target = grad_in[:, rows, columns, :]     # a view: writing to it writes grad_in
-            if overlap:                               # windows share positions: add up what they send
-                target += grad_out * (self.argmax == p * kw + q)
-            else:
-                np.multiply(grad_out, self.argmax == p * kw + q, out=target)
+    def _unpool(self, g, where):
+        return [np.where(where == k, g, 0.0) for k in range(self.size[0] * self.size[1])]
 
 
 class AvgPool2D(Pool2D):
     """Average pooling: y = the mean of each window; each position gets g / (kh·kw) from each window."""
 
-    def _pool(self, x):
-        total = None
-        for _, _, rows, columns in self.offsets:      # summed in row-major order, as the pure twin does
-            total = x[:, rows, columns, :].copy() if total is None else total + x[:, rows, columns, :]
-        return total / len(self.offsets)
+    def _pool(self, window):
+        total = window[0].copy()
+        for v in window[1:]:                          # summed in row-major order
+            total += v
+        return total / len(window), None
 
-    def _unpool(self, grad_out, grad_in):
-        share = grad_out / len(self.offsets)
-        for _, _, rows, columns in self.offsets:
-            grad_in[:, rows, columns, :] += share
+    def _unpool(self, g, _):
+        k = self.size[0] * self.size[1]
+        return [g / k] * k
