@@ -1,163 +1,34 @@
 """Recurrent layers: RNN, LSTM, Embedding, and TimeDistributed to put a layer on every step.
 
-A batch of sequences is a list of N sequences; sequence n is a list of T_n
-steps; a step is a list of n_in numbers (a word's one-hot vector, a
-character's embedding...) or, for Embedding, one integer token id:
+A recurrent layer reads a sequence one step at a time, carrying a state h from
+each step to the next with the same weights: h_t = f(x_t, h_{t-1}). A batch is
+a list of N sequences of T_n steps, a step a list of n_in numbers (for
+Embedding, one integer token id); the sequences may differ in length, and each
+is processed as if it were alone (h_0 = 0, its own T_n steps):
 
-    x  = [[[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]],      # sequence 0: 3 steps of 2 features
-          [[0.5, 0.5]]]                              # sequence 1: 1 step
-    RNN(2, 4).forward(x)                             # (2, 4): each sequence's last state
-    RNN(2, 4, return_sequences=True).forward(x)      # (2, T_n, 4): every state
+>>> x = [[[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]],    # sequence 0: 3 steps of 2 features
+...      [[0.5, 0.5]]]                            # sequence 1: 1 step
+>>> [len(h) for h in RNN(2, 4, seed=0).forward(x)]                       # each sequence's last state
+[4, 4]
+>>> [len(hs) for hs in RNN(2, 4, return_sequences=True, seed=0).forward(x)]   # every state: T_n of them
+[3, 1]
 
-Variable lengths. The sequences of one batch may have different lengths
-(a "ragged" batch): there is nothing to pad and no mask to pass, since the
-lengths travel with the data itself. Every sequence is processed as if it
-were alone: its state starts at h_0 = 0, runs over its own T_n steps, and
-many-to-one output is the state after its own last step. So a batch gives
-exactly the outputs and gradients of its sequences taken one by one (the
-tests check it). Outputs keep the input's lengths: many-to-many output and
-input gradients are ragged where the input was. This twin simply loops over
-each sequence's own steps; the vectorized twin pads the batch to its longest
-sequence and masks the padded steps (they carry the state through unchanged
-and receive no gradient), which gives the same numbers. A padded array with
-known lengths becomes a ragged batch with [x[n][:length[n]] for n ...].
-An empty sequence (T_n = 0) is refused: it has no last state.
-
-Backpropagation through time (BPTT). A recurrent layer is one layer applied
-T times with the same weights, so backward walks the steps in reverse, from
-the last to the first, carrying dL/dh back through h_{t-1}: at each step the
-gradient arriving from above (the output at that step, if it is an output)
-adds to the gradient from the future. Once dL/d(pre-activation) is known at
-every step, the weight gradients are Dense's formulas summed over all the
-steps of all the sequences. Nothing is truncated: the gradient flows over
-the whole sequence.
-
-Initial weights are drawn, as for Dense, from one random.Random (`seed=` or
-`rng=`) through the named initializers of init.py, in the fixed order of
-the parameters listed in each class (RNN: Wxh, Whh, b; LSTM: Wx, Wh, b;
-Embedding: W), so both twins start from the same numbers.
-
-Integer token ids have no gradient: Embedding.backward fills grads["W"] and
-returns None, so an Embedding must come first in a model (and gradcheck it
-with check_input=False).
+Backward is backpropagation through time, over every step; see RNN. (The
+notes on lengths, initial weights and token ids are at the end of this file.)
 """
 from __future__ import annotations
 
 import math
-import numbers
 import random
 from typing import List, Optional
 
 from . import init as initializers
 from .activations import sigmoid
+from .checks import (check_lengths_like, check_recurrent_grad, check_row_layer, check_sequences, check_sizes,
+                     check_steps_like, check_token_ids, embedding_output_shape, recurrent_output_shape,
+                     require_forward)
 from .layers import Layer
-from .ops import column_sums, matmul, matmul_nt, matmul_tn, shape, zeros
-
-
-def _describe(x) -> str:
-    return f"shape {shape(x)}" if isinstance(x, list) else repr(x)[:60]
-
-
-def check_sequences(x, label: str, n_features: Optional[int]) -> List[int]:
-    """Check a batch of sequences of shape (N, T_n, n_features) and return the lengths T_n.
-
-    n_features=None accepts any number of features (the same at every step).
-    """
-    if not isinstance(x, (list, tuple)) or not x:
-        raise ValueError(f"{label}: expected a non-empty batch of sequences (N, T, features), "
-                         f"got {_describe(x)}")
-    lengths = []
-    for n, sequence in enumerate(x):
-        if not isinstance(sequence, (list, tuple)):
-            raise ValueError(f"{label}: expected a batch of sequences (N, T, features), but example {n} "
-                             f"is {sequence!r:.40}, not a sequence (one sequence alone? wrap it: [sequence])")
-        if not sequence:
-            raise ValueError(f"{label}: sequence {n} is empty; every sequence needs at least one step")
-        for t, step in enumerate(sequence):
-            if not isinstance(step, (list, tuple)):
-                raise ValueError(f"{label}: expected a batch of sequences (N, T, features), but sequence {n} "
-                                 f"step {t} is the number {step!r:.40} (rank-2 input: token ids need an "
-                                 f"Embedding first; one sequence of vectors needs wrapping: [sequence])")
-            if step and isinstance(step[0], (list, tuple)):
-                raise ValueError(f"{label}: expected a batch of sequences (N, T, features), got rank "
-                                 f"{len(shape(x))} input of shape {shape(x)}")
-            if n_features is None:
-                n_features = len(step)
-            if len(step) != n_features:
-                raise ValueError(f"{label}: expected {n_features} features per step, but sequence {n} "
-                                 f"step {t} has {len(step)}")
-        lengths.append(len(sequence))
-    return lengths
-
-
-def check_token_ids(x, label: str, vocab_size: int) -> List[int]:
-    """Check a batch of token-id sequences (N, T_n) and return the lengths T_n.
-
-    An id is an integer in 0..vocab_size-1 (a float with an integer value, such
-    as 3.0, is accepted too: that is what a numpy array of ids turns into).
-    """
-    if not isinstance(x, (list, tuple)) or not x:
-        raise ValueError(f"{label}: expected a non-empty batch of token-id sequences (N, T), got {_describe(x)}")
-    lengths = []
-    for n, sequence in enumerate(x):
-        if not isinstance(sequence, (list, tuple)):
-            raise ValueError(f"{label}: expected a batch of token-id sequences (N, T), but example {n} is "
-                             f"{sequence!r:.40} (one sequence alone? wrap it: [ids])")
-        if not sequence:
-            raise ValueError(f"{label}: sequence {n} is empty; every sequence needs at least one token")
-        for t, token in enumerate(sequence):
-            if isinstance(token, (list, tuple)):
-                raise ValueError(f"{label}: expected token ids (N, T), but sequence {n} step {t} is a vector "
-                                 f"(rank-3 input; one-hot or feature vectors go straight into RNN/LSTM)")
-            if isinstance(token, bool) or not (isinstance(token, numbers.Integral)
-                                               or (isinstance(token, float) and token.is_integer())):
-                raise ValueError(f"{label}: token ids must be integers, but sequence {n} step {t} is {token!r}")
-            if not 0 <= token < vocab_size:
-                raise ValueError(f"{label}: token id {token!r} at sequence {n} step {t} is outside the "
-                                 f"vocabulary 0..{vocab_size - 1}")
-        lengths.append(len(sequence))
-    return lengths
-
-
-def check_steps_like(grad_out, lengths: List[int], width: int, label: str) -> None:
-    """Check that grad_out has the shape of a sequence output: N sequences of lengths[n] rows of width."""
-    if not isinstance(grad_out, (list, tuple)) or len(grad_out) != len(lengths):
-        raise ValueError(f"{label}: grad_out must hold {len(lengths)} sequences like the output, "
-                         f"got {_describe(grad_out)}")
-    for n, (sequence, length) in enumerate(zip(grad_out, lengths)):
-        if not isinstance(sequence, (list, tuple)) or len(sequence) != length:
-            got = len(sequence) if isinstance(sequence, (list, tuple)) else sequence
-            raise ValueError(f"{label}: grad_out sequence {n} has {got!r:.20} steps, but the output had {length}")
-        for t, row in enumerate(sequence):
-            if not isinstance(row, (list, tuple)) or len(row) != width:
-                raise ValueError(f"{label}: grad_out sequence {n} step {t} should hold {width} numbers")
-
-
-def check_rows_like(grad_out, n: int, width: int, label: str) -> None:
-    """Check that grad_out has shape (n, width), like a many-to-one output."""
-    if shape(grad_out) != (n, width) or any(not isinstance(row, (list, tuple)) or len(row) != width
-                                            for row in grad_out):
-        raise ValueError(f"{label}: expected grad_out of shape {(n, width)}, got {_describe(grad_out)}")
-
-
-def split_steps(rows, lengths: List[int]):
-    """Cut a list of Σ T_n rows back into N sequences of lengths[n] rows each."""
-    out, start = [], 0
-    for length in lengths:
-        out.append(rows[start:start + length])
-        start += length
-    return out
-
-
-def _add(a, b):
-    """a + b for two matrices of the same shape (sums gradients over sequences)."""
-    return [[p + q for p, q in zip(row_a, row_b)] for row_a, row_b in zip(a, b)]
-
-
-def _check_sizes(name, **sizes):
-    for key, value in sizes.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name}: {key} must be a positive integer, got {value!r}")
+from .ops import column_sums, matmul, matmul_nt, matmul_tn, zeros
 
 
 class RNN(Layer):
@@ -167,12 +38,18 @@ class RNN(Layer):
     Output: (N, n_hidden), each sequence's last state (many-to-one), or, with
     return_sequences=True, (N, T, n_hidden), the state after every step (many-to-many).
 
-    Backpropagation through time, for one sequence, with a_t = x_t Wxh + h_{t-1} Whh + b:
+    Backpropagation through time (BPTT). The layer is one layer applied T times
+    with the same weights, so backward walks the steps in reverse, from the last
+    to the first, carrying dL/dh back through h_{t-1}: at each step the gradient
+    arriving from above (the output at that step, if it is one) adds to the
+    gradient from the future. Nothing is truncated. For one sequence, with
+    a_t = x_t Wxh + h_{t-1} Whh + b:
         dL/dh_t  = (grad_out at step t, if step t is an output) + dL/da_{t+1} · Whhᵀ
         dL/da_t  = dL/dh_t ⊙ (1 - h_t²)                       (tanh' = 1 - tanh²)
         dL/dWxh  = Σ_t x_tᵀ · dL/da_t      dL/dWhh = Σ_t h_{t-1}ᵀ · dL/da_t      dL/db = Σ_t dL/da_t
         dL/dx_t  = dL/da_t · Wxhᵀ
-    The sums run over every step of every sequence in the batch.
+    Once dL/da_t is known at every step, the weight gradients are Dense's,
+    summed over every step of every sequence in the batch.
 
     Initial weights, drawn in this order: Wxh with `init` (default xavier),
     Whh with `recurrent_init` (default: the same as init), b with `bias_init`
@@ -182,7 +59,7 @@ class RNN(Layer):
     def __init__(self, n_in: int, n_hidden: int, return_sequences: bool = False, init="xavier",
                  recurrent_init=None, bias_init="zeros", seed: Optional[int] = None,
                  rng: Optional[random.Random] = None):
-        _check_sizes("RNN", n_in=n_in, n_hidden=n_hidden)
+        check_sizes("RNN", n_in=n_in, n_hidden=n_hidden)
         self.n_in, self.n_hidden, self.return_sequences = n_in, n_hidden, bool(return_sequences)
         super().__init__()
         rng = initializers.make_rng(seed, rng)
@@ -211,27 +88,18 @@ class RNN(Layer):
         return [states[-1] for states in self.states]
 
     def backward(self, grad_out, need_input_grad=True):
-        if self.states is None:
-            raise RuntimeError(f"{self.label}: backward() called before forward()")
-        H = self.n_hidden
-        if self.return_sequences:
-            check_steps_like(grad_out, self.lengths, H, self.label)
-        else:
-            check_rows_like(grad_out, len(self.lengths), H, self.label)
-        Wxh, Whh = self.params["Wxh"], self.params["Whh"]
+        require_forward(self.label, self.states)
+        check_recurrent_grad(self, grad_out)
+        H, Wxh, Whh = self.n_hidden, self.params["Wxh"], self.params["Whh"]
         dWxh, dWhh, db = zeros(self.n_in, H), zeros(H, H), [0.0] * H
         grad_in = []
         for n, states in enumerate(self.states):
             T = len(states) - 1
             da = [None] * T                      # dL/da_t, filled from the last step back to the first
-            dh_next = [0.0] * H                  # dL/dh_t arriving from step t + 1 (none after the end)
-            for t in range(T - 1, -1, -1):
-                if self.return_sequences:
-                    dh = [p + q for p, q in zip(dh_next, grad_out[n][t])]
-                elif t == T - 1:
-                    dh = [p + q for p, q in zip(dh_next, grad_out[n])]
-                else:
-                    dh = dh_next
+            # dL/dh_T from "the future": nothing, or, many-to-one, the gradient of the output h_T
+            dh_next = [0.0] * H if self.return_sequences else grad_out[n]
+            for t in reversed(range(T)):
+                dh = [p + q for p, q in zip(dh_next, grad_out[n][t])] if self.return_sequences else dh_next
                 da[t] = [g * (1.0 - h * h) for g, h in zip(dh, states[t + 1])]
                 dh_next = matmul_nt([da[t]], Whh)[0]          # dL/da_t · Whhᵀ flows back to h_{t-1}
             # With dL/da_t known at every step, the weights get Dense's gradients, summed over the steps:
@@ -244,7 +112,7 @@ class RNN(Layer):
         return grad_in if need_input_grad else None
 
     def output_shape(self, input_shape):
-        return _recurrent_output_shape(self, input_shape)
+        return recurrent_output_shape(self, input_shape)
 
     def config(self):
         return {"n_in": self.n_in, "n_hidden": self.n_hidden, "return_sequences": self.return_sequences}
@@ -289,7 +157,7 @@ class LSTM(Layer):
     def __init__(self, n_in: int, n_hidden: int, return_sequences: bool = False, init="xavier",
                  recurrent_init=None, bias_init="zeros", forget_bias: float = 1.0, seed: Optional[int] = None,
                  rng: Optional[random.Random] = None):
-        _check_sizes("LSTM", n_in=n_in, n_hidden=n_hidden)
+        check_sizes("LSTM", n_in=n_in, n_hidden=n_hidden)
         self.n_in, self.n_hidden, self.return_sequences = n_in, n_hidden, bool(return_sequences)
         super().__init__()
         H = n_hidden
@@ -330,27 +198,18 @@ class LSTM(Layer):
         return [hs[-1] for hs, _, _, _ in self.steps]
 
     def backward(self, grad_out, need_input_grad=True):
-        if self.steps is None:
-            raise RuntimeError(f"{self.label}: backward() called before forward()")
-        H = self.n_hidden
-        if self.return_sequences:
-            check_steps_like(grad_out, self.lengths, H, self.label)
-        else:
-            check_rows_like(grad_out, len(self.lengths), H, self.label)
-        Wx, Wh = self.params["Wx"], self.params["Wh"]
+        require_forward(self.label, self.steps)
+        check_recurrent_grad(self, grad_out)
+        H, Wx, Wh = self.n_hidden, self.params["Wx"], self.params["Wh"]
         dWx, dWh, db = zeros(self.n_in, 4 * H), zeros(H, 4 * H), [0.0] * (4 * H)
         grad_in = []
         for n, (hs, cs, gates, tanh_cs) in enumerate(self.steps):
             T = len(gates)
             dz = [None] * T                      # dL/dz_t, filled from the last step back to the first
-            dh_next, dc_next = [0.0] * H, [0.0] * H
-            for t in range(T - 1, -1, -1):
-                if self.return_sequences:
-                    dh = [p + q for p, q in zip(dh_next, grad_out[n][t])]
-                elif t == T - 1:
-                    dh = [p + q for p, q in zip(dh_next, grad_out[n])]
-                else:
-                    dh = dh_next
+            dh_next = [0.0] * H if self.return_sequences else grad_out[n]   # as in RNN.backward
+            dc_next = [0.0] * H
+            for t in reversed(range(T)):
+                dh = [p + q for p, q in zip(dh_next, grad_out[n][t])] if self.return_sequences else dh_next
                 i, f, g, o = gates[t]
                 tanh_c, c_prev = tanh_cs[t], cs[t]
                 do = [a * tv for a, tv in zip(dh, tanh_c)]
@@ -373,23 +232,13 @@ class LSTM(Layer):
         return grad_in if need_input_grad else None
 
     def output_shape(self, input_shape):
-        return _recurrent_output_shape(self, input_shape)
+        return recurrent_output_shape(self, input_shape)
 
     def config(self):
         return {"n_in": self.n_in, "n_hidden": self.n_hidden, "return_sequences": self.return_sequences}
 
     def __repr__(self):
         return f"LSTM({self.n_in}, {self.n_hidden}{', return_sequences=True' if self.return_sequences else ''})"
-
-
-def _recurrent_output_shape(layer, input_shape):
-    """One example's output shape for RNN and LSTM; None when the number of steps is unknown."""
-    if input_shape is not None and (len(input_shape) != 2 or input_shape[-1] != layer.n_in):
-        raise ValueError(f"{layer.label}: expects sequences of steps with {layer.n_in} features, (T, {layer.n_in}) "
-                         f"per example, but the previous layer gives shape {tuple(input_shape)}")
-    if not layer.return_sequences:
-        return (layer.n_hidden,)
-    return None if input_shape is None else (input_shape[0], layer.n_hidden)
 
 
 class Embedding(Layer):
@@ -408,7 +257,7 @@ class Embedding(Layer):
 
     def __init__(self, vocab_size: int, dim: int, init="normal(1.0)", seed: Optional[int] = None,
                  rng: Optional[random.Random] = None):
-        _check_sizes("Embedding", vocab_size=vocab_size, dim=dim)
+        check_sizes("Embedding", vocab_size=vocab_size, dim=dim)
         self.vocab_size, self.dim = vocab_size, dim
         super().__init__()
         rng = initializers.make_rng(seed, rng)
@@ -423,8 +272,7 @@ class Embedding(Layer):
         return [[list(W[token]) for token in sequence] for sequence in self.ids]
 
     def backward(self, grad_out, need_input_grad=True):
-        if self.ids is None:
-            raise RuntimeError(f"{self.label}: backward() called before forward()")
+        require_forward(self.label, self.ids)
         check_steps_like(grad_out, self.lengths, self.dim, self.label)
         dW = zeros(self.vocab_size, self.dim)
         for sequence, grads in zip(self.ids, grad_out):
@@ -434,10 +282,7 @@ class Embedding(Layer):
         return None                                                     # no gradient for integer ids
 
     def output_shape(self, input_shape):
-        if input_shape is not None and len(input_shape) != 1:
-            raise ValueError(f"{self.label}: expects token ids, (T,) per example, but the previous layer "
-                             f"gives shape {tuple(input_shape)}")
-        return None if input_shape is None else (input_shape[0], self.dim)
+        return embedding_output_shape(self, input_shape)
 
     def config(self):
         return {"vocab_size": self.vocab_size, "dim": self.dim}
@@ -449,7 +294,9 @@ class Embedding(Layer):
 class TimeDistributed(Layer):
     """Apply one layer to every step of every sequence: (N, T, n_in) -> (N, T, n_out).
 
-        TimeDistributed(Dense(64, 27))      # a score per character at every step of an LSTM's output
+    >>> from pure import Dense
+    >>> TimeDistributed(Dense(64, 27))      # a score per character at every step of an LSTM's output
+    TimeDistributed(Dense(64, 27))
 
     The wrapped layer sees the steps of all sequences as one batch of Σ T_n rows
     (sequence 0's steps first), so a Dense inside shares its weights over time and
@@ -462,9 +309,7 @@ class TimeDistributed(Layer):
     def __init__(self, layer):
         if isinstance(layer, dict):
             layer = _layer_from_entry(layer, "pure")
-        if not isinstance(layer, Layer) or isinstance(layer, (RNN, LSTM, Embedding, TimeDistributed)):
-            raise ValueError(f"TimeDistributed: expected a layer that works on rows (Dense, an activation, "
-                             f"Dropout), got {layer!r:.60}")
+        check_row_layer(layer, (RNN, LSTM, Embedding, TimeDistributed))
         self.layer = layer
         super().__init__()
         self.params, self.grads = layer.params, layer.grads      # the same dicts, not copies
@@ -477,12 +322,8 @@ class TimeDistributed(Layer):
         return split_steps(self.layer.forward(rows), self.lengths)
 
     def backward(self, grad_out, need_input_grad=True):
-        if self.lengths is None:
-            raise RuntimeError(f"{self.label}: backward() called before forward()")
-        if not isinstance(grad_out, (list, tuple)) or len(grad_out) != len(self.lengths) or \
-                [len(g) if isinstance(g, (list, tuple)) else -1 for g in grad_out] != self.lengths:
-            raise ValueError(f"{self.label}: grad_out must hold sequences of lengths {self.lengths}, "
-                             f"like the output, got {_describe(grad_out)}")
+        require_forward(self.label, self.lengths)
+        check_lengths_like(grad_out, self.lengths, self.label)
         rows = [step for sequence in grad_out for step in sequence]
         grad_in = self.layer.backward(rows, need_input_grad)
         return None if grad_in is None else split_steps(grad_in, self.lengths)
@@ -507,6 +348,49 @@ class TimeDistributed(Layer):
 
     def __repr__(self):
         return f"TimeDistributed({self.layer!r})"
+
+
+# ----------------------------------------------------------------------------- notes
+#
+# Variable lengths. A batch may hold sequences of different lengths (a "ragged"
+# batch): there is nothing to pad and no mask to pass, since the lengths travel
+# with the data itself. Each sequence's state starts at h_0 = 0 and runs over
+# its own T_n steps, and many-to-one output is the state after its own last
+# step, so a batch gives exactly the outputs and gradients of its sequences
+# taken one by one (the tests check it). Outputs keep the input's lengths. This
+# twin loops over each sequence's own steps; the vectorized twin pads the batch
+# to its longest sequence and masks the padded steps (they carry the state
+# through unchanged and receive no gradient), which gives the same numbers. A
+# padded array with known lengths becomes a ragged batch with
+# [x[n][:length[n]] for n ...]. An empty sequence (T_n = 0) is refused: it has
+# no last state.
+#
+# Initial weights are drawn, as for Dense, from one random.Random (`seed=` or
+# `rng=`) through the named initializers of init.py, in the fixed order of the
+# parameters listed in each class (RNN: Wxh, Whh, b; LSTM: Wx, Wh, b;
+# Embedding: W), so both twins start from the same numbers.
+#
+# Integer token ids have no gradient: Embedding.backward fills grads["W"] and
+# returns None, so an Embedding must come first in a model (and gradcheck it
+# with check_input=False).
+
+
+def split_steps(rows, lengths: List[int]):
+    """Cut a list of Σ T_n rows back into N sequences of lengths[n] rows each.
+
+    >>> split_steps([[1.0], [2.0], [3.0]], [2, 1])
+    [[[1.0], [2.0]], [[3.0]]]
+    """
+    out, start = [], 0
+    for length in lengths:
+        out.append(rows[start:start + length])
+        start += length
+    return out
+
+
+def _add(a, b):
+    """a + b for two matrices of the same shape (sums gradients over sequences)."""
+    return [[p + q for p, q in zip(row_a, row_b)] for row_a, row_b in zip(a, b)]
 
 
 def _layer_from_entry(entry: dict, twin: str) -> Layer:

@@ -29,147 +29,11 @@ import numpy as np
 
 from . import init as initializers
 from .activations import sigmoid
+from .checks import (check_lengths_like, check_recurrent_grad, check_row_layer, check_sequences, check_sizes,
+                     check_steps_like, check_token_ids, embedding_output_shape, recurrent_output_shape,
+                     require_forward)
 from .layers import Layer
-from .ops import DTYPE, as_array, is_ragged
-
-
-def _describe(x) -> str:
-    try:
-        return f"shape {np.shape(x)}"
-    except ValueError:
-        return f"a ragged list of {len(x)} items"
-
-
-def _ragged_parts(x, label: str, rank: int, what: str) -> list:
-    """The sequences of a ragged list as arrays of the given rank (1: ids, 2: steps of features)."""
-    parts = []
-    for n, sequence in enumerate(x):
-        try:
-            part = np.asarray(sequence)
-        except ValueError:
-            raise ValueError(f"{label}: sequence {n} is not a rectangular array of numbers") from None
-        if part.ndim >= 1 and len(part) == 0:
-            raise ValueError(f"{label}: sequence {n} is empty; every sequence needs at least one step")
-        if part.ndim != rank:
-            if part.ndim == rank - 1 and rank == 2:
-                raise ValueError(f"{label}: expected a batch of sequences (N, T, features), but sequence {n} has "
-                                 f"shape {part.shape} (rank-2 input: token ids need an Embedding first)")
-            raise ValueError(f"{label}: expected {what}, but sequence {n} has shape {part.shape}")
-        parts.append(part)
-    return parts
-
-
-def check_sequences(x, label: str, n_features: Optional[int]):
-    """A batch of sequences (N, T_n, n_features) as (padded array (N, T, F), lengths (N,), ragged?).
-
-    n_features=None accepts any number of features (the same at every step).
-    """
-    padded = None
-    if not is_ragged(x):
-        if isinstance(x, (list, tuple)) and not x:
-            raise ValueError(f"{label}: expected a non-empty batch of sequences (N, T, features), got an empty list")
-        try:
-            padded = as_array(x)
-        except (ValueError, TypeError):
-            padded = None        # not one array (steps of different widths?): checked sequence by sequence below
-    if padded is None:
-        parts = _ragged_parts(x, label, 2, "a batch of sequences (N, T, features)")
-        lengths = np.array([len(p) for p in parts], dtype=np.int64)
-        width = parts[0].shape[1] if n_features is None else n_features
-        for n, part in enumerate(parts):
-            if part.shape[1] != width:
-                raise ValueError(f"{label}: expected {width} features per step, but sequence {n} has "
-                                 f"{part.shape[1]}")
-        padded = np.zeros((len(parts), int(lengths.max()), width), dtype=DTYPE)
-        for n, part in enumerate(parts):
-            padded[n, :len(part)] = part
-        return padded, lengths, True
-    if padded.ndim != 3:
-        hint = " (token ids need an Embedding first; one sequence alone needs wrapping: [sequence])" \
-            if padded.ndim == 2 else ""
-        raise ValueError(f"{label}: expected a batch of sequences (N, T, features), got rank {padded.ndim} "
-                         f"input of shape {padded.shape}{hint}")
-    if padded.shape[0] == 0:
-        raise ValueError(f"{label}: expected a non-empty batch of sequences (N, T, features), got shape "
-                         f"{padded.shape}")
-    if padded.shape[1] == 0:
-        raise ValueError(f"{label}: sequence 0 is empty; every sequence needs at least one step")
-    if n_features is not None and padded.shape[2] != n_features:
-        raise ValueError(f"{label}: expected {n_features} features per step, but sequence 0 step 0 has "
-                         f"{padded.shape[2]}")
-    return padded, np.full(len(padded), padded.shape[1], dtype=np.int64), False
-
-
-def check_token_ids(x, label: str, vocab_size: int):
-    """A batch of token ids (N, T_n) as (padded int array (N, T), lengths (N,), ragged?).
-
-    Padding uses id 0; the mask keeps it out of every result. Floats with
-    integer values (3.0) are accepted, as in the pure twin.
-    """
-    if is_ragged(x):
-        parts = _ragged_parts(x, label, 1, "token ids (N, T)")
-        lengths = np.array([len(p) for p in parts], dtype=np.int64)
-        ids = np.zeros((len(parts), int(lengths.max())), dtype=np.int64)
-        for n, part in enumerate(parts):
-            ids[n, :len(part)] = _integer_ids(part, label, vocab_size, n)
-        return ids, lengths, True
-    if isinstance(x, (list, tuple)) and not x:
-        raise ValueError(f"{label}: expected a non-empty batch of token-id sequences (N, T), got an empty list")
-    try:
-        arr = np.asarray(x)
-    except ValueError:
-        raise ValueError(f"{label}: expected a batch of token-id sequences (N, T), got a ragged nest") from None
-    if arr.ndim != 2:
-        hint = " (one-hot or feature vectors go straight into RNN/LSTM)" if arr.ndim == 3 else ""
-        raise ValueError(f"{label}: expected token ids (N, T), got rank {arr.ndim} input of shape "
-                         f"{arr.shape}{hint}")
-    if arr.shape[0] == 0:
-        raise ValueError(f"{label}: expected a non-empty batch of token-id sequences (N, T), got shape {arr.shape}")
-    if arr.shape[1] == 0:
-        raise ValueError(f"{label}: sequence 0 is empty; every sequence needs at least one token")
-    ids = np.stack([_integer_ids(row, label, vocab_size, n) for n, row in enumerate(arr)])
-    return ids, np.full(len(arr), arr.shape[1], dtype=np.int64), False
-
-
-def _integer_ids(part, label, vocab_size, n):
-    """One sequence of ids checked: integers (or integer-valued floats) in 0..vocab_size-1."""
-    if part.dtype == np.bool_ or part.dtype.kind not in "iuf":
-        raise ValueError(f"{label}: token ids must be integers, but sequence {n} holds {part.dtype} values")
-    if part.dtype.kind == "f":
-        bad = np.flatnonzero(~np.isfinite(part) | (part != np.floor(part)))
-        if bad.size:
-            raise ValueError(f"{label}: token ids must be integers, but sequence {n} step {int(bad[0])} "
-                             f"is {part[bad[0]]!r}")
-    outside = np.flatnonzero((part < 0) | (part >= vocab_size))
-    if outside.size:
-        t = int(outside[0])
-        value = part[t].item()
-        raise ValueError(f"{label}: token id {int(value) if float(value).is_integer() else value!r} at "
-                         f"sequence {n} step {t} is outside the vocabulary 0..{vocab_size - 1}")
-    return part.astype(np.int64)
-
-
-def check_steps_like(grad_out, lengths, width: int, label: str) -> np.ndarray:
-    """grad_out shaped like a sequence output (lengths[n] steps of width), padded to (N, T, width)."""
-    try:
-        padded, got, _ = check_sequences(grad_out, label, width)
-    except ValueError as e:
-        raise ValueError(f"{label}: grad_out does not have the output's shape: {e}") from None
-    if len(got) != len(lengths) or np.any(got != lengths):
-        raise ValueError(f"{label}: grad_out has sequences of lengths {got.tolist()}, but the output had "
-                         f"{lengths.tolist()}")
-    return padded
-
-
-def check_rows_like(grad_out, n: int, width: int, label: str) -> np.ndarray:
-    """grad_out of shape (n, width), like a many-to-one output."""
-    try:
-        grad_out = as_array(grad_out)
-    except (ValueError, TypeError):
-        raise ValueError(f"{label}: expected grad_out of shape {(n, width)}, got a ragged nest") from None
-    if grad_out.shape != (n, width):
-        raise ValueError(f"{label}: expected grad_out of shape {(n, width)}, got shape {grad_out.shape}")
-    return grad_out
+from .ops import DTYPE
 
 
 def split_steps(rows, lengths) -> list:
@@ -189,12 +53,6 @@ def as_sequences(padded, lengths, ragged: bool):
     return [padded[n, :length] for n, length in enumerate(lengths)]
 
 
-def _check_sizes(name, **sizes):
-    for key, value in sizes.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name}: {key} must be a positive integer, got {value!r}")
-
-
 def _array(nested) -> np.ndarray:
     return np.asarray(nested, dtype=DTYPE)
 
@@ -212,7 +70,7 @@ class RNN(Layer):
     def __init__(self, n_in: int, n_hidden: int, return_sequences: bool = False, init="xavier",
                  recurrent_init=None, bias_init="zeros", seed: Optional[int] = None,
                  rng: Optional[random.Random] = None):
-        _check_sizes("RNN", n_in=n_in, n_hidden=n_hidden)
+        check_sizes("RNN", n_in=n_in, n_hidden=n_hidden)
         self.n_in, self.n_hidden, self.return_sequences = n_in, n_hidden, bool(return_sequences)
         super().__init__()
         rng = initializers.make_rng(seed, rng)
@@ -240,33 +98,29 @@ class RNN(Layer):
         return h
 
     def backward(self, grad_out, need_input_grad=True):
-        if self.states is None:
-            raise RuntimeError(f"{self.label}: backward() called before forward()")
+        require_forward(self.label, self.states)
+        grad_out = check_recurrent_grad(self, grad_out)            # padded: (N, T, H), or (N, H)
+        H, Wxh, Whh = self.n_hidden, self.params["Wxh"], self.params["Whh"]
         N, T = self.mask.shape
-        H = self.n_hidden
-        Wxh, Whh = self.params["Wxh"], self.params["Whh"]
-        if self.return_sequences:
-            grad_steps = check_steps_like(grad_out, self.lengths, H, self.label)   # (N, T, H)
-            dh_next = np.zeros((N, H))
-        else:
-            dh_next = check_rows_like(grad_out, N, H, self.label)    # the last state is the output
         da = np.zeros((N, T, H))                 # dL/da_t, filled from the last step back to the first
-        for t in range(T - 1, -1, -1):
-            dh = dh_next + grad_steps[:, t] if self.return_sequences else dh_next
+        # dL/dh_T from "the future": nothing, or, many-to-one, the gradient of the output h_T
+        dh_next = np.zeros((N, H)) if self.return_sequences else grad_out
+        for t in reversed(range(T)):
+            dh = dh_next + grad_out[:, t] if self.return_sequences else dh_next
             real = self.mask[:, t, None]
             da[:, t] = np.where(real, dh * (1.0 - self.states[:, t + 1] ** 2), 0.0)
             dh_next = np.where(real, da[:, t] @ Whh.T, dh)   # a padded step passes dL/dh straight through
         # With dL/da_t known at every step, the weights get Dense's gradients, summed over the steps:
         da_rows = da.reshape(-1, H)                                              # (N T, H)
         self.grads["Wxh"] = self.x.reshape(-1, self.n_in).T @ da_rows            # Σ x_tᵀ · da_t
-        self.grads["Whh"] = self.states[:, :-1].reshape(-1, H).T @ da_rows       # Σ h_{t-1}ᵀ · da_t
+        self.grads["Whh"] = _real(self.states[:, :-1], self.mask).reshape(-1, H).T @ da_rows   # Σ h_{t-1}ᵀ · da_t
         self.grads["b"] = da_rows.sum(axis=0)
         if not need_input_grad:
             return None
         return as_sequences(da @ Wxh.T, self.lengths, self.ragged)            # dL/dx_t = da_t · Wxhᵀ
 
     def output_shape(self, input_shape):
-        return _recurrent_output_shape(self, input_shape)
+        return recurrent_output_shape(self, input_shape)
 
     def config(self):
         return {"n_in": self.n_in, "n_hidden": self.n_hidden, "return_sequences": self.return_sequences}
@@ -288,7 +142,7 @@ class LSTM(Layer):
     def __init__(self, n_in: int, n_hidden: int, return_sequences: bool = False, init="xavier",
                  recurrent_init=None, bias_init="zeros", forget_bias: float = 1.0, seed: Optional[int] = None,
                  rng: Optional[random.Random] = None):
-        _check_sizes("LSTM", n_in=n_in, n_hidden=n_hidden)
+        check_sizes("LSTM", n_in=n_in, n_hidden=n_hidden)
         self.n_in, self.n_hidden, self.return_sequences = n_in, n_hidden, bool(return_sequences)
         super().__init__()
         H = n_hidden
@@ -331,20 +185,15 @@ class LSTM(Layer):
         return h
 
     def backward(self, grad_out, need_input_grad=True):
-        if self.hs is None:
-            raise RuntimeError(f"{self.label}: backward() called before forward()")
+        require_forward(self.label, self.hs)
+        grad_out = check_recurrent_grad(self, grad_out)            # padded: (N, T, H), or (N, H)
+        H, Wx, Wh = self.n_hidden, self.params["Wx"], self.params["Wh"]
         N, T = self.mask.shape
-        H = self.n_hidden
-        Wx, Wh = self.params["Wx"], self.params["Wh"]
-        if self.return_sequences:
-            grad_steps = check_steps_like(grad_out, self.lengths, H, self.label)
-            dh_next = np.zeros((N, H))
-        else:
-            dh_next = check_rows_like(grad_out, N, H, self.label)
-        dc_next = np.zeros((N, H))
         dz = np.zeros((N, T, 4 * H))             # dL/dz_t, filled from the last step back to the first
-        for t in range(T - 1, -1, -1):
-            dh = dh_next + grad_steps[:, t] if self.return_sequences else dh_next
+        dh_next = np.zeros((N, H)) if self.return_sequences else grad_out   # as in RNN.backward
+        dc_next = np.zeros((N, H))
+        for t in reversed(range(T)):
+            dh = dh_next + grad_out[:, t] if self.return_sequences else dh_next
             gates = self.gates[:, t]
             i, f, g, o = gates[:, :H], gates[:, H:2 * H], gates[:, 2 * H:3 * H], gates[:, 3 * H:]
             tanh_c, c_prev = self.tanh_cs[:, t], self.cs[:, t]
@@ -359,14 +208,14 @@ class LSTM(Layer):
             dc_next = np.where(real, dc * f, dc_next)
         dz_rows = dz.reshape(-1, 4 * H)
         self.grads["Wx"] = self.x.reshape(-1, self.n_in).T @ dz_rows            # Σ x_tᵀ · dz_t
-        self.grads["Wh"] = self.hs[:, :-1].reshape(-1, H).T @ dz_rows           # Σ h_{t-1}ᵀ · dz_t
+        self.grads["Wh"] = _real(self.hs[:, :-1], self.mask).reshape(-1, H).T @ dz_rows   # Σ h_{t-1}ᵀ · dz_t
         self.grads["b"] = dz_rows.sum(axis=0)
         if not need_input_grad:
             return None
         return as_sequences(dz @ Wx.T, self.lengths, self.ragged)              # dL/dx_t = dz_t · Wxᵀ
 
     def output_shape(self, input_shape):
-        return _recurrent_output_shape(self, input_shape)
+        return recurrent_output_shape(self, input_shape)
 
     def config(self):
         return {"n_in": self.n_in, "n_hidden": self.n_hidden, "return_sequences": self.return_sequences}
@@ -375,14 +224,10 @@ class LSTM(Layer):
         return f"LSTM({self.n_in}, {self.n_hidden}{', return_sequences=True' if self.return_sequences else ''})"
 
 
-def _recurrent_output_shape(layer, input_shape):
-    """One example's output shape for RNN and LSTM; None when the number of steps is unknown."""
-    if input_shape is not None and (len(input_shape) != 2 or input_shape[-1] != layer.n_in):
-        raise ValueError(f"{layer.label}: expects sequences of steps with {layer.n_in} features, (T, {layer.n_in}) "
-                         f"per example, but the previous layer gives shape {tuple(input_shape)}")
-    if not layer.return_sequences:
-        return (layer.n_hidden,)
-    return None if input_shape is None else (input_shape[0], layer.n_hidden)
+def _real(states, mask):
+    """h_{t-1} for the weight gradient, 0 at padded steps: a state carried past a sequence's end (NaN,
+    say) must not meet their dL/da = 0 there, a product the pure twin, which has no such step, never makes."""
+    return np.where(mask[:, :, None], states, 0.0)
 
 
 class Embedding(Layer):
@@ -395,7 +240,7 @@ class Embedding(Layer):
 
     def __init__(self, vocab_size: int, dim: int, init="normal(1.0)", seed: Optional[int] = None,
                  rng: Optional[random.Random] = None):
-        _check_sizes("Embedding", vocab_size=vocab_size, dim=dim)
+        check_sizes("Embedding", vocab_size=vocab_size, dim=dim)
         self.vocab_size, self.dim = vocab_size, dim
         super().__init__()
         rng = initializers.make_rng(seed, rng)
@@ -409,8 +254,7 @@ class Embedding(Layer):
         return as_sequences(self.params["W"][self.ids], self.lengths, self.ragged)   # (N, T, dim)
 
     def backward(self, grad_out, need_input_grad=True):
-        if self.ids is None:
-            raise RuntimeError(f"{self.label}: backward() called before forward()")
+        require_forward(self.label, self.ids)
         grad_steps = check_steps_like(grad_out, self.lengths, self.dim, self.label)
         dW = np.zeros((self.vocab_size, self.dim))
         np.add.at(dW, self.ids[self.mask], grad_steps[self.mask])     # rows of repeated tokens add up
@@ -418,10 +262,7 @@ class Embedding(Layer):
         return None                                                    # no gradient for integer ids
 
     def output_shape(self, input_shape):
-        if input_shape is not None and len(input_shape) != 1:
-            raise ValueError(f"{self.label}: expects token ids, (T,) per example, but the previous layer "
-                             f"gives shape {tuple(input_shape)}")
-        return None if input_shape is None else (input_shape[0], self.dim)
+        return embedding_output_shape(self, input_shape)
 
     def config(self):
         return {"vocab_size": self.vocab_size, "dim": self.dim}
@@ -440,9 +281,7 @@ class TimeDistributed(Layer):
     def __init__(self, layer):
         if isinstance(layer, dict):
             layer = _layer_from_entry(layer, "vectorized")
-        if not isinstance(layer, Layer) or isinstance(layer, (RNN, LSTM, Embedding, TimeDistributed)):
-            raise ValueError(f"TimeDistributed: expected a layer that works on rows (Dense, an activation, "
-                             f"Dropout), got {layer!r:.60}")
+        check_row_layer(layer, (RNN, LSTM, Embedding, TimeDistributed))
         self.layer = layer
         super().__init__()
         self.params, self.grads = layer.params, layer.grads      # the same dicts, not copies
@@ -456,12 +295,8 @@ class TimeDistributed(Layer):
         return split_steps(out, self.lengths) if self.ragged else out.reshape(padded.shape[:2] + out.shape[1:])
 
     def backward(self, grad_out, need_input_grad=True):
-        if self.lengths is None:
-            raise RuntimeError(f"{self.label}: backward() called before forward()")
-        padded, got, _ = check_sequences(grad_out, self.label, None)
-        if len(got) != len(self.lengths) or np.any(got != self.lengths):
-            raise ValueError(f"{self.label}: grad_out must hold sequences of lengths {self.lengths.tolist()}, "
-                             f"like the output, got lengths {got.tolist()}")
+        require_forward(self.label, self.lengths)
+        padded, got = check_lengths_like(grad_out, self.lengths, self.label)
         grad_in = self.layer.backward(padded[steps_mask(got, padded.shape[1])], need_input_grad)
         if grad_in is None:
             return None
