@@ -14,6 +14,7 @@ import math
 
 import pytest
 
+import pure
 from conformance.components import CONV, HAS_CONV, HAS_RECURRENT, RECURRENT, grad_out_for, random_params
 from conformance.twins import TWINS, as_lists, run_layer
 
@@ -21,6 +22,12 @@ pytestmark = [pytest.mark.skipif(not (HAS_CONV and HAS_RECURRENT), reason="no co
               pytest.mark.filterwarnings("ignore::RuntimeWarning")]   # numpy warns of inf - inf, 0 · inf
 
 SPECIALS = {"NaN": math.nan, "inf": math.inf, "-inf": -math.inf}
+
+# pure/ops.py's matrix products used to skip a zero multiplier (0 · inf vanished); RNN, LSTM and Dense
+# (inside TimeDistributed) use them. Until ops multiplies every pair, their cases are expected to fail.
+_probe = pure.ops.matmul([[0.0, 1.0]], [[math.inf] * 9, [1.0] * 9])[0][0]
+OPS_SKIP_ZEROS = _probe == _probe
+USES_OPS = ("RNN", "LSTM", "TimeDistributed(Dense)")
 
 
 def pattern(value):
@@ -82,12 +89,13 @@ def injections(spec, x, grad_out, params):
                 yield f"{label} in grad_out at {at}{suffix}", x_, filled(grad_out, None, special, at), p
 
 
-CASES = [(spec, case, where, xs, gs, ps) for spec, case, x, g, p in cases()
-         for where, xs, gs, ps in injections(spec, x, g, p)]
+CASES = [pytest.param(spec, case, where, xs, gs, ps, id=f"{spec.name}-{case.name}-{where}",
+                      marks=pytest.mark.xfail(OPS_SKIP_ZEROS and spec.name.startswith(USES_OPS),
+                                              reason="pure/ops.py skips zero multipliers"))
+         for spec, case, x, g, p in cases() for where, xs, gs, ps in injections(spec, x, g, p)]
 
 
-@pytest.mark.parametrize("spec, case, where, x, grad_out, params", CASES,
-                         ids=[f"{s.name}-{c.name}-{w}" for s, c, w, *_ in CASES])
+@pytest.mark.parametrize("spec, case, where, x, grad_out, params", CASES)
 def test_the_twins_give_the_same_nan_and_inf_pattern(spec, case, where, x, grad_out, params):
     results = {nn.TWIN: {key: pattern(as_lists(value))
                          for key, value in run_layer(nn, spec.make, x, grad_out, params).items()}
