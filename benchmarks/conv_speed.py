@@ -3,6 +3,7 @@
     python benchmarks/conv_speed.py             # the full run (a few minutes)
     python benchmarks/conv_speed.py --quick     # smaller and noisier (a smoke test, ~1 minute)
     python benchmarks/conv_speed.py --threads 2 --dtype float32
+    python benchmarks/conv_speed.py --pure      # the pure twin only: its CNN rate and fast-vs-plain table
 
 What it measures, in one run on one machine:
 
@@ -17,7 +18,9 @@ What it measures, in one run on one machine:
    starting from the same weights and visiting the same batches.
 3. The pure twin on series A's CNN (conv 3x3x8, max-pool, dense 1352 -> 10,
    per-sample SGD): training examples per second, on this interpreter and,
-   when `pypy3` is on PATH, on PyPy.
+   when `pypy3` is on PATH, on PyPy. Then, on that CNN's shapes, each pure
+   layer's plain loops (the docstring's formula, `layer.fast = False`) against
+   the named fast helpers it uses by default (the same numbers, bit for bit).
 
 Each time is the best of several repeats (the least disturbed), measured as
 CPU time of this process (time.process_time), which a busy machine inflates
@@ -239,6 +242,53 @@ def pypy_rate(count):
     return cpu, wall
 
 
+def pure_fast_vs_plain(repeats):
+    """Rows (name, plain ms, fast ms): Conv2D and MaxPool2D of series A's CNN, one 28x28 digit."""
+    import pure as nn
+    rng = random.Random(0)
+    x = [[[[rng.uniform(-0.5, 0.5) for _ in range(28)] for _ in range(28)]]]
+    g_pool = [[[[rng.uniform(-1, 1) for _ in range(13)] for _ in range(13)] for _ in range(8)]]
+    conv, pool = nn.Conv2D(1, 8, 3, bias=False, seed=1), nn.MaxPool2D(2)
+    y = conv.forward(x)
+    pool.forward(y)
+    g_conv = pool.backward(g_pool)               # 3 in 4 zero: what a conv layer gets behind a max-pool
+    jobs = [("Conv2D 3x3x8 forward", lambda: conv.forward(x)),
+            ("Conv2D backward, filter gradient only", lambda: conv.backward(g_conv, need_input_grad=False)),
+            ("Conv2D backward, with the input gradient", lambda: conv.backward(g_conv)),
+            ("MaxPool2D 2 forward", lambda: pool.forward(y)),
+            ("MaxPool2D 2 backward", lambda: pool.backward(g_pool))]
+    rows = []
+    for name, job in jobs:
+        times = []
+        for fast in (False, True):
+            conv.fast = pool.fast = fast
+            conv.forward(x)
+            pool.forward(y)
+            times.append(best_time(job, repeats)[0])
+        rows.append((name, times[0], times[1]))
+    conv.fast = pool.fast = True
+    return rows
+
+
+def print_pure(count, quick, no_pypy):
+    print("\n3. pure twin, series A's CNN, per-sample SGD training")
+    cpu, wall = pure_rate(count)
+    print(f"  {sys.implementation.name} {sys.version.split()[0]}: {cpu:,.1f} examples/s CPU ({wall:,.1f} wall), "
+          f"over {count} digits")
+    if not no_pypy:
+        rate = pypy_rate(count * (5 if not quick else 2))
+        if rate is None:
+            print("  PyPy: pypy3 not on PATH, skipped")
+        elif isinstance(rate, str):
+            print(f"  PyPy: {rate}")
+        else:
+            print(f"  PyPy: {rate[0]:,.1f} examples/s CPU ({rate[1]:,.1f} wall): {rate[0] / cpu:.1f}x CPython")
+    print(f"\n  plain loops (layer.fast = False) against the fast helpers, one digit, {sys.implementation.name}:")
+    print(f"  {'':44s} {'plain ms':>9s} {'fast ms':>9s} {'speed-up':>9s}")
+    for name, plain, fast in pure_fast_vs_plain(3 if quick else 7):
+        print(f"  {name:44s} {plain * 1e3:9.2f} {fast * 1e3:9.2f} {plain / fast:8.1f}x")
+
+
 # ----------------------------------------------------------------------------- report
 
 
@@ -264,7 +314,13 @@ def main(argv=None):
     p.add_argument("--threads", type=int, default=1, help="BLAS and torch threads (default %(default)s)")
     p.add_argument("--dtype", choices=["float64", "float32", "both"], default="both")
     p.add_argument("--no-pypy", action="store_true", help="skip the PyPy measurement of the pure twin")
+    p.add_argument("--pure", action="store_true", help="only the pure twin's numbers (no numpy, no torch)")
     args = p.parse_args(argv)
+    pure_count = 20 if args.quick else 200
+    if args.pure:
+        print(f"conv_speed --pure: load average {os.getloadavg()[0]:.1f}")
+        print_pure(pure_count, args.quick, args.no_pypy)
+        return 0
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(args.threads)                 # before numpy is imported
     import numpy as np
@@ -273,7 +329,6 @@ def main(argv=None):
         torch.set_num_threads(args.threads)
     batch, repeats = (16, 3) if args.quick else (64, 7)
     epoch_count, epoch_repeats = (640, 2) if args.quick else (2560, 3)
-    pure_count = 20 if args.quick else 200
     print(f"conv_speed: numpy {np.__version__}, torch {torch.__version__ if torch else 'absent'}, "
           f"{args.threads} thread(s), batch {batch}, best of {repeats}")
     if torch is None:
@@ -285,18 +340,7 @@ def main(argv=None):
         ratios_epoch = print_rows(f"2. one training epoch, {dtype}" + (f" ({note})" if note else ""), rows)
         all_ratios[dtype] = (ratios, ratios_epoch)
 
-    print("\n3. pure twin, series A's CNN, per-sample SGD training")
-    cpu, wall = pure_rate(pure_count)
-    print(f"  {sys.implementation.name} {sys.version.split()[0]}: {cpu:,.1f} examples/s CPU ({wall:,.1f} wall), "
-          f"over {pure_count} digits")
-    if not args.no_pypy:
-        rate = pypy_rate(pure_count * (5 if not args.quick else 2))
-        if rate is None:
-            print("  PyPy: pypy3 not on PATH, skipped")
-        elif isinstance(rate, str):
-            print(f"  PyPy: {rate}")
-        else:
-            print(f"  PyPy: {rate[0]:,.1f} examples/s CPU ({rate[1]:,.1f} wall): {rate[0] / cpu:.1f}x CPython")
+    print_pure(pure_count, args.quick, args.no_pypy)
 
     if torch is not None:
         print("\nsummary (vectorized time / torch time; target <= %g):" % TARGET_RATIO)

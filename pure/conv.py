@@ -313,7 +313,7 @@ def im2col(x_pad, kernel, stride, out_h: int, out_w: int):
 
 
 def fast_conv_forward(x_pad, W, b, kernel, stride, out_h: int, out_w: int):
-    """Conv2D's forward loop with the patches cut by slicing: about 15x faster on CPython, 40x on PyPy.
+    """Conv2D's forward loop with the patches cut by slicing: 5x faster on CPython, 9x on PyPy.
 
     The loop computes b[o] + sum(W[o][c][p][q] · x̃[...] for (c, p, q)) at every (n, o, i, j).
     Here the patches are the columns of im2col (zip(*rows)), each in the same (c, p, q) order,
@@ -331,7 +331,7 @@ def fast_conv_forward(x_pad, W, b, kernel, stride, out_h: int, out_w: int):
 
 
 def fast_conv_backward(x_pad, W, g, kernel, stride, need_input_grad: bool):
-    """Conv2D's backward loops with whole rows at a time, and zero gradients left out when they may be.
+    """Conv2D's backward loops a row at a time, zero gradients left out when they may be: 4-7x faster.
 
     db[o] and dW[o][c][p][q] are sums over (n, i, j) in the loop's order: sum(g row o) and
     sum(map(mul, g row o, im2col row (c, p, q))), the same terms to the same sum(). When every
@@ -340,6 +340,8 @@ def fast_conv_backward(x_pad, W, g, kernel, stride, need_input_grad: bool):
     terms in 4. With a NaN or an infinity in x̃, every term is added, as 0·inf = NaN requires.
     The input gradient adds g·W[o][c][p][q] to a strided slice of a row of dx̃ at a time, q from
     the last to the first, so that each pixel receives its terms in the loop's (o, i, j) order.
+    Measured (benchmarks/conv_speed.py --pure, series A's conv behind a max-pool): the filter
+    gradient 6x faster on CPython and PyPy, with the input gradient 3.7x (CPython) and 7x (PyPy).
     """
     (kh, kw), (sh, sw) = kernel, stride
     N, n_out, out_h, out_w, C = len(g), len(W), len(g[0][0]), len(g[0][0][0]), len(x_pad[0])
@@ -371,10 +373,11 @@ def fast_conv_backward(x_pad, W, g, kernel, stride, need_input_grad: bool):
 def fast_pool_forward(x, size, stride, out_h: int, out_w: int, pool_one, is_max: bool):
     """Pool2D's forward loop with the windows cut by slicing, and for MaxPool2D max() and list.index().
 
-    Buys about 3x on CPython. The windows of a plane come from zip(*rows), one row per offset
-    (p, q): the loop's windows, in the same order. Without a NaN, max(window) compares as the loop
-    does (`v > best`: the first maximum is kept) and window.index(best) is the loop's offset; a
-    plane whose sum is NaN (it holds a NaN, or both infinities) goes through `pool_one`, the loop.
+    Buys 3.5x on CPython, 2x on PyPy (a 2x2 max-pool of 8x26x26). The windows of a plane come
+    from zip(*rows), one row per offset (p, q): the loop's windows, in the same order. Without a
+    NaN, max(window) compares as the loop does (`v > best`: the first maximum is kept) and
+    window.index(best) is the loop's offset; a plane whose sum is NaN (it holds a NaN, or both
+    infinities) goes through `pool_one`, the loop.
     Memory: per plane (n, c), the list of the windows' memos, (i, j) row-major.
     """
     (kh, kw), (sh, sw) = size, stride
@@ -399,9 +402,9 @@ def fast_pool_forward(x, size, stride, out_h: int, out_w: int, pool_one, is_max:
 def fast_pool_backward(grad_out, memory, size, stride, in_dims, unpool_one, is_max: bool):
     """Pool2D's backward loop, for MaxPool2D without adding the 0.0 each other window position gets.
 
-    Buys about 4x on CPython for MaxPool2D. Leaving out `d += 0.0` changes nothing: d starts at
-    +0.0 and a sum is -0.0 only when both terms are, so d is never -0.0, and d + 0.0 == d
-    for every other d, NaN and infinities included.
+    Buys 9x on CPython, 12x on PyPy for MaxPool2D (2x2 windows). Leaving out `d += 0.0` changes
+    nothing: d starts at +0.0 and a sum is -0.0 only when both terms are, so d is never -0.0, and
+    d + 0.0 == d for every other d, NaN and infinities included.
     """
     N, C, height, width = in_dims
     (kh, kw), (sh, sw) = size, stride
