@@ -1,10 +1,10 @@
 """Recurrent layers: RNN, LSTM, Embedding, and TimeDistributed to put a layer on every step.
 
 A recurrent layer reads a sequence one step at a time, carrying a state h from
-each step to the next with the same weights: h_t = f(x_t, h_{t-1}). A batch is
-a list of N sequences of T_n steps, a step a list of n_in numbers (for
-Embedding, one integer token id); the sequences may differ in length, and each
-is processed as if it were alone (h_0 = 0, its own T_n steps):
+each step to the next with the same weights: h_t = f(x_t, h_{t-1}); backward is
+backpropagation through time (see RNN). A batch is a list of N sequences of T_n
+steps, a step a list of n_in numbers (for Embedding, one integer token id); the
+sequences may differ in length, each processed as if alone (h_0 = 0, T_n steps):
 
 >>> x = [[[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]],    # sequence 0: 3 steps of 2 features
 ...      [[0.5, 0.5]]]                            # sequence 1: 1 step
@@ -13,8 +13,7 @@ is processed as if it were alone (h_0 = 0, its own T_n steps):
 >>> [len(hs) for hs in RNN(2, 4, return_sequences=True, seed=0).forward(x)]   # every state: T_n of them
 [3, 1]
 
-Backward is backpropagation through time, over every step; see RNN. (The
-notes on lengths, initial weights and token ids are at the end of this file.)
+Notes on lengths, initial weights and token ids: at the end of this file.
 """
 from __future__ import annotations
 
