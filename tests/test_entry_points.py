@@ -34,3 +34,18 @@ def test_the_pure_script_runs_as_installed_would():
     result = subprocess.run([sys.executable, "-c", code, "predict", "--help"], cwd=ROOT, capture_output=True,
                             text=True, timeout=120, env=dict(os.environ, PYTHONPATH=ROOT))
     assert result.returncode == 0 and "--explain" in result.stdout
+
+
+def test_without_numpy_the_numpy_commands_say_what_to_install():
+    # -S leaves site-packages (where numpy lives) out: as on a machine without numpy
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    probe = subprocess.run([sys.executable, "-S", "-c", "import numpy"], cwd=ROOT, env=env, capture_output=True)
+    if probe.returncode == 0:
+        import pytest
+        pytest.skip("numpy is importable even without site-packages here")
+    for module in ("vectorized", "conformance"):
+        result = subprocess.run([sys.executable, "-S", "-m", module], cwd=ROOT, env=env, capture_output=True,
+                                text=True, timeout=120)
+        assert result.returncode != 0
+        assert "needs numpy" in result.stderr and "pip install numpy" in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
