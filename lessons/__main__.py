@@ -10,7 +10,7 @@ LESSONS = [
     "b1_backprop", "b2_quadrants", "b3_mnist_mse", "b4_overflow", "b5_student_teacher",
     "c1_logistic", "c2_shallow", "c3_deep",
     "d1_linear_neuron", "d2_bias_and_rate", "d3_step_neuron", "d4_two_layer", "d5_backprop_xor",
-    "d6_hyperparameters", "d7_mnist_softmax", "d8_validation",
+    "autograd", "d6_hyperparameters", "d7_mnist_softmax", "d8_validation",
     "char_lstm",
 ]
 

@@ -6,15 +6,26 @@ A network of such neurons (2 inputs -> 2 hidden -> 1 output, every w = [0, 1],
 b = 0) gives 0.7216325609518421 for x = [2, 3]. Trained with MSE and
 per-sample SGD (lr 0.1, 1000 epochs) on four people (weight - 135 lb,
 height - 66 in; 1 = female) it predicts Emily (-7, -3) and Frank (20, 2).
+
+Before handing over to `fit`, the lesson works one training step by hand,
+on the series' own example: every weight 1, every bias 0, Alice
+(x = [-2, -1], female: target 1). Forward: h = sigmoid(-2 - 1) = 0.0474 for
+both hidden units, y = sigmoid(0.0474 + 0.0474) = 0.524, L = (1 - 0.524)².
+Backward: dL/dy = -2 (1 - y) = -0.952, and the chain rule down to the first
+weight gives dL/dw1 = 0.02147 (our W[0][0] of the first layer; the series,
+rounding each factor to three digits, -0.952 * 0.249 * -0.0904, writes 0.0214).
+Every gradient is printed by hand, next to the layer's `backward` result and
+a central finite difference (lessons/handstep.py spells out the formulas).
 """
 import data
 import pictures
 
+from . import handstep
 from .common import Result, output_dir, tensor, to_list
 
 NAME = "a1-neuron"
 TITLE = "A neuron and a tiny network (Zhou, part 1)"
-REPORTED = "neuron 0.9990889488055994, network 0.7216325609518421, Emily 0.951, Frank 0.039"
+REPORTED = "neuron 0.9990889488055994, network 0.7216325609518421, dL/dw1 0.0214, Emily 0.951, Frank 0.039"
 
 
 def run(nn, quick=False, out=None):
@@ -35,6 +46,16 @@ def run(nn, quick=False, out=None):
     mse = nn.MSE().forward([[1.0], [0.0], [0.0], [1.0]], [[0.0]] * 4)
     result.check("MSE of [1, 0, 0, 1] against zeros is 0.5", mse == 0.5)
 
+    worked = nn.Sequential([nn.Dense(2, 2), nn.Sigmoid(), nn.Dense(2, 1), nn.Sigmoid()])
+    worked.layers[0].params["W"] = tensor(nn, [[1.0, 1.0], [1.0, 1.0]])
+    worked.layers[0].params["b"] = tensor(nn, [0.0, 0.0])
+    worked.layers[2].params["W"] = tensor(nn, [[1.0], [1.0]])
+    worked.layers[2].params["b"] = tensor(nn, [0.0])
+    hand = handstep.show(nn, result, worked, [-2.0, -1.0], [1.0], "Alice, every weight 1 and every bias 0")
+    dw1 = hand["dL/dW"][0][0][0]
+    result.numbers["dL/dw1"] = dw1
+    result.check("dL/dw1 is the series' 0.0214 (within its rounding, 1e-4)", abs(dw1 - 0.0214) < 1e-4)
+
     X, y = data.people()
     targets = [[float(t)] for t in y]
     model = nn.Sequential([nn.Dense(2, 2, init="normal(1.0)", seed=0), nn.Sigmoid(),
@@ -48,4 +69,5 @@ def run(nn, quick=False, out=None):
     if folder:
         result.picture(pictures.line_chart(f"{folder}/loss.svg", {"training MSE": history["loss"]},
                                            title="Zhou's network: loss per epoch", y_label="MSE"))
-    return result.finish(f"neuron {neuron_out!r}, network {network_out!r}, Emily {emily:.3f}, Frank {frank:.3f}")
+    return result.finish(f"neuron {neuron_out!r}, network {network_out!r}, dL/dw1 {dw1:.5f}, Emily {emily:.3f}, "
+                         f"Frank {frank:.3f}")

@@ -7,11 +7,18 @@ only way to output zeros for every input is to shrink the weights, so the
 summed loss must fall by orders of magnitude: backpropagation is working.
 (Our starting loss differs from the series' 9.85 because the initial
 weights differ: we use He initialisation, drawn from a seeded generator.)
+
+Before training, the lesson works the first step by hand on the first
+sample: the forward values of the three layers, dL/dy = 2 (y - 0) / 3, and
+each layer's dL/dW, dL/db and dL/dx (LeakyReLU's derivative is 1 where z > 0,
+0.1 elsewhere), printed next to each layer's `backward` result and a central
+finite difference (lessons/handstep.py). Then `fit` repeats that step.
 """
 import random
 
 import pictures
 
+from . import handstep
 from .common import Result, output_dir
 
 NAME = "b1-backprop"
@@ -32,6 +39,7 @@ def run(nn, quick=False, out=None):
     X = [[rng.gauss(0.0, 1.0), rng.gauss(0.0, 1.0)] for _ in range(100)]
     zeros = [[0.0, 0.0, 0.0] for _ in X]
     model = build(nn)
+    handstep.show(nn, result, model, X[0], zeros[0], "the first sample")
     loss = nn.MSE()
     before = model.evaluate(X, zeros, loss)["loss"] * len(X)       # evaluate gives the mean
     history = model.fit(X, zeros, loss=loss, optimizer=nn.SGD(0.001), epochs=20 if quick else 100,

@@ -7,10 +7,18 @@ exactly as the series warns. We count both.
 The original updates the hidden-to-output weights before using them to
 propagate the error back; we propagate with the weights the forward pass
 used, which is the correct gradient.
+
+Before any `fit`, the lesson works the first step of the first start by
+hand, on the first of the 200 points: the forward values, dL/dy, each
+layer's dL/dW, dL/db and dL/dx, printed next to each layer's `backward`
+result and a central finite difference (lessons/handstep.py). The hand
+formulas use the weights of the forward pass for dL/dx (the correct order;
+the original updated the output weights first).
 """
 import data
 import pictures
 
+from . import handstep
 from .common import Result, output_dir
 
 NAME = "d5-backprop-xor"
@@ -27,6 +35,8 @@ def run(nn, quick=False, out=None):
     for seed in seeds:
         net = nn.Sequential([nn.Dense(2, 2, init="normal(1.0)", seed=10 * seed), nn.Sigmoid(),
                              nn.Dense(2, 1, init="normal(1.0)", seed=10 * seed + 1), nn.Sigmoid()])
+        if seed == 0:
+            handstep.show(nn, result, net, X[0], Y[0], "the first XOR point, the first start's weights")
         history = net.fit(X, Y, loss=nn.MSE(), optimizer=nn.SGD(2.0), epochs=100 if quick else 1000,
                           batch_size=10, seed=seed, metrics=["accuracy"], progress=False)
         curves[f"seed {seed}"] = history["loss"]

@@ -10,7 +10,7 @@ import pytest
 
 from lessons.__main__ import modules
 
-PURE_QUICK = {"a1-neuron", "b1-backprop", "b2-quadrants", "b4-overflow", "c1-logistic", "d1-linear-neuron",
+PURE_QUICK = {"a1-neuron", "autograd", "b1-backprop", "b2-quadrants", "b4-overflow", "c1-logistic", "d1-linear-neuron",
               "d2-bias-and-rate", "d3-step-neuron", "d4-two-layer", "d5-backprop-xor", "d6-hyperparameters"}
 TESTED_ELSEWHERE = {"a2-sentiment", "char-lstm", "a3-cnn"}     # tests/test_recurrent.py, tests/test_conv.py
 LESSONS = [module for _, module in modules() if module.NAME not in TESTED_ELSEWHERE]
@@ -131,3 +131,61 @@ def test_centring_is_identical_in_both_twins():
     a = pixel_means(pure, mnist(pure, "train", limit=200)[0])
     b = pixel_means(vectorized, mnist(vectorized, "train", limit=200)[0])
     assert a == b and abs(sum(a) / len(a) - 0.13) < 0.03
+
+
+@pytest.mark.parametrize("name", ["a1_neuron", "b1_backprop", "d5_backprop_xor"])
+def test_the_hand_worked_step_equals_backward_and_finite_differences(nn, name):
+    import importlib
+    lesson = importlib.import_module(f"lessons.{name}")
+    result = lesson.run(nn, quick=True)
+    assert result.numbers["hand vs backward"] < 1e-12
+    assert result.numbers["hand vs finite difference"] < 1e-6
+    printed = str(result)
+    assert "dL/dW by hand" in printed and "| backward" in printed and "| finite difference" in printed
+
+
+def test_the_hand_step_is_zhous_worked_example():
+    """Every weight 1, bias 0, Alice (x = [-2, -1], target 1): the chain rule written out once more here."""
+    import math
+
+    from lessons import handstep
+    sig = lambda z: 1 / (1 + math.exp(-z))                       # noqa: E731
+    h = sig(-3.0)
+    y = sig(2 * h)
+    expected = -2 * (1 - y) * y * (1 - y) * 1.0 * h * (1 - h) * -2.0    # dL/dy * dy/dh1 * dh1/dw1
+    stack = [([[1.0, 1.0], [1.0, 1.0]], [0.0, 0.0], "sigmoid"), ([[1.0], [1.0]], [0.0], "sigmoid")]
+    found = handstep.by_hand([-2.0, -1.0], [1.0], stack)
+    assert abs(found["dL/dW"][0][0][0] - expected) < 1e-15
+    assert round(expected, 4) == 0.0215 and abs(expected - 0.0214) < 1e-4      # the series rounds to 0.0214
+    assert found["a"][1] == [h, h] and found["loss"] == (1 - y) ** 2
+
+
+def test_value_gradients_match_finite_differences():
+    from lessons.autograd import Value
+
+    def f(a, b):
+        return ((a * b + a.exp()).tanh() * a + b * b).tanh()
+
+    a, b = Value(0.7), Value(-0.4)
+    out = f(a, b)
+    out.backward()
+    eps = 1e-6
+    numeric_a = (f(Value(0.7 + eps), Value(-0.4)).data - f(Value(0.7 - eps), Value(-0.4)).data) / (2 * eps)
+    numeric_b = (f(Value(0.7), Value(-0.4 + eps)).data - f(Value(0.7), Value(-0.4 - eps)).data) / (2 * eps)
+    assert abs(a.grad - numeric_a) < 1e-8 and abs(b.grad - numeric_b) < 1e-8
+    x = Value(3.0)
+    y = x * x + x                      # x used three times: the gradients add up
+    y.backward()
+    assert x.grad == 7.0
+
+
+def test_value_graph_equals_dense_and_tanh_backward(nn):
+    import random
+
+    from lessons.autograd import compare_with_layers, network
+    params = network(random.Random(5), (3, 4, 2))
+    pairs = compare_with_layers(nn, params, [0.5, -1.0, 2.0], [0.3, -0.7])
+    assert len(pairs) == 8
+    for name, (ours, theirs) in pairs.items():
+        assert len(ours) == len(theirs) > 0, name
+        assert max(abs(p - q) for p, q in zip(ours, theirs)) < 1e-12, name

@@ -1,0 +1,191 @@
+"""One training step worked by hand, next to what the layers' `backward` says and a finite difference.
+
+Lessons a1, b1 and d5 show backpropagation instead of only calling it. For a
+stack of Dense layers, each followed by an activation, trained on one
+example with the mean squared error, `by_hand` computes in plain Python:
+
+    forward, layer by layer:   z = x·W + b      a = f(z)       (a is the next layer's x)
+    the loss:                  L = (1/n) Σ (y - t)²            (y = the last a, n outputs)
+    its gradient:              dL/dy = 2 (y - t) / n
+    backward, last layer first:
+        dL/dz = dL/da * f'(z)                 (the activation: one number per unit)
+        dL/dW[i][j] = x[i] * dL/dz[j]         (each weight: its input times its unit's error)
+        dL/db[j] = dL/dz[j]
+        dL/dx[i] = Σ_j W[i][j] * dL/dz[j]     (the error handed to the layer below: its dL/da)
+
+`through_layers` runs the same example through the twin's own layers
+(forward, then each layer's `backward`, last to first), and
+`finite_difference` nudges one number by ±eps and watches the loss move:
+(L(w + eps) - L(w - eps)) / (2 eps). The three must agree: the hand formulas
+and `backward` to rounding (1e-12), the finite difference to about 1e-7.
+"""
+import math
+
+from .common import tensor, to_list
+
+ACTIVATIONS = {
+    # name: (f(z), f'(z) written from f(z) and z)
+    "sigmoid": (lambda z: 1.0 / (1.0 + math.exp(-z)), lambda z, a: a * (1.0 - a)),
+    "leaky": (lambda z: z if z > 0 else 0.1 * z, lambda z, a: 1.0 if z > 0 else 0.1),
+}
+
+
+def by_hand(x, target, layers):
+    """layers: [(W, b, activation name)], W as rows W[i][j] (input i -> unit j). One example.
+
+    Returns a dict: "a" (each layer's output, the input first), "z", "loss", "dL/dy",
+    and per layer (first to last) "dL/dz", "dL/dW", "dL/db", "dL/dx".
+    """
+    a, zs = [list(x)], []
+    for W, b, name in layers:                                        # forward
+        f = ACTIVATIONS[name][0]
+        z = [sum(a[-1][i] * W[i][j] for i in range(len(W))) + b[j] for j in range(len(b))]
+        zs.append(z)
+        a.append([f(v) for v in z])
+    y, n = a[-1], len(target)
+    loss = sum((yi - ti) ** 2 for yi, ti in zip(y, target)) / n
+    grad = [2.0 * (yi - ti) / n for yi, ti in zip(y, target)]        # dL/dy
+    found = {"a": a, "z": zs, "loss": loss, "dL/dy": grad, "dL/dz": [], "dL/dW": [], "dL/db": [], "dL/dx": []}
+    for k in reversed(range(len(layers))):                           # backward, last layer first
+        W, b, name = layers[k]
+        derivative = ACTIVATIONS[name][1]
+        x_k = a[k]
+        dz = [grad[j] * derivative(zs[k][j], a[k + 1][j]) for j in range(len(b))]
+        dW = [[x_k[i] * dz[j] for j in range(len(b))] for i in range(len(W))]
+        dx = [sum(W[i][j] * dz[j] for j in range(len(b))) for i in range(len(W))]
+        for key, value in (("dL/dz", dz), ("dL/dW", dW), ("dL/db", list(dz)), ("dL/dx", dx)):
+            found[key].insert(0, value)
+        grad = dx                                                    # the layer below's dL/da
+    return found
+
+
+def weights_of(model):
+    """[(W, b, activation)] as plain lists from a Sequential of Dense, activation pairs."""
+    stack = []
+    for dense, activation in zip(model.layers[::2], model.layers[1::2]):
+        name = "sigmoid" if type(activation).__name__ == "Sigmoid" else "leaky"
+        stack.append((to_list(dense.params["W"]), to_list(dense.params["b"]), name))
+    return stack
+
+
+def through_layers(nn, model, x, target):
+    """The twin's own numbers for one example: each Dense layer's dL/dW, dL/db, dL/dx from its backward."""
+    loss = nn.MSE()
+    out = tensor(nn, [list(x)])
+    for layer in model.layers:
+        out = layer.forward(out)
+    value = loss.forward(out, tensor(nn, [list(target)]))
+    grad = loss.backward()
+    found = {"loss": value, "dL/dy": to_list(grad)[0], "dL/dW": [], "dL/db": [], "dL/dx": []}
+    for layer in reversed(model.layers):
+        grad = layer.backward(grad)                 # need_input_grad: we want dL/dx of the first layer too
+        if "W" in layer.params:
+            found["dL/dW"].insert(0, to_list(layer.grads["W"]))
+            found["dL/db"].insert(0, to_list(layer.grads["b"]))
+            found["dL/dx"].insert(0, to_list(grad)[0])
+    return found
+
+
+def finite_difference(nn, model, x, target, eps=1e-6):
+    """dL/dW, dL/db per Dense layer and dL/dx of the input, from (L(+eps) - L(-eps)) / (2 eps)."""
+    loss = nn.MSE()
+
+    def loss_at(inputs, first=0):
+        """The loss when `inputs` enter layer `first` of the model (0: the network's input)."""
+        out = tensor(nn, [inputs])
+        for layer in model.layers[first:]:
+            out = layer.forward(out)
+        return loss.forward(out, tensor(nn, [list(target)]))
+
+    found = {"dL/dW": [], "dL/db": []}
+    for layer in model.layers:
+        if "W" not in layer.params:
+            continue
+        for name in ("W", "b"):
+            values = to_list(layer.params[name])
+            grads = [[0.0] * len(row) for row in values] if name == "W" else [0.0] * len(values)
+            cells = [(i, j) for i in range(len(values)) for j in range(len(values[0]))] if name == "W" \
+                else [(i, None) for i in range(len(values))]
+            for i, j in cells:
+                moved = []
+                for sign in (1, -1):
+                    nudged = [list(row) for row in values] if name == "W" else list(values)
+                    if j is None:
+                        nudged[i] += sign * eps
+                    else:
+                        nudged[i][j] += sign * eps
+                    layer.params[name] = tensor(nn, nudged)
+                    moved.append(loss_at(list(x)))
+                layer.params[name] = tensor(nn, values)
+                if j is None:
+                    grads[i] = (moved[0] - moved[1]) / (2 * eps)
+                else:
+                    grads[i][j] = (moved[0] - moved[1]) / (2 * eps)
+            found["dL/" + "d" + name].append(grads)
+    found["dL/dx"] = []                                 # each Dense layer's input, nudged one entry at a time
+    inputs = list(x)
+    for position, layer in enumerate(model.layers):
+        if "W" in layer.params:
+            found["dL/dx"].append([(loss_at([v + eps if k == i else v for k, v in enumerate(inputs)], position)
+                                    - loss_at([v - eps if k == i else v for k, v in enumerate(inputs)], position))
+                                   / (2 * eps) for i in range(len(inputs))])
+        inputs = to_list(layer.forward(tensor(nn, [inputs])))[0]
+    return found
+
+
+def flat(value):
+    if isinstance(value, (list, tuple)):
+        return [v for item in value for v in flat(item)]
+    return [value]
+
+
+def largest_difference(a, b, floor=1e-8):
+    """The largest |a - b| relative to max(floor, |b|) over matching entries."""
+    return max(abs(p - q) / max(floor, abs(q)) for p, q in zip(flat(a), flat(b)))
+
+
+def fmt(value):
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(fmt(v) for v in value) + "]"
+    return f"{value:.6g}"
+
+
+def show(nn, result, model, x, target, description):
+    """Work one step by hand, print it next to backward and finite differences, and check they agree.
+
+    Adds lines to `result` and the checks; returns the hand numbers.
+    """
+    stack = weights_of(model)
+    hand = by_hand(x, target, stack)
+    layers = through_layers(nn, model, x, target)
+    numeric = finite_difference(nn, model, x, target)
+    lines = [f"one training step by hand, on {description}: x = {fmt(list(x))}, target t = {fmt(list(target))}"]
+    for k, (z, a) in enumerate(zip(hand["z"], hand["a"][1:])):
+        f = stack[k][2]
+        lines.append(f"  layer {k + 1}: z = x·W + b = {fmt(z)};  a = {'sigmoid' if f == 'sigmoid' else 'LeakyReLU'}"
+                     f"(z) = {fmt(a)}")
+    lines.append(f"  loss L = mean (y - t)² = {hand['loss']:.10g}   (the twin's MSE: {layers['loss']:.10g})")
+    lines.append(f"  dL/dy = 2 (y - t) / n = {fmt(hand['dL/dy'])}   (MSE.backward: {fmt(layers['dL/dy'])})")
+    worst_backward, worst_numeric = 0.0, 0.0
+    for k in reversed(range(len(stack))):
+        lines.append(f"  layer {k + 1} (Dense {len(stack[k][0])} -> {len(stack[k][1])}), dL/dz = dL/da * f'(z) = "
+                     f"{fmt(hand['dL/dz'][k])}")
+        for key in ("dL/dW", "dL/db", "dL/dx"):
+            theirs = layers[key][k]
+            mine = hand[key][k]
+            fd = numeric[key][k]
+            worst_backward = max(worst_backward, largest_difference(mine, theirs))
+            worst_numeric = max(worst_numeric, largest_difference(mine, fd, floor=1e-3))
+            lines.append(f"    {key} by hand {fmt(mine)} | backward {fmt(theirs)} | finite difference {fmt(fd)}")
+    lines.append("  hand vs backward: " + ("equal within 1e-12" if worst_backward < 1e-12 else
+                                            f"differ by up to {worst_backward:.1e}")
+                 + "; hand vs finite difference: " + ("equal within 1e-6" if worst_numeric < 1e-6 else
+                                                      f"differ by up to {worst_numeric:.1e}")
+                 + " (relative; absolute where below 1e-3)")
+    lines.append("  SGD then moves every weight by -lr * dL/dW (averaged over a mini-batch); `fit` repeats the step.")
+    result.lines += lines
+    result.numbers.update({"hand vs backward": worst_backward, "hand vs finite difference": worst_numeric,
+                           "hand": hand})
+    result.check("the hand-derived gradients equal each layer's backward (within 1e-12)", worst_backward < 1e-12)
+    result.check("and central finite differences (within 1e-6)", worst_numeric < 1e-6)
+    return hand
