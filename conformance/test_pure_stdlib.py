@@ -1,4 +1,8 @@
-"""The pure twin imports nothing outside the standard library (and its siblings pure and data).
+"""The pure twin imports nothing outside the standard library (and its stdlib-only siblings data and pictures).
+
+`pictures` (the SVG/PNG writers) is imported only inside the functions that draw
+(notebook previews, `python -m pure evaluate`), and is itself scanned here: it too
+imports nothing outside the standard library and data.
 
 Read from the source with the ast module, so an import hidden in a function
 body or behind a try counts too. Tests (pure/tests) are excluded.
@@ -10,7 +14,7 @@ import sys
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-ALLOWED_PROJECT_ROOTS = {"pure", "data"}
+ALLOWED_PROJECT_ROOTS = {"pure", "data", "pictures"}
 
 # sys.stdlib_module_names exists from Python 3.10; older interpreters get a list of what pure may use.
 STDLIB = set(getattr(sys, "stdlib_module_names", ())) or {
@@ -21,7 +25,10 @@ STDLIB = set(getattr(sys, "stdlib_module_names", ())) or {
 
 
 def pure_sources():
-    return sorted(p for p in (ROOT / "pure").rglob("*.py") if "tests" not in p.relative_to(ROOT / "pure").parts)
+    found = []
+    for package in ("pure", "pictures"):
+        found += [p for p in (ROOT / package).rglob("*.py") if "tests" not in p.relative_to(ROOT / package).parts]
+    return sorted(found)
 
 
 def imported_roots(path: pathlib.Path):
