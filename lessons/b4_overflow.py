@@ -26,8 +26,10 @@ naive softmax would overflow on them, and the accuracy of always answering 0.
 """
 import math
 
+import pictures
+
 from .b3_mnist_mse import STEPS, passes_for, series_dense
-from .common import Result, full_training_set, mnist, to_list
+from .common import Result, full_training_set, mnist, output_dir, to_list
 
 NAME = "b4-overflow"
 TITLE = "Unscaled inputs overflow to NaN; scaling by 1/255 fixes it (Serrão)"
@@ -76,12 +78,12 @@ def run(nn, quick=False, out=None, data_dir=None):
                         seed=0, progress=False)
     result.check("scaled inputs train (accuracy above 30%)", history["accuracy"][-1] > 0.30)
 
-    baseline = baseline_784_10(nn, result, quick, data_dir)
+    baseline = baseline_784_10(nn, result, quick, data_dir, output_dir(out, NAME))
     return result.finish(f"784-16-16-10: unscaled: initial logits up to {largest:.0f}, {stopped}; scaled: training "
                          f"accuracy {history['accuracy'][-1]:.1%} after one pass. " + baseline)
 
 
-def baseline_784_10(nn, result, quick, data_dir):
+def baseline_784_10(nn, result, quick, data_dir, folder=None):
     """The series' 784-10 LeakyReLU network trained on the labels, scaled and unscaled inputs."""
     limit = 500 if quick else None
     figures = {}
@@ -96,6 +98,12 @@ def baseline_784_10(nn, result, quick, data_dir):
         except nn.TrainingError as e:           # the last good weights are kept: we still test them
             result.lines.append(f"784-10 on {scale} pixels stopped: {str(e).split(';')[0]}")
         outputs = to_list(model.predict(x_test))
+        if folder and scale == "unit":
+            weights = to_list(model.layers[0].params["W"])
+            result.picture(pictures.weight_tiles(
+                f"{folder}/digit_units.png", [[row[j] for row in weights] for j in range(10)], cols=5, scale=3,
+                title="The scaled 784-10 network: the 784 weights of each output unit (digits 0-9, left to right, "
+                      "top to bottom)"))
         result.numbers[f"baseline {scale}"] = nn.accuracy(y_test, outputs)
         figures[scale] = f"{result.numbers[f'baseline {scale}']:.2%} after {passes * len(y_train):,} steps"
     largest = max(abs(v) for row in outputs for v in row)
@@ -106,6 +114,12 @@ def baseline_784_10(nn, result, quick, data_dir):
     result.check("the scaled 784-10 baseline learns (> 50%)" if quick else "the scaled 784-10 baseline reaches 88%",
                  result.numbers["baseline unit"] > (0.5 if quick else 0.88))
     result.check("the naive softmax overflows on some unscaled outputs", overflowing > 0)
+    if folder:
+        result.picture(pictures.bar_chart(
+            f"{folder}/baseline.svg", {"scaled 0..1": result.numbers["baseline unit"],
+                                       "unscaled 0..255": result.numbers["baseline raw"],
+                                       "always answering 0": zeros_share},
+            title="784-10 trained on the labels: test accuracy", y_label="test accuracy"))
     return (f"784-10 baseline: scaled {figures['unit']}; unscaled {figures['raw']} with our log-sum-exp "
             f"cross-entropy, but its logits reach {largest:,.0f} (e^z overflows past 709): the naive softmax "
             f"gives NaN on {overflowing:.1%} of the test digits; answering 0 for every digit (argmax of NaNs) "

@@ -41,9 +41,10 @@ import random
 import sys
 import time
 
+import pictures
 from data import text
 
-from .common import Result, to_list
+from .common import Result, output_dir, to_list
 
 NAME = "char-lstm"
 TITLE = "A character-level LSTM invents names"
@@ -145,6 +146,16 @@ def run(nn, quick=False, out=None, seed=0):
         result.lines.append(f"  temperature {temperature}: {', '.join(s or '(empty)' for s in samples[temperature])}"
                             f"  [{novel} not in the list]")
 
+    folder = output_dir(out, NAME)
+    if folder:
+        epochs = len(held_losses)
+        result.picture(pictures.line_chart(
+            f"{folder}/loss.svg", {"training names (mean during the epoch)": history["loss"],
+                                   "held-out names": held_losses,
+                                   "bigram table, held-out": [bigram] * epochs,
+                                   "uniform guess, ln 27": [uniform] * epochs},
+            title=f"Character LSTM: loss per character (best held-out epoch {best['epoch']})",
+            y_label="cross-entropy, nats per character"))
     result.check("the held-out loss falls below a uniform guess", best["loss"] < uniform)
     result.check("the training loss falls", history["loss"][-1] < history["loss"][0])
     result.check("every sample is made of letters", all(s.isalpha() or s == "" for v in samples.values() for s in v))

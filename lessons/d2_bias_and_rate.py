@@ -17,11 +17,18 @@ REPORTED = "lr 1 explodes, lr 0.1 works; halve the rate when the epoch error ris
 UNIT = 100.0
 
 
-def train(nn, X, Y, lr, halve, epochs):
+def train(nn, X, Y, lr, halve, epochs, losses=None):
+    """Train a neuron with a bias; None for the history if it exploded. `losses` collects each epoch's loss."""
     neuron = nn.Sequential([nn.Dense(2, 1, init="zeros")])
+    seen = losses if losses is not None else []
+
+    def record(epoch, history):
+        seen.append(history["loss"][-1])
+        return True
+
     try:
         history = neuron.fit(X, Y, loss=nn.MSE(), optimizer=nn.SGD(lr), epochs=epochs, batch_size=None,
-                             lr_plateau=1 if halve else None, progress=False)
+                             lr_plateau=1 if halve else None, progress=False, callback=record)
     except nn.TrainingError:
         return neuron, None
     return neuron, history
@@ -33,7 +40,8 @@ def run(nn, quick=False, out=None):
     X = [[v / UNIT for v in row] for row in X]
     Y = [[t / UNIT + 0.5] for t in y]
     epochs = 1000 if quick else 3000
-    _, exploded = train(nn, X, Y, 1.0, halve=False, epochs=epochs)
+    exploding = []                          # lr 1's loss, epoch by epoch, until it overflows
+    _, exploded = train(nn, X, Y, 1.0, halve=False, epochs=epochs, losses=exploding)
     neuron, works = train(nn, X, Y, 0.1, halve=False, epochs=epochs)
     rescued_neuron, rescued = train(nn, X, Y, 1.0, halve=True, epochs=epochs)
     result.check("lr 1 explodes", exploded is None)
@@ -44,9 +52,14 @@ def run(nn, quick=False, out=None):
     folder = output_dir(out, NAME)
     if folder and works and rescued:
         result.picture(pictures.line_chart(f"{folder}/loss.svg",
-                                           {"lr 0.1": works["loss"], "lr 1, halving": rescued["loss"]},
-                                           log_y=True, title="Learning rates", y_label="MSE (log scale)"))
+                                           {"lr 1 (explodes)": exploding, "lr 0.1": works["loss"],
+                                            "lr 1, halving": rescued["loss"]},
+                                           log_y=True, title="Learning rates: the loss per epoch",
+                                           y_label="MSE (log scale)"))
     final_lr = rescued["lr"][-1] if rescued else float("nan")
-    return result.finish(f"lr 1: {'explodes' if exploded is None else 'converges'}; lr 0.1: MSE "
+    result.numbers["lr 1 epochs before overflow"] = len(exploding)
+    finite = [v for v in exploding if v == v and v != float("inf")]
+    growth = f" (MSE {finite[0]:.2g} after epoch 1, {finite[-1]:.2g} after epoch {len(finite)})" if finite else ""
+    return result.finish(f"lr 1: {'explodes' if exploded is None else 'converges'}{growth}; lr 0.1: MSE "
                          f"{works['loss'][-1]:.2g}, b = {b:.4f}; lr 1 halved down to {final_lr:.3g}: "
                          f"MSE {rescued['loss'][-1]:.2g}")

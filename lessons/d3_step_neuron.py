@@ -22,7 +22,9 @@ step has no useful derivative, so this rule replaces backpropagation here.
 """
 import data
 
-from .common import Result, tensor, to_list
+import pictures
+
+from .common import Result, output_dir, tensor, to_list
 
 NAME = "d3-step-neuron"
 TITLE = "Regression vs classification; a step neuron learns AND and OR but never XOR"
@@ -58,7 +60,8 @@ def threshold(nn, model, logistic):
 
 def regression_vs_classification(nn, quick):
     """(threshold, accuracy on the ten points) for linear and logistic regression, without and with FAR."""
-    found = {}
+    found, curves = {}, {}
+    grid = [[-3.0 + 0.25 * k] for k in range(65)]                       # x from -3 to 13
     for extra in ([], FAR):
         X = [[x] for x in LINE + extra]
         Y = [[1.0 if x > 0 else 0.0] for x in LINE + extra]
@@ -73,12 +76,14 @@ def regression_vs_classification(nn, quick):
             t = 0.0 if abs(t) < 0.005 else t             # print 0.00, not -0.00
             right = sum(1 for x in LINE if (x > t) == (x > 0)) / len(LINE)
             found[name, bool(extra)] = (t, right)
-    return found
+            label = f"{name} regression, {'with the 5 far points' if extra else '10 points'}"
+            curves[label] = [(x[0], out[0]) for x, out in zip(grid, to_list(model.predict(grid)))]
+    return found, curves
 
 
 def run(nn, quick=False, out=None):
     result = Result(NAME, REPORTED)
-    found = regression_vs_classification(nn, quick)
+    found, curves = regression_vs_classification(nn, quick)
     result.numbers.update({f"{name} {'with' if far else 'without'} far points": v for (name, far), v in found.items()})
     result.check("linear regression: all ten right without the far points", found["linear", False][1] == 1.0)
     result.check("linear regression: the far points move its threshold past 0.4 (a mistake)",
@@ -95,5 +100,12 @@ def run(nn, quick=False, out=None):
     regression = (f"linear regression threshold {found['linear', False][0]:.2f} ({found['linear', False][1]:.0%} "
                   f"right), with 5 far class-1 points {found['linear', True][0]:.2f} ({found['linear', True][1]:.0%});"
                   f" logistic with them {found['logistic', True][0]:.2f} ({found['logistic', True][1]:.0%})")
+    folder = output_dir(out, NAME)
+    if folder:
+        curves["the 0.5 threshold"] = [(-3.0, 0.5), (13.0, 0.5)]
+        result.picture(pictures.line_chart(
+            f"{folder}/regression.svg", curves, x_label="x (class 1 where x > 0)",
+            y_label="output (class 1 where above 0.5)",
+            title="Fitting 0/1 labels: a line (regression) vs a sigmoid (classification)"))
     return result.finish(regression + "; step neuron: "
                          + ", ".join(f"{k} best accuracy {v:.0%}" for k, v in scores.items()))

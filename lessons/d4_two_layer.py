@@ -6,7 +6,9 @@ sigmoids nearly steps. Learning these weights is the next lesson.
 """
 import data
 
-from .common import Result, tensor, to_list
+import pictures
+
+from .common import Result, output_dir, tensor, to_list
 
 NAME = "d4-two-layer"
 TITLE = "A 2-2-1 sigmoid network computes XOR with hand-picked weights"
@@ -23,4 +25,11 @@ def run(nn, quick=False, out=None):
     X, y = data.xor_table()
     outputs = [row[0] for row in to_list(net.forward(X))]
     result.check("every output within 0.001 of XOR", all(abs(o - t) < 1e-3 for o, t in zip(outputs, y)))
+    folder = output_dir(out, NAME)
+    if folder:
+        result.picture(pictures.decision_boundary(
+            f"{folder}/xor.png", lambda rows: [1 if r[0] > 0.5 else 0 for r in to_list(net.forward(rows))], X, y,
+            bounds=(-0.5, 1.5, -0.5, 1.5), resolution=120, title="Hand-picked 2-2-1 network: XOR regions",
+            note="Two lines (hidden units OR and NAND) cut the plane; the output is 1 between them.",
+            class_names=["0", "1"]))
     return result.finish("outputs " + ", ".join(f"{o:.5f}" for o in outputs) + " for (0,0), (0,1), (1,0), (1,1)")

@@ -28,9 +28,10 @@ import importlib
 import sys
 import time
 
+import pictures
 from data import text
 
-from .common import Result, to_list
+from .common import Result, output_dir, to_list
 
 NAME = "a2-sentiment"
 TITLE = "A recurrent network for sentiment (Zhou, part 2)"
@@ -89,6 +90,15 @@ def run(nn, quick=False, out=None, seed=0):
                      f"(a constant answer gets 50%)", train_accuracy >= 0.6)
     else:
         result.check("100% training and test accuracy within 1000 epochs", bool(reached))
+    folder = output_dir(out, NAME)
+    if folder:
+        result.picture(pictures.line_chart(
+            f"{folder}/accuracy.svg",
+            {"training sentences": train_accuracies, "test sentences": history["val_accuracy"]},
+            title="Sentiment RNN: share of sentences classified right", y_label="accuracy"))
+        result.picture(pictures.line_chart(f"{folder}/loss.svg", {"training loss": history["loss"]}, log_y=True,
+                                           title="Sentiment RNN: cross-entropy per epoch",
+                                           y_label="cross-entropy (log scale)"))
     when = f"from epoch {reached[0]}" if reached else f"not reached in {epochs} epochs"
     return result.finish(f"train {train_accuracy:.0%}, test {test_accuracy:.0%} ({when}); "
                          f"{seconds:.1f} CPU s on {nn.TWIN}, {seconds / epochs:.2f} s per epoch")

@@ -117,8 +117,8 @@ def draw(out, model, x_test):
     return [pictures.feature_maps(os.path.join(folder, "filters.png"), filters, scale=12,
                                   captions=[f"F{i + 1}" for i in range(len(filters))],
                                   title="The 8 learned 3x3 filters (F1..F8)",
-                                  note="Each filter is stretched to its own range: white = its largest weight "
-                                       "(a pixel it adds), black = its smallest (one it subtracts)."),
+                                  note="Each filter is stretched to its own range: white = its largest weight, "
+                                       "black = its smallest (most negative)."),
             pictures.feature_maps(os.path.join(folder, "feature-maps.png"), [x_test[0][0]] + maps, cols=9, scale=3,
                                   captions=["INPUT"] + [f"F{i + 1}" for i in range(len(maps))],
                                   title="The first test digit (INPUT) and what each filter makes of it",

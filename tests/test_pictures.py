@@ -511,3 +511,68 @@ def test_pictures_imports_only_the_standard_library():
                 offenders += ["%s:%d imports %s" % (name, node.lineno, r) for r in roots
                               if r not in sys.stdlib_module_names and r != "data"]
     assert offenders == []
+
+
+# ---------------------------------------------------------------------------
+# PNG: titles, legends and captions a learner can read without us
+# ---------------------------------------------------------------------------
+
+def dark_rows(image, threshold=100):
+    """Rows holding at least one dark (text-like) pixel."""
+    return {y for y in range(image.height) for x in range(image.width) if max(pixel(image, x, y)) < threshold}
+
+
+def test_a_title_and_a_legend_are_added_only_when_asked(tmp_path):
+    digit = [0.0] * 784
+    plain = pictures.read_png(pictures.image_grid(str(tmp_path / "a.png"), [digit], 1, 1, labels=[(3, 5)]))
+    titled = pictures.read_png(pictures.image_grid(str(tmp_path / "b.png"), [digit], 1, 1, labels=[(3, 5)],
+                                                   title="First digits"))
+    assert titled.height > plain.height + 30 and titled.width >= 360
+    assert min(dark_rows(titled)) < 20                      # the title's text sits at the top, above the digit
+    legend_rows = range(titled.height - 40, titled.height)
+    assert any(pixel(titled, x, y) == png.WRONG for y in legend_rows for x in range(40))   # the red swatch
+
+
+def test_wrong_caption_reads_predicted_and_true_with_an_equals_sign():
+    assert png._caption((6, 5)) == ("6 T=5", True)
+    assert png._caption((7, 7)) == ("7", False)
+
+
+def test_weight_tiles_legend_has_the_diverging_colour_scale(tmp_path):
+    path = pictures.weight_tiles(str(tmp_path / "w.png"), [[1.0] * 784, [-1.0] * 784], cols=2, title="Weights")
+    image = pictures.read_png(path)
+    colours = {pixel(image, x, y) for y in range(image.height) for x in range(image.width)}
+    from pictures.palette import NEGATIVE, POSITIVE
+    assert NEGATIVE in colours and POSITIVE in colours and (255, 255, 255) in colours
+
+
+def test_feature_maps_captions_label_each_map(tmp_path):
+    maps = [[[0.0, 1.0], [1.0, 0.0]], [[1.0, 0.0], [0.0, 1.0]]]
+    plain = pictures.read_png(pictures.feature_maps(str(tmp_path / "a.png"), maps, cols=2, scale=8))
+    labelled = pictures.read_png(pictures.feature_maps(str(tmp_path / "b.png"), maps, cols=2, scale=8,
+                                                       captions=["INPUT", "F1"]))
+    assert labelled.height > plain.height
+    with pytest.raises(ValueError, match="2 maps"):
+        pictures.feature_maps(str(tmp_path / "c.png"), maps, captions=["INPUT"])
+
+
+def test_decision_boundary_legend_names_the_classes(tmp_path):
+    path = pictures.decision_boundary(str(tmp_path / "d.png"), lambda rows: [0 if r[0] < 0 else 1 for r in rows],
+                                      [[-1, 0], [1, 0]], [0, 1], bounds=(-2, 2, -2, 2), resolution=20,
+                                      title="Two classes", class_names=["LEFT", "RIGHT"])
+    image = pictures.read_png(path)
+    from pictures.palette import category, dark, light
+    colours = {pixel(image, x, y) for y in range(image.height) for x in range(40)}
+    assert light(category(0)) in colours and dark(category(1)) in colours     # swatches in the legend column
+
+
+def test_wrap_splits_long_text_into_lines_that_fit():
+    lines = png._wrap("a fairly long sentence that will not fit in a narrow picture at all", 100, 2)
+    assert len(lines) > 2 and all(pictures.font.text_width(line, 2) <= 100 for line in lines)
+    assert " ".join(lines) == "a fairly long sentence that will not fit in a narrow picture at all"
+
+
+def test_the_font_draws_the_symbols_captions_use():
+    from pictures import font
+    for ch in "|;=()%":
+        assert font.glyph(ch) != font.glyph("?"), ch
