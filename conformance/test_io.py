@@ -3,6 +3,11 @@
 The file format writes every double with repr, which round-trips exactly, so
 loaded weights must equal the saved ones bit for bit, and predictions agree
 within the one-step policy. Also `python -m conformance check MODEL.json`.
+
+Both twins read and write through the same code (pure/io.py; vectorized/io.py only converts
+arrays), so these cross-twin tests cannot see a mistake in that shared code. The format itself
+is tested independently in tests/test_model_format.py: files typed into the test, predictions
+worked by hand.
 """
 import io
 import json

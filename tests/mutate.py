@@ -340,7 +340,8 @@ def restore(originals, root):
 
 
 def run_tests(root, targets, twins, timeout, stop_first=True):
-    """Run pytest on targets in root; returns (outcome, seconds, first failing test or note)."""
+    """Run pytest on targets in root; returns (outcome, seconds, first failing test or note),
+    or with stop_first=False (the baseline) (outcome, seconds, every FAILED/ERROR line)."""
     env = dict(os.environ, TWINS=twins, PYTHONDONTWRITEBYTECODE="1")
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly"]
     command += (["-x"] if stop_first else []) + list(targets)
@@ -351,7 +352,10 @@ def run_tests(root, targets, twins, timeout, stop_first=True):
         return "timeout", time.monotonic() - start, f"no result after {timeout} s"
     seconds = time.monotonic() - start
     lines = (result.stdout + result.stderr).splitlines()
-    failed = next((line for line in lines if line.startswith(("FAILED ", "ERROR "))), "")
+    failures = [line for line in lines if line.startswith(("FAILED ", "ERROR "))]
+    if not stop_first:                 # the baseline: every failing test
+        return ("passed" if result.returncode == 0 else "failed"), seconds, failures
+    failed = failures[0] if failures else ""
     if result.returncode == 0:
         return "passed", seconds, ""
     if result.returncode == 1:
@@ -393,16 +397,19 @@ def main(argv=None) -> int:
         shutil.copytree(ROOT, copy, ignore=_ignore)
         print(f"copied the repository to {copy}; {len(chosen)} mutants", flush=True)
 
-        # The chosen tests must pass on the unmutated copy, or a "kill" would mean nothing.
-        groups = sorted({(m.twins, tuple(m.tests)) for m in chosen})
-        baseline_failures = {}
-        for twins, targets in groups:
-            outcome, seconds, note = run_tests(copy, targets, twins, args.timeout, stop_first=False)
+        # The chosen tests must pass on the unmutated copy, or a "kill" would mean nothing:
+        # one run per TWINS setting over every file the chosen mutants use.
+        broken_files = {}
+        for twins in sorted({m.twins for m in chosen}):
+            targets = sorted({t for m in chosen if m.twins == twins for t in m.tests})
+            outcome, seconds, failures = run_tests(copy, targets, twins, args.timeout, stop_first=False)
+            print(f"baseline TWINS={twins}: {len(targets)} test files {outcome} unmutated ({seconds:.0f} s)",
+                  flush=True)
             if outcome != "passed":
-                baseline_failures[(twins, targets)] = f"{outcome}: {note}"
-                print(f"BASELINE FAILS ({seconds:.0f} s) TWINS={twins} {' '.join(targets)}: {outcome} {note}")
-        print(f"baseline: {len(groups) - len(baseline_failures)}/{len(groups)} test selections pass unmutated",
-              flush=True)
+                for line in failures or [f"FAILED {t}" for t in targets]:
+                    path = line.split()[1].split("::")[0] if len(line.split()) > 1 else ""
+                    broken_files.setdefault((twins, path), line)
+                    print(f"    {line}")
 
         killed, survived, errors = [], [], []
         started = time.monotonic()
@@ -412,7 +419,7 @@ def main(argv=None) -> int:
                 errors.append((m, "does not apply: " + "; ".join(problems)))
                 print(f"DOES NOT APPLY  {m.name}: {'; '.join(problems)}", flush=True)
                 continue
-            if (m.twins, tuple(m.tests)) in baseline_failures:
+            if any((m.twins, t) in broken_files for t in m.tests):
                 errors.append((m, "its tests fail without the mutation"))
                 print(f"ERROR           {m.name}: its tests fail without the mutation", flush=True)
                 continue
