@@ -30,7 +30,7 @@ class PictureFile(str):
         if not self.lower().endswith(".svg") or not os.path.exists(self):
             return None
         with open(self, encoding="utf-8") as f:
-            return f.read()
+            return inline(f.read())
 
     def _repr_png_(self):
         if not self.lower().endswith(".png") or not os.path.exists(self):
@@ -44,7 +44,14 @@ def render_svg(draw, *args, **kwargs):
     with tempfile.TemporaryDirectory() as folder:
         path = draw(os.path.join(folder, "picture.svg"), *args, **kwargs)
         with open(path, encoding="utf-8") as f:
-            return f.read()
+            return inline(f.read())
+
+
+def inline(svg_text):
+    """An SVG file's text without its XML declaration, as it goes inside a notebook's HTML."""
+    if svg_text.startswith("<?xml"):
+        svg_text = svg_text[svg_text.index("?>") + 2:].lstrip()
+    return svg_text
 
 
 def history_svg(history, title=""):

@@ -7,6 +7,7 @@ import pictures
 
 
 def parses_as_svg(text):
+    assert text.startswith("<svg")            # no XML declaration inside a notebook's HTML
     root = ElementTree.fromstring(text)
     return root.tag.endswith("svg")
 
