@@ -28,6 +28,15 @@ def test_binary_report_has_recall_and_specificity(nn):
     assert report["recall"] == 2 / 3 and report["specificity"] == 1 / 2 and report["accuracy"] == 3 / 5
 
 
+def test_binary_report_where_false_positives_and_false_negatives_differ(nn):
+    """Truth 1 1 0 0 0 0, predicted (p > 0.5) 1 0 1 1 0 0: TP 1, FN 1, FP 2, TN 2.
+    precision TP/(TP+FP) = 1/3, recall TP/(TP+FN) = 1/2, specificity TN/(TN+FP) = 2/4 (TN/(TN+FN) would be 2/3)."""
+    report = nn.binary_report([1, 1, 0, 0, 0, 0], [[0.9], [0.3], [0.8], [0.6], [0.1], [0.2]])
+    assert report["confusion_matrix"] == [[2, 2], [1, 1]]
+    assert report["precision"] == 1 / 3 and report["recall"] == 1 / 2
+    assert report["specificity"] == 2 / 4 and report["accuracy"] == 3 / 6
+
+
 def test_mismatched_lengths(nn):
     with pytest.raises(ValueError, match=r"3 true classes \(y_true\) but 2 predictions \(y_pred\)"):
         nn.accuracy([0, 1, 2], [0, 1])
