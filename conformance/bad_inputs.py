@@ -165,10 +165,10 @@ def _cases():
     cases = [
         # ---- data given to fit (section 5 of issue 14)
         Case("fit: numeric strings in x", lambda nn: fit(nn, replaced(X4, 0, 1, "0.2")),
-             TypeError, ("x", "example 0")),
-        Case("fit: strings in y", lambda nn: fit(nn, y=["0", "1", "1", "0"]), TypeError, ("y", "example 0")),
-        Case("fit: None in x", lambda nn: fit(nn, replaced(X4, 2, 1, None)), TypeError, ("x", "example 2")),
-        Case("fit: None in y", lambda nn: fit(nn, y=[0, None, 1, 0]), TypeError, ("y", "example 1")),
+             ValueError, ("x", "example 0")),
+        Case("fit: strings in y", lambda nn: fit(nn, y=["0", "1", "1", "0"]), ValueError, ("y", "example 0")),
+        Case("fit: None in x", lambda nn: fit(nn, replaced(X4, 2, 1, None)), ValueError, ("x", "example 2")),
+        Case("fit: None in y", lambda nn: fit(nn, y=[0, None, 1, 0]), ValueError, ("y", "example 1")),
         Case("fit: a ragged x names the example, not its place in the batch",
              lambda nn: fit_keeps_weights(nn, replaced(X4, 1, None, [0.3, -0.1, 0.7])), ValueError, ("example 1",)),
         Case("fit: label out of range, checked before any weight changes",
@@ -232,7 +232,7 @@ def _cases():
         Case("predict: x is a string", lambda nn: mlp(nn).predict("abcd"), TypeError, ("x",)),
         Case("predict: x is a generator", lambda nn: mlp(nn).predict(generator()), TypeError, ("x",)),
         Case("predict: a string in x", lambda nn: mlp(nn).predict(replaced(X4, 1, 0, "0.3")),
-             TypeError, ("example 1",)),
+             ValueError, ("example 1",)),
         Case("predict: rows of 3 for Dense(2, 3)", lambda nn: mlp(nn).predict([[1.0, 2.0, 3.0]]),
              ValueError, ("layer 0",)),
         Case("evaluate: 4 inputs, 2 targets", lambda nn: mlp(nn).evaluate(X4, [0, 1], nn.CrossEntropy()),
@@ -300,9 +300,10 @@ def _cases():
         Case("CrossEntropy: target 5 of 2 classes", lambda nn: nn.CrossEntropy().forward([[1.0, 2.0]], [5]),
              ValueError, ("CrossEntropy", "5")),
         Case("CrossEntropy: string targets", lambda nn: nn.CrossEntropy().forward([[1.0, 2.0]], ["1"]),
-             TypeError, ("CrossEntropy", "example 0")),
-        Case("Dense.forward: strings", lambda nn: nn.Dense(2, 2).forward([["1", "2"]]), TypeError, ("example 0",)),
-        Case("Dense.forward: None", lambda nn: nn.Dense(2, 2).forward(None), TypeError, ("Dense",)),
+             ValueError, ("CrossEntropy", "target")),
+        Case("Dense.forward: strings", lambda nn: nn.Dense(2, 2).forward([["1", "2"]]), ValueError,
+             ("Dense(2, 2)", "example 0")),
+        Case("Dense.forward: None", lambda nn: nn.Dense(2, 2).forward(None), ValueError, ("Dense(2, 2)",)),
         # ---- metrics
         Case("confusion_matrix with label 1.5", lambda nn: nn.confusion_matrix([0, 1.5], [0, 1]),
              ValueError, ("1.5",)),
@@ -376,7 +377,7 @@ def judge(case: Case, outcomes: dict) -> Verdict:
         difference = p.kind != "returns" or v.kind != "returns" or not _same_values(p.value, v.value)
         problem = "" if not difference else f"pure {p}; vectorized {v}"
         return Verdict(case, outcomes, not difference, difference, problem)
-    difference = p.kind != v.kind or p.cls is not v.cls
+    difference = p.kind != v.kind or getattr(p.cls, "__name__", None) != getattr(v.cls, "__name__", None)
     problems = []
     for twin, o in outcomes.items():
         if o.kind != case.kind or o.cls is None or not issubclass(o.cls, case.error):

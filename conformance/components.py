@@ -799,6 +799,18 @@ def check_nan_propagation() -> ComponentResult:
 # ----------------------------------------------------------------------------- everything, in report order
 
 
+def check_bad_inputs() -> ComponentResult:
+    """The bad-input parity table (conformance/bad_inputs.py): every mistake on both twins, counted."""
+    from . import bad_inputs
+    verdicts = bad_inputs.run_table()
+    clean = sum(v.clean for v in verdicts)
+    differ = sum(v.twin_difference for v in verdicts)
+    problems = [f"{v.case.name}: {v.problem}" for v in verdicts if not v.clean]
+    return ComponentResult(f"bad inputs: {len(verdicts)} tried, {clean} clean, {differ} differ",
+                           {"same error class, naming the argument": Comparison(0.0, 0.0, not problems)},
+                           {}, "same class + names (no numbers)", problems)
+
+
 def all_checks() -> List[Callable[[], ComponentResult]]:
     """One zero-argument function per report row, in the order of the table."""
     checks = [check_dense, check_dropout, check_flatten]
@@ -815,6 +827,7 @@ def all_checks() -> List[Callable[[], ComponentResult]]:
     checks += [check_save_load] + ([check_recurrent_save_load] if HAS_RECURRENT else [])
     checks += [check_conv_save_load] if HAS_CONV else []
     checks += [check_worked_examples, check_stability, check_nan_propagation]
+    checks += [check_bad_inputs]
     return checks
 
 

@@ -32,6 +32,8 @@ def softplus(v: float) -> float:
 class Activation(Layer):
     """Base class of the element-wise activations (no parameters)."""
 
+    x = y = None            # the last forward's input and output (backward needs them)
+
     def _forward_row(self, row):
         raise NotImplementedError
 
@@ -93,7 +95,7 @@ class LeakyReLU(Activation):
     """y = x for x > 0, else alpha x;  dy/dx = 1 or alpha."""
 
     def __init__(self, alpha: float = 0.01):
-        self.alpha = float(alpha)
+        self.alpha = checks.check_alpha("LeakyReLU", alpha)
         super().__init__()
 
     def _forward_row(self, row):
@@ -112,7 +114,7 @@ class ELU(Activation):
     """y = x for x > 0, else alpha (e^x - 1);  dy/dx = 1 or alpha e^x."""
 
     def __init__(self, alpha: float = 1.0):
-        self.alpha = float(alpha)
+        self.alpha = checks.check_alpha("ELU", alpha)
         super().__init__()
 
     def _forward_row(self, row):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import numbers
 import os
+import warnings
 from typing import List, Optional, Tuple
 
 from .ops import flatten, shape
@@ -47,8 +48,15 @@ def check_nonempty_batch(x, label: str) -> None:
         raise ValueError(f"{label}: expected a non-empty batch, got {x!r:.60}")
 
 
+def require_forward(label: str, memory) -> None:
+    """RuntimeError when backward() runs before forward() left what backward needs (None or False)."""
+    if memory is None or memory is False:
+        raise RuntimeError(f"{label}: backward() called before forward()")
+
+
 def check_same_shape_as_output(grad_out, y, label: str) -> None:
-    """backward(grad_out) of an element-wise layer: grad_out has the output's shape."""
+    """backward(grad_out) of an element-wise layer: forward() ran, and grad_out has the output's shape."""
+    require_forward(label, y)
     if shape(grad_out) != shape(y):
         raise ValueError(f"{label}: grad_out has shape {shape(grad_out)}, "
                          f"but the output had shape {shape(y)}")
@@ -58,15 +66,24 @@ def check_same_shape_as_output(grad_out, y, label: str) -> None:
 
 
 def check_dense_sizes(n_in, n_out) -> None:
-    if not (isinstance(n_in, int) and isinstance(n_out, int) and n_in > 0 and n_out > 0):
-        raise ValueError(f"Dense: n_in and n_out must be positive integers, got {n_in!r}, {n_out!r}")
+    for name, value in (("n_in", n_in), ("n_out", n_out)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"Dense: {name} must be a positive integer, got {value!r}")
 
 
-def check_batch(x, label: str, features: int) -> None:
-    """Dense.forward: x is a rectangular batch of shape (N, features)."""
+def check_batch(x, label: str, features: int):
+    """Dense.forward: x is a rectangular batch of shape (N, features) holding numbers; returns it
+    (a numpy array as its values)."""
+    x = as_values(x)
     dims = check_rectangular(x, label)
     if len(dims) != 2 or dims[1] != features:
         raise ValueError(f"{label}: expected input of shape (N, {features}), got {dims}")
+    for i, row in enumerate(x):
+        bad = _bad_number(row)
+        if bad is not None:
+            raise ValueError(f"{label}: example {i} of the batch holds {_describe(bad[0])} "
+                             f"({type(bad[0]).__name__}), not a number")
+    return x
 
 
 def check_backward(grad_out, label: str, x, features: int) -> None:
@@ -99,8 +116,12 @@ def check_features(input_shape, label: str, features: int) -> None:
 
 
 def check_same_shape(loss: str, pred, target):
-    """MSE, BinaryCrossEntropy: predictions and targets of one shape; returns them."""
+    """MSE, BinaryCrossEntropy: predictions and targets of one shape, not empty; returns them
+    (numpy arrays as their values)."""
+    pred, target = as_values(pred), as_values(target)
     p = check_rectangular(pred, f"{loss} predictions")
+    if not p or p[0] == 0:
+        raise ValueError(f"{loss}: an empty batch (no predictions); the mean over no examples is undefined")
     t = shape(target)
     if p != t:
         raise ValueError(f"{loss}: predictions have shape {p} but targets have "
@@ -122,6 +143,8 @@ def check_probabilities(pred, target) -> None:
 
 
 def check_logits(dims: tuple) -> None:
+    if not dims or dims[0] == 0:
+        raise ValueError("CrossEntropy: an empty batch (no logits); the mean over no examples is undefined")
     if len(dims) != 2:
         raise ValueError(f"CrossEntropy: logits must have shape (N, classes), got {dims}")
 
@@ -209,6 +232,13 @@ def check_positive(owner: str, name: str, value) -> None:
         raise ValueError(f"{owner}: {name} must be > 0, got {value!r}")
 
 
+def check_alpha(owner: str, alpha) -> float:
+    """LeakyReLU's and ELU's alpha: a finite real number; returns it as a float."""
+    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or not math.isfinite(alpha):
+        raise ValueError(f"{owner}: alpha must be a finite number, got {alpha!r:.40}")
+    return float(alpha)
+
+
 def check_uniform_bounds(a, b) -> None:
     if not a <= b:
         raise ValueError(f"Uniform initializer: need a <= b, got a={a!r}, b={b!r}")
@@ -242,12 +272,6 @@ def check_fit_arguments(n: int, y, batch_size, epochs, optimizer, checkpoint, ch
 
 
 # ---------------------------------------------------------------- conv.py and recurrent.py: shared
-
-
-def require_forward(label: str, memory) -> None:
-    """RuntimeError when a layer's backward() runs before its forward() left what backward needs."""
-    if memory is None:
-        raise RuntimeError(f"{label}: backward() called before forward()")
 
 
 def check_sizes(name: str, **sizes) -> None:
@@ -481,3 +505,277 @@ def check_lengths_like(grad_out, lengths: List[int], label: str) -> None:
             [len(g) if isinstance(g, (list, tuple)) else -1 for g in grad_out] != lengths:
         raise ValueError(f"{label}: grad_out must hold sequences of lengths {lengths}, "
                          f"like the output, got {describe(grad_out)}")
+
+# ---------------------------------------------------------------- network.py and training.py: the data and arguments
+
+
+def _describe(value, limit: int = 40) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def as_values(data):
+    """A numpy array given to the pure twin is used as its values (nested lists); anything else as is."""
+    if hasattr(data, "tolist") and not isinstance(data, (list, tuple)):
+        return data.tolist()
+    return data
+
+
+def check_collection(data, name: str, where: str) -> None:
+    """`data` must hold examples by index, with a length: a list, tuple, array, bytes of labels, data.Images.
+
+    None, a dict, a string, a set or a generator is a TypeError naming the argument."""
+    if (data is None or isinstance(data, (str, dict, set, frozenset)) or not hasattr(data, "__len__")
+            or not hasattr(data, "__getitem__")):
+        kind = "a generator or iterator (make it a list)" if hasattr(data, "__next__") else _describe(data)
+        raise TypeError(f"{where}: {name} must be a list (or array) of examples, got {kind}")
+
+
+def _bad_number(value):
+    """The first thing in an example that is not a real number (None when all are), recursively."""
+    if isinstance(value, (list, tuple)):
+        if type(value) is list and all(type(v) is float for v in value):     # the common case, fast
+            return None
+        for v in value:
+            bad = _bad_number(v)
+            if bad is not None:
+                return bad
+        return None
+    if isinstance(value, numbers.Real):
+        return None
+    return (value,)
+
+
+def example_shape(value) -> tuple:
+    """An example's shape, read along its first elements (as ops.shape)."""
+    return shape(value)
+
+
+def check_examples(data, name: str, where: str, same_shape: bool = True) -> None:
+    """Every example holds only numbers, and (same_shape) has the shape of example 0.
+
+    Names the example by its index in `data` (its place in the caller's data, not
+    in a shuffled batch)."""
+    first = None
+    for i in range(len(data)):
+        example = as_values(data[i])
+        bad = _bad_number(example)
+        if bad is not None:
+            raise ValueError(f"{where}: {name} example {i} holds {_describe(bad[0])} "
+                             f"({type(bad[0]).__name__}), not a number")
+        if same_shape:
+            dims = shape(example)
+            if first is None:
+                first = dims
+            if dims != first or not _is_rectangular(example, dims):
+                raise ValueError(f"{where}: {name} example {i} has shape {dims}, but example 0 has shape {first}: "
+                                 f"every example must have the same shape")
+
+
+def _is_rectangular(value, dims) -> bool:
+    if not dims:
+        return not isinstance(value, (list, tuple))
+    if not isinstance(value, (list, tuple)) or len(value) != dims[0]:
+        return False
+    if len(dims) == 1:
+        return not value or not isinstance(value[0], (list, tuple))
+    return all(_is_rectangular(v, dims[1:]) for v in value)
+
+
+def check_class_targets(y, classes, where: str, name: str = "y") -> None:
+    """CrossEntropy targets: an integer class index per example (or per time step), in 0..classes-1."""
+    for i in range(len(y)):
+        target = as_values(y[i])
+        for t in (target if isinstance(target, (list, tuple)) else [target]):
+            if isinstance(t, bool) or not isinstance(t, numbers.Real) or (
+                    not isinstance(t, numbers.Integral) and not float(t).is_integer()):
+                raise ValueError(f"{where}: {name} example {i} is {_describe(target)}, not a class index "
+                                 f"(an integer 0..{'C-1' if classes is None else classes - 1})")
+            if t < 0 or (classes is not None and t >= classes):
+                raise ValueError(f"{where}: {name} example {i} is class {_describe(t)}, outside the "
+                                 f"{'' if classes is None else f'{classes} '}classes "
+                                 f"0..{'C-1' if classes is None else classes - 1}")
+
+
+def output_classes(model, example_dims):
+    """How many classes (the last output size) the model gives for an example of these dims, or None."""
+    features = tuple(example_dims) or None
+    try:
+        for layer in model.layers:
+            features = layer.output_shape(features)
+    except (ValueError, TypeError):
+        return None
+    return features[-1] if features and features[-1] is not None else None
+
+
+def check_loss_object(loss, where: str) -> None:
+    """A loss object such as CrossEntropy(): not its class, not a string."""
+    if isinstance(loss, type):
+        raise TypeError(f"{where}: loss must be a loss object, got the class {loss.__name__}: "
+                        f"write {loss.__name__}() (with parentheses)")
+    if not (hasattr(loss, "forward") and hasattr(loss, "backward")):
+        raise TypeError(f"{where}: loss must be a loss object such as MSE(), BinaryCrossEntropy() or "
+                        f"CrossEntropy(), got {_describe(loss)}")
+
+
+def check_optimizer_object(optimizer, where: str) -> None:
+    """An optimizer object such as SGD(0.1): not its class, not a string."""
+    if isinstance(optimizer, type):
+        raise TypeError(f"{where}: optimizer must be an optimizer object, got the class {optimizer.__name__}: "
+                        f"write e.g. {optimizer.__name__}(0.01)")
+    if not (hasattr(optimizer, "step") and hasattr(optimizer, "lr")):
+        raise TypeError(f"{where}: optimizer must be an optimizer object such as SGD(0.1) or Adam(0.001), "
+                        f"got {_describe(optimizer)}")
+
+
+def check_optimizer_fits(optimizer, model, where: str) -> None:
+    """An optimizer's memory (momentum, Adam's moments) must belong to this model's parameters."""
+    for (i, name), value in getattr(optimizer, "state", {}).items():
+        parts = value if isinstance(value, tuple) else (value,)
+        has = i < len(model.layers) and name in model.layers[i].params
+        if not has or shape(as_values(parts[0])) != shape(as_values(model.layers[i].params[name])):
+            found = shape(as_values(model.layers[i].params[name])) if has else "no such parameter"
+            raise ValueError(f"{where}: the optimizer holds state (momentum or moments) for another model: layer {i} "
+                             f"parameter {name!r} is {found} here but {shape(as_values(parts[0]))} in its state. "
+                             f"Use a new optimizer for each model")
+
+
+def check_positive_int(where: str, name: str, value, optional: bool = True) -> None:
+    if value is None and optional:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{where}: {name} must be a positive integer{' or None' if optional else ''}, "
+                         f"got {_describe(value)}")
+
+
+def check_number(where: str, name: str, value, low=None, high=None, low_open=False, high_open=False,
+                 optional: bool = False) -> None:
+    """A finite real number within [low, high] (an end excluded when *_open); None allowed when optional."""
+    if value is None and optional:
+        return
+    ok = (isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+          and (low is None or (value > low if low_open else value >= low))
+          and (high is None or (value < high if high_open else value <= high)))
+    if not ok:
+        lo = "" if low is None else f"{'>' if low_open else '>='} {low}"
+        hi = "" if high is None else f"{'<' if high_open else '<='} {high}"
+        raise ValueError(f"{where}: {name} must be a finite number {' and '.join(p for p in (lo, hi) if p)}, "
+                         f"got {_describe(value)}")
+
+
+KNOWN_METRICS = ("accuracy",)
+
+
+def check_fit_options(metrics, validation_data, early_stopping, min_delta, lr_plateau, lr_factor, min_lr,
+                      clip_value, clip_norm) -> None:
+    """fit's keyword options, all at once, before anything is trained."""
+    where = "fit"
+    if metrics is not None:
+        if isinstance(metrics, str) or not isinstance(metrics, (list, tuple)):
+            raise TypeError(f"fit: metrics must be a list such as ['accuracy'] or [], got {_describe(metrics)}")
+        unknown = [m for m in metrics if m not in KNOWN_METRICS]
+        if unknown:
+            raise ValueError(f"fit: metrics {unknown} unknown; this library measures {list(KNOWN_METRICS)}")
+    if validation_data is not None and (not isinstance(validation_data, (list, tuple)) or len(validation_data) != 2):
+        raise TypeError(f"fit: validation_data must be a pair (x_val, y_val), got {_describe(validation_data)}")
+    check_positive_int(where, "early_stopping", early_stopping)
+    check_positive_int(where, "lr_plateau", lr_plateau)
+    check_number(where, "min_delta", min_delta, low=0)
+    check_number(where, "lr_factor", lr_factor, low=0, high=1, low_open=True, high_open=True)
+    check_number(where, "min_lr", min_lr, low=0)
+    check_number(where, "clip_value", clip_value, low=0, low_open=True, optional=True)
+    check_number(where, "clip_norm", clip_norm, low=0, low_open=True, optional=True)
+
+
+def check_lr_after_epoch(lr, epoch: int) -> None:
+    """After a callback ran: the learning rate must still be a positive finite number."""
+    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not (0 < lr < math.inf):
+        raise ValueError(f"fit: after epoch {epoch} the learning rate is {_describe(lr)} (set by the callback?); "
+                         f"it must be a positive finite number")
+
+
+def check_batch_size(where: str, batch_size) -> None:
+    check_positive_int(where, "batch_size", batch_size, optional=False)
+
+
+SEQUENCE_LAYERS = ("RNN", "LSTM", "Embedding", "TimeDistributed")
+
+
+def takes_sequences(model) -> bool:
+    """Does the model take sequences of different lengths (then examples may differ in shape)?"""
+    return any(type(layer).__name__ in SEQUENCE_LAYERS for layer in model.layers)
+
+
+def check_inputs(model, x, where: str, name: str = "x", scan=check_examples, convert=as_values):
+    """x for predict/fit/evaluate: a collection of examples holding numbers, of one shape (unless the
+    model takes sequences). Returns convert(x): a numpy array given to the pure twin becomes its values."""
+    check_collection(x, name, where)
+    scan(x, name, where, same_shape=not takes_sequences(model))
+    return convert(x)
+
+
+def check_targets(model, x, y, loss, where: str, name: str = "y", convert=as_values):
+    """y: as many targets as examples; class indices in range for CrossEntropy, numbers otherwise.
+    Returns convert(y)."""
+    check_collection(y, name, where)
+    values = as_values(y)
+    if len(values) != len(x):
+        whose = "" if name == "y" else f"{name.split()[0]} has "
+        raise ValueError(f"{where}: {whose}{len(x)} inputs but {len(values)} targets")
+    if type(loss).__name__ == "CrossEntropy":
+        classes = output_classes(model, shape(as_values(x[0]))) if len(x) else None
+        check_class_targets(values, classes, where, name)
+    else:
+        check_examples(values, name, where, same_shape=False)
+    return convert(y)
+
+
+def check_layer_list(layers) -> list:
+    """Sequential's argument: a list (or tuple) of layer objects."""
+    if not isinstance(layers, (list, tuple)):
+        raise TypeError(f"Sequential: expected a list of layers, got {_describe(layers)}; "
+                        f"write Sequential([layer, ...])")
+    for i, layer in enumerate(layers):
+        if isinstance(layer, type):
+            raise TypeError(f"Sequential: item {i} is the class {layer.__name__}, not a layer: "
+                            f"write {layer.__name__}() (with parentheses)")
+    return list(layers)
+
+
+def check_predict_call(model, x, batch_size, scan=check_examples, convert=as_values):
+    """predict(x, batch_size): returns convert(x)."""
+    check_batch_size("predict", batch_size)
+    return check_inputs(model, x, "predict", scan=scan, convert=convert)
+
+
+def check_evaluate_call(model, x, y, loss, batch_size, convert=as_values):
+    """evaluate(x, y, loss, batch_size) before it predicts (predict checks x itself): returns convert(y)."""
+    check_loss_object(loss, "evaluate")
+    check_batch_size("evaluate", batch_size)
+    check_collection(x, "x", "evaluate")
+    return check_targets(model, x, y, loss, "evaluate", convert=convert)
+
+
+def check_fit_call(model, x, y, loss, optimizer, validation_data, metrics, early_stopping, min_delta, lr_plateau,
+                   lr_factor, min_lr, clip_value, clip_norm, scan=check_examples, convert=as_values):
+    """Everything fit is given, checked before anything is trained (no weight changes on bad input).
+
+    Returns x, y and validation_data, converted (the pure twin uses a numpy array as its values)."""
+    check_loss_object(loss, "fit")
+    check_optimizer_object(optimizer, "fit")
+    check_fit_options(metrics, validation_data, early_stopping, min_delta, lr_plateau, lr_factor, min_lr,
+                      clip_value, clip_norm)
+    x = check_inputs(model, x, "fit", scan=scan, convert=convert)
+    y = check_targets(model, x, y, loss, "fit", convert=convert)
+    if validation_data is not None:
+        x_val = check_inputs(model, validation_data[0], "fit", "validation_data x", scan=scan, convert=convert)
+        if len(x_val) == 0:
+            raise ValueError("fit: validation_data holds no examples; pass None for no validation")
+        y_val = check_targets(model, x_val, validation_data[1], loss, "fit", "validation_data y", convert=convert)
+        validation_data = (x_val, y_val)
+    check_optimizer_fits(optimizer, model, "fit")
+    if type(loss).__name__ == "CrossEntropy" and type(model.layers[-1]).__name__ == "Softmax":
+        warnings.warn("fit: the model ends with Softmax and the loss is CrossEntropy, which applies softmax to "
+                      "logits itself: a double softmax (it learns slowly and badly). Remove the Softmax layer; "
+                      "argmax of the logits gives the same predictions", UserWarning, stacklevel=4)
+    return x, y, validation_data

@@ -93,7 +93,7 @@ class Dense(Layer):
         self.x = None
 
     def forward(self, x):
-        checks.check_batch(x, self.label, self.n_in)
+        x = checks.check_batch(x, self.label, self.n_in)
         self.x = x
         y = matmul(x, self.params["W"])
         return add_row(y, self.params["b"]) if self.bias else y
@@ -135,7 +135,7 @@ class Dropout(Layer):
         self.p = float(p)
         super().__init__()
         self.rng = initializers.make_rng(seed, rng)
-        self.mask = None
+        self.mask, self.seen = None, False
 
     def _draw_mask(self, x):
         if x and isinstance(x[0], list):
@@ -144,6 +144,7 @@ class Dropout(Layer):
         return [keep if self.rng.random() >= self.p else 0.0 for _ in x]
 
     def forward(self, x):
+        self.seen = True
         if not self.training or self.p == 0.0:
             self.mask = None
             return x
@@ -151,6 +152,7 @@ class Dropout(Layer):
         return _multiply(x, self.mask)
 
     def backward(self, grad_out, need_input_grad=True):
+        checks.require_forward(self.label, self.seen)
         if self.mask is None:
             return grad_out
         return _multiply(grad_out, self.mask)
@@ -181,6 +183,7 @@ class Flatten(Layer):
         return [flatten(example) for example in x]
 
     def backward(self, grad_out, need_input_grad=True):
+        checks.require_forward(self.label, self.in_dims)
         if len(self.in_dims) == 2:
             return grad_out
         return [reshape(row, self.in_dims[1:]) for row in grad_out]

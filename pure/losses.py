@@ -39,6 +39,8 @@ class Loss:
     def __call__(self, pred, target) -> float:
         return self.forward(pred, target)
 
+    count = probs = None    # set by forward(); backward() needs them
+
     def __repr__(self):
         return type(self).__name__ + "()"
 
@@ -54,6 +56,7 @@ class MSE(Loss):
         return sum([d * d for d in flat]) / self.count
 
     def backward(self):
+        checks.require_forward("MSE", self.count)
         scale = 2.0 / self.count
         return _scale(self.diff, scale)
 
@@ -85,6 +88,7 @@ class BinaryCrossEntropy(Loss):
         return total / self.count
 
     def backward(self):
+        checks.require_forward("BinaryCrossEntropy", self.count)
         n = self.count
         return elementwise2(lambda p, t: (p - t) / max(p * (1.0 - p), 1e-12) / n,
                             self.pred, self.target)
@@ -124,6 +128,7 @@ class CrossEntropy(Loss):
         return total / n
 
     def backward(self):
+        checks.require_forward("CrossEntropy", self.probs)
         n = len(self.probs)
         grad = []
         for p_row, y in zip(self.probs, self.target):

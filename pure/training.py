@@ -223,6 +223,9 @@ def fit(model, x, y, loss, optimizer, epochs: int = 1, batch_size: int = 32,
     epoch), training stops with TrainingError naming the epoch, batch and layer where
     it first appeared, and the model keeps the last weights that gave a finite loss.
     """
+    x, y, validation_data = checks.check_fit_call(model, x, y, loss, optimizer, validation_data, metrics,
+                                                  early_stopping, min_delta, lr_plateau, lr_factor, min_lr,
+                                                  clip_value, clip_norm)
     n = len(x)
     batch_size = checks.check_fit_arguments(n, y, batch_size, epochs, optimizer, checkpoint, checkpoint_every,
                                             resume)
@@ -357,6 +360,7 @@ def fit(model, x, y, loss, optimizer, epochs: int = 1, batch_size: int = 32,
                     stopped = True
         if not stopped and callback is not None and callback(epoch, history) is False:
             stopped = True
+        checks.check_lr_after_epoch(optimizer.lr, epoch)     # a callback may have set it
         if checkpoint is not None and (stopped or epoch == epochs or epoch % checkpoint_every == 0):
             save_checkpoint(epoch, stopped)
     if best_weights is not None:

@@ -66,7 +66,7 @@ def test_sequential_reports_incompatible_neighbours_when_built(nn):
 
 
 def test_sequential_refuses_non_layers(nn):
-    with pytest.raises(ValueError, match="item 1"):
+    with pytest.raises(TypeError, match="item 1"):
         nn.Sequential([nn.Dense(2, 2), "relu"])
 
 

@@ -30,6 +30,8 @@ def softplus(v):
 class Activation(Layer):
     """Base class of the element-wise activations (no parameters)."""
 
+    x = y = None            # the last forward's input and output (backward needs them)
+
     def _forward_row(self, x):
         raise NotImplementedError
 
@@ -83,7 +85,7 @@ class LeakyReLU(Activation):
     """y = x for x > 0, else alpha x;  dy/dx = 1 or alpha."""
 
     def __init__(self, alpha: float = 0.01):
-        self.alpha = float(alpha)
+        self.alpha = checks.check_alpha("LeakyReLU", alpha)
         super().__init__()
 
     def _forward_row(self, x):
@@ -100,7 +102,7 @@ class ELU(Activation):
     """y = x for x > 0, else alpha (e^x - 1);  dy/dx = 1 or alpha e^x."""
 
     def __init__(self, alpha: float = 1.0):
-        self.alpha = float(alpha)
+        self.alpha = checks.check_alpha("ELU", alpha)
         super().__init__()
 
     def _forward_row(self, x):

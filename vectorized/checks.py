@@ -6,11 +6,14 @@ own functions, imported; checks of tensors are written here for arrays.
 """
 from __future__ import annotations
 
+import numbers
 from typing import Optional
 
 import numpy as np
 
-from pure.checks import (check_dense_sizes, check_dropout_rate, check_features, check_fit_arguments,  # noqa: F401
+from pure import checks as _pure
+from pure.checks import (check_alpha,  # noqa: F401
+                         check_dense_sizes, check_dropout_rate, check_features, check_fit_arguments,  # noqa: F401
                          check_flatten_input, check_fraction, check_logits, check_lr, check_nonnegative,
                          check_positive, check_sizes, check_uniform_bounds, conv_output_shape,
                          embedding_output_shape, output_size, pair, pool_output_shape, recurrent_output_shape,
@@ -43,7 +46,8 @@ def check_nonempty_batch(x, label: str) -> None:
 
 
 def check_same_shape_as_output(grad_out, y, label: str) -> None:
-    """backward(grad_out) of an element-wise layer: grad_out has the output's shape."""
+    """backward(grad_out) of an element-wise layer: forward() ran, and grad_out has the output's shape."""
+    require_forward(label, y)
     if grad_out.shape != y.shape:
         raise ValueError(f"{label}: grad_out has shape {grad_out.shape}, "
                          f"but the output had shape {y.shape}")
@@ -52,10 +56,30 @@ def check_same_shape_as_output(grad_out, y, label: str) -> None:
 # ---------------------------------------------------------------- layers.py
 
 
-def check_batch(x, label: str, features: int) -> None:
-    """Dense.forward: x is a batch of shape (N, features)."""
+def as_numbers(x, label: str) -> np.ndarray:
+    """x as a float array, refusing what is not numbers (numpy would parse the string "1.5")."""
+    if isinstance(x, np.ndarray) and x.dtype.kind in "fiub":
+        return as_array(x)
+    try:
+        array = np.asarray(x)
+    except (ValueError, TypeError):
+        raise ValueError(f"{label}: input is not a rectangular batch of numbers") from None
+    if array.dtype.kind not in "fiub":
+        bad = next((v for v in array.ravel() if isinstance(v, (str, bytes)) or v is None
+                    or not isinstance(v, numbers.Real)), array.ravel()[0] if array.size else None)
+        row = int(np.argmax([_pure._bad_number(_pure.as_values(r)) is not None for r in array])) \
+            if array.ndim >= 1 and len(array) else 0
+        raise ValueError(f"{label}: example {row} of the batch holds {bad!r:.40} ({type(bad).__name__}), "
+                         f"not a number")
+    return as_array(array)
+
+
+def check_batch(x, label: str, features: int) -> np.ndarray:
+    """Dense.forward: x is a batch of shape (N, features) holding numbers; returns it as an array."""
+    x = as_numbers(x, label)
     if x.ndim != 2 or x.shape[1] != features:
         raise ValueError(f"{label}: expected input of shape (N, {features}), got {x.shape}")
+    return x
 
 
 def check_backward(grad_out, label: str, x, features: int) -> None:
@@ -73,6 +97,8 @@ def check_backward(grad_out, label: str, x, features: int) -> None:
 def check_same_shape(loss: str, pred, target):
     """MSE, BinaryCrossEntropy: predictions and targets of one shape; returns them as arrays."""
     pred, target = as_array(pred), as_array(target)
+    if pred.ndim == 0 or len(pred) == 0:
+        raise ValueError(f"{loss}: an empty batch (no predictions); the mean over no examples is undefined")
     if pred.shape != target.shape:
         raise ValueError(f"{loss}: predictions have shape {pred.shape} but targets have "
                          f"shape {target.shape}; they must match (for class labels use CrossEntropy, "
@@ -344,3 +370,42 @@ def check_lengths_like(grad_out, lengths, label: str):
         raise ValueError(f"{label}: grad_out must hold sequences of lengths {lengths.tolist()}, "
                          f"like the output, got lengths {got.tolist()}")
     return padded, got
+
+# ---------------------------------------------------------------- network.py and training.py: the data and arguments
+# The same checks and messages as the pure twin's (pure/checks.py); only the scan of the
+# inputs differs: an array of numbers passes at once, anything else is read example by
+# example to name the first bad one. Arrays are kept as they are (no conversion).
+
+
+def check_examples(data, name: str, where: str, same_shape: bool = True) -> None:
+    """Every example holds only numbers, and (same_shape) has the shape of example 0 (see pure/checks.py)."""
+    if isinstance(data, np.ndarray) and data.dtype.kind in "fiub":
+        return
+    if same_shape and isinstance(data, (list, tuple)):
+        try:
+            if np.asarray(data).dtype.kind in "fiub":
+                return
+        except (ValueError, TypeError):      # ragged: the example by example scan names the first odd one
+            pass
+    _pure.check_examples(data, name, where, same_shape)
+
+
+def _keep(data):
+    return data
+
+
+def check_fit_call(model, x, y, loss, optimizer, validation_data, *options):
+    return _pure.check_fit_call(model, x, y, loss, optimizer, validation_data, *options, scan=check_examples,
+                                convert=_keep)
+
+
+def check_predict_call(model, x, batch_size):
+    return _pure.check_predict_call(model, x, batch_size, scan=check_examples, convert=_keep)
+
+
+def check_evaluate_call(model, x, y, loss, batch_size):
+    return _pure.check_evaluate_call(model, x, y, loss, batch_size, convert=_keep)
+
+
+check_layer_list = _pure.check_layer_list
+check_lr_after_epoch = _pure.check_lr_after_epoch

@@ -83,8 +83,7 @@ class Dense(Layer):
         self.x = None
 
     def forward(self, x):
-        x = as_array(x)
-        checks.check_batch(x, self.label, self.n_in)
+        x = checks.check_batch(x, self.label, self.n_in)
         self.x = x
         y = matmul(x, self.params["W"])
         return add_row(y, self.params["b"]) if self.bias else y
@@ -126,7 +125,7 @@ class Dropout(Layer):
         self.p = float(p)
         super().__init__()
         self.rng = initializers.make_rng(seed, rng)
-        self.mask = None
+        self.mask, self.seen = None, False
 
     def _draw_mask(self, x):
         draws = np.fromiter((self.rng.random() for _ in range(x.size)), dtype=DTYPE, count=x.size)
@@ -134,6 +133,7 @@ class Dropout(Layer):
 
     def forward(self, x):
         x = as_array(x)
+        self.seen = True
         if not self.training or self.p == 0.0:
             self.mask = None
             return x
@@ -141,6 +141,7 @@ class Dropout(Layer):
         return x * self.mask
 
     def backward(self, grad_out, need_input_grad=True):
+        checks.require_forward(self.label, self.seen)
         if self.mask is None:
             return grad_out
         return grad_out * self.mask
@@ -163,6 +164,7 @@ class Flatten(Layer):
         return x.reshape(len(x), -1)
 
     def backward(self, grad_out, need_input_grad=True):
+        checks.require_forward(self.label, self.in_dims)
         return np.reshape(grad_out, self.in_dims)
 
     def output_shape(self, input_shape):

@@ -29,6 +29,8 @@ class Loss:
     def __call__(self, pred, target) -> float:
         return self.forward(pred, target)
 
+    count = probs = None    # set by forward(); backward() needs them
+
     def __repr__(self):
         return type(self).__name__ + "()"
 
@@ -43,6 +45,7 @@ class MSE(Loss):
         return float(np.sum(self.diff * self.diff) / self.count)
 
     def backward(self):
+        checks.require_forward("MSE", self.count)
         return self.diff * (2.0 / self.count)
 
 
@@ -59,6 +62,7 @@ class BinaryCrossEntropy(Loss):
         return float(-np.sum(target * log_p + (1.0 - target) * log_1p) / self.count)
 
     def backward(self):
+        checks.require_forward("BinaryCrossEntropy", self.count)
         p, t = self.pred, self.target
         return (p - t) / np.maximum(p * (1.0 - p), 1e-12) / self.count
 
@@ -92,6 +96,7 @@ class CrossEntropy(Loss):
         return float(np.sum(m[:, 0] + np.log(sum_exps[:, 0]) - pred[rows, target]) / n)
 
     def backward(self):
+        checks.require_forward("CrossEntropy", self.probs)
         n = len(self.probs)
         grad = self.probs / n
         grad[np.arange(n), self.target] -= 1.0 / n

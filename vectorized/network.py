@@ -15,7 +15,7 @@ from typing import Dict, List
 
 import numpy as np
 
-from . import training
+from . import checks, training
 from .layers import Layer
 from .metrics import accuracy
 from .ops import copy, shape
@@ -25,12 +25,12 @@ class Sequential:
     """A stack of layers. Checks, when built, that neighbouring layers fit together."""
 
     def __init__(self, layers: List[Layer]):
-        layers = list(layers)
+        layers = checks.check_layer_list(layers)
         if not layers:
             raise ValueError("Sequential: needs at least one layer")
         for i, layer in enumerate(layers):
             if not isinstance(layer, Layer):
-                raise ValueError(f"Sequential: item {i} is {layer!r}, not a Layer")
+                raise TypeError(f"Sequential: item {i} is {layer!r:.60}, not a Layer")
             layer.label = f"layer {i}: {layer!r}"
         self.layers = layers
         self.loss = None            # set by fit() or load(): what evaluate() measures with
@@ -65,6 +65,7 @@ class Sequential:
 
     def predict(self, x, batch_size: int = 256):
         """Outputs for x in evaluation mode (no dropout), computed batch by batch."""
+        x = checks.check_predict_call(self, x, batch_size)
         modes = [layer.training for layer in self.layers]
         self.eval()
         try:
@@ -90,6 +91,7 @@ class Sequential:
             raise ValueError("evaluate: no loss to measure with: this model was not trained with fit() and "
                              "its file records no loss (a file saved before losses were recorded?); "
                              "pass one, e.g. evaluate(x, y, loss=CrossEntropy())")
+        y = checks.check_evaluate_call(self, x, y, loss, batch_size)
         pred = self.predict(x, batch_size)
         results = {}
         if loss is not None:
