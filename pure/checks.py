@@ -555,7 +555,11 @@ def check_examples(data, name: str, where: str, same_shape: bool = True) -> None
     """Every example holds only numbers, and (same_shape) has the shape of example 0.
 
     Names the example by its index in `data` (its place in the caller's data, not
-    in a shuffled batch)."""
+    in a shuffled batch). Lists, tuples and arrays are read example by example; a
+    loader's own sequence type (data.Images: pixels from bytes) holds numbers of one
+    shape by construction and is not read twice."""
+    if not isinstance(data, (list, tuple)) and not hasattr(data, "tolist"):
+        return
     first = None
     for i in range(len(data)):
         example = as_values(data[i])
