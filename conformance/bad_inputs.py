@@ -126,6 +126,15 @@ def in_temp_folder(action):
         return action(folder)
 
 
+def forged(folder):
+    """A 150-byte model file declaring LSTM(3000, 3000): 72 million parameters."""
+    path = os.path.join(folder, "forged.json")
+    with open(path, "w") as f:
+        f.write('{"format": "twinnet-model", "version": 1, "layers": [{"type": "LSTM", '
+                '"config": {"n_in": 3000, "n_hidden": 3000}, "params": {}}]}')
+    return path
+
+
 def generator():
     return (row for row in X4)
 
@@ -319,6 +328,34 @@ def _cases():
              ValueError, ("eps",)),
         Case("gradcheck eps=-1e-6", lambda nn: nn.gradcheck(nn.Dense(2, 2, seed=0), [[0.5, 1.0]], eps=-1e-6),
              ValueError, ("eps",)),
+        # ---- more of our own
+        Case("Dense.forward: a ragged batch", lambda nn: nn.Dense(2, 2).forward([[1.0, 2.0], [3.0]]),
+             ValueError, ("Dense(2, 2)",)),
+        Case("evaluate: a string target", lambda nn: mlp(nn).evaluate(X4, ["0", 1, 1, 0], nn.CrossEntropy()),
+             ValueError, ("y", "example 0")),
+        Case("evaluate: x is None", lambda nn: mlp(nn).evaluate(None, Y4, nn.CrossEntropy()), TypeError, ("x",)),
+        Case("evaluate: batch_size=0", lambda nn: mlp(nn).evaluate(X4, Y4, nn.CrossEntropy(), batch_size=0),
+             ValueError, ("batch_size",)),
+        Case("fit: a string in validation_data", lambda nn: fit(nn, validation_data=(replaced(X4, 0, 0, "a"), Y4)),
+             ValueError, ("validation_data", "example 0")),
+        Case("fit: metrics='accuracy' (a string)", lambda nn: fit(nn, metrics="accuracy"), TypeError, ("metrics",)),
+        Case("fit: clip_value=nan", lambda nn: fit(nn, clip_value=math.nan), ValueError, ("clip_value",)),
+        Case("fit: MSE with a string in y", lambda nn: fit(nn, y=[[0.0, 1.0], ["a", 0.0], [1.0, 0.0], [0.0, 1.0]],
+                                                          loss=nn.MSE()), ValueError, ("y", "example 1")),
+        Case("RNN.forward: rows, not sequences", lambda nn: nn.RNN(2, 2, seed=0).forward([[0.1, 0.2]]),
+             ValueError, ("RNN(2, 2)",)),
+        Case("Embedding: token 5 of a vocabulary of 3", lambda nn: nn.Embedding(3, 2, seed=0).forward([[0, 5]]),
+             ValueError, ("Embedding(3, 2)", "5")),
+        Case("Conv2D: 2 channels into Conv2D(1, ...)", lambda nn: nn.Conv2D(1, 1, 1, seed=0).forward(
+            [[[[1.0]], [[2.0]]]]), ValueError, ("Conv2D",)),
+        Case("load: a forged LSTM(3000, 3000)", lambda nn: in_temp_folder(lambda d: nn.load(forged(d))),
+             nn_error("ModelFileError"), ("LSTM", "max_params")),
+        Case("load: a model over max_params", lambda nn: in_temp_folder(lambda d: (
+            nn.save(mlp(nn), os.path.join(d, "m.json")), nn.load(os.path.join(d, "m.json"), max_params=5))),
+             nn_error("ModelFileError"), ("max_params",)),
+        Case("save: onto a named pipe", lambda nn: in_temp_folder(lambda d: (
+            os.mkfifo(os.path.join(d, "p")), nn.save(mlp(nn), os.path.join(d, "p")))),
+             nn_error("ModelFileError"), ("pipe",)),
         # ---- what the pure twin accepts: a numpy array is its values
         Case("pure given a numpy array: Dense.forward", lambda nn: nn.Dense(2, 3, seed=0).forward(as_array(X4)),
              kind="accepts"),
