@@ -5,6 +5,7 @@
 
 const HOME = "/home/pyodide/twinnet";
 const REDRAW_EVERY = 5;          // epochs between redraws of the boundary and the loss curve
+const TICK_MS = 50;              // training slice between two frames of the page
 const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c"];
 const page = { ready: false, errors: [], digit: { count: 0 }, play: null };
 window.twinnet = page;           // the tests read the page's state here
@@ -124,6 +125,7 @@ function setUpDigits(config, browser) {
   let digits = null;
   if (config.model) {
     digits = browser.Digits(`${HOME}/model.json`);
+    page.digits = digits;
     $("model-name").textContent = `model: ${config.model_name} (${digits.description}, ` +
       `${digits.parameters.toLocaleString()} parameters)`;
     showCode($("digit-code"), toJs(digits.code()), "The code that runs");
@@ -282,12 +284,22 @@ function setUpPlayground(browser) {
     });
   }
 
+  // Train in short slices (about TICK_MS of Python at a time), then give the page a frame, so the
+  // buttons answer at once; redraw the boundary and the loss curve every REDRAW_EVERY epochs.
+  let sinceDraw = 0;
   function loop() {
     if (!running) return;
-    const state = toJs(pg.train(REDRAW_EVERY));
-    stats.wallEpochs += REDRAW_EVERY;
-    redraw(state);
-    setTimeout(loop, 0);                 // let the page draw and take clicks between chunks
+    const tick = performance.now();
+    do {
+      pg.train(1);
+      sinceDraw += 1;
+      stats.wallEpochs += 1;
+    } while (performance.now() - tick < TICK_MS && sinceDraw < REDRAW_EVERY);
+    if (sinceDraw >= REDRAW_EVERY) {
+      redraw(toJs(pg.state()));
+      sinceDraw = 0;
+    }
+    requestAnimationFrame(() => setTimeout(loop, 0));
   }
 
   const buttons = (isRunning) => {
@@ -306,6 +318,7 @@ function setUpPlayground(browser) {
   $("pause").addEventListener("click", () => {
     running = false;
     buttons(false);
+    redraw(toJs(pg.state()));
   });
   $("step").addEventListener("click", () => {
     if (!pg && !build()) return;

@@ -216,8 +216,8 @@ class Playground:
     def describe(self) -> str:
         return "-".join(str(n) for n in [2] + self.hidden + [self.classes])
 
-    def train(self, epochs=1) -> dict:
-        """Train `epochs` more epochs with model.fit; returns the state after the last."""
+    def train(self, epochs=1) -> float:
+        """Train `epochs` more epochs with model.fit; returns the last epoch's training loss."""
         started = time.perf_counter()
         for _ in range(int(epochs)):
             self.epoch += 1
@@ -225,9 +225,10 @@ class Playground:
                                      batch_size=self.batch_size, seed=self.seed + self.epoch, progress=False)
             self.losses.append(history["loss"][-1])
         self.train_seconds += time.perf_counter() - started
-        return self.state()
+        return self.losses[-1]
 
     def state(self) -> dict:
+        """Epochs and batches done, loss and accuracy on the whole set now, losses per epoch, speed."""
         results = self.model.evaluate(self.X, self.y, self.loss)
         return {"epoch": self.epoch, "batches": self.batches, "loss": results["loss"],
                 "accuracy": results["accuracy"], "losses": list(self.losses),

@@ -19,7 +19,10 @@ if (!checkout || !script) {
   process.exit(2);
 }
 const started = Date.now();
-const pyodide = await loadPyodide({ stdout: (s) => console.log(s), stderr: (s) => console.error(s) });
+const pyodide = await loadPyodide();
+// Python's output as it is written (no line splitting: pytest's dots stay on one line).
+pyodide.setStdout({ write: (bytes) => { fs.writeSync(1, bytes); return bytes.length; } });
+pyodide.setStderr({ write: (bytes) => { fs.writeSync(2, bytes); return bytes.length; } });
 const { FS } = pyodide;
 FS.mkdirTree("/twinnet");
 FS.mount(FS.filesystems.NODEFS, { root: path.resolve(checkout) }, "/twinnet");

@@ -21,6 +21,7 @@ import pytest
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 RUNNER = os.path.join(HERE, "pyodide_run.mjs")
+sys.path.insert(0, ROOT)
 sys.path.insert(0, HERE)
 
 import training_runs  # noqa: E402  (next to this file)
