@@ -99,10 +99,13 @@ function highlight(code) {
 function showCode(box, sections, heading) {
   box.innerHTML = `<h3>${heading}</h3><p class="muted">Read from the package files in Pyodide with ` +
     "<code>inspect.getsource</code>; the formula is the docstring of the class.</p>";
-  let lastFormula = null;
-  sections.forEach((s, i) => {
+  let lastFormula = null, opened = 0;
+  sections.forEach((s) => {
     const details = document.createElement("details");
-    if (i < 3) details.open = true;
+    if (opened < 3 && !s.file.startsWith("data/")) {      // the first three of the network's own code
+      details.open = true;
+      opened += 1;
+    }
     const formula = s.formula && s.formula !== lastFormula
       ? `<pre class="formula">${escapeHtml(s.formula)}</pre>` : "";
     lastFormula = s.formula;
