@@ -15,3 +15,15 @@ from conformance.twins import TWINS
 def test_worked_example_is_exact(nn, example):
     value = example.compute(nn)
     assert value == example.expected, f"{nn.TWIN} {example.name}: {value!r}, the lesson says {example.expected!r}"
+
+
+@pytest.mark.parametrize("name", ["a1_neuron", "b1_backprop", "d3_step_neuron", "d5_backprop_xor", "autograd"])
+def test_lessons_print_the_same_figures_and_worked_steps_in_both_twins(name):
+    """The figures, the hand-worked step (forward values, every gradient) and the checks: identical text."""
+    import importlib
+    lesson = importlib.import_module(f"lessons.{name}")
+    pure_twin, vectorized_twin = TWINS
+    first, second = lesson.run(pure_twin, quick=True), lesson.run(vectorized_twin, quick=True)
+    assert first.ours == second.ours
+    assert first.lines == second.lines
+    assert first.checks == second.checks and first.ok

@@ -46,7 +46,8 @@ def moons(out):
     pictures.line_chart(os.path.join(out, "moons_loss.svg"), curves, title="Moons, 2-16-2 tanh, SGD: loss per epoch",
                         y_label="cross-entropy (training)")
     pictures.decision_boundary(os.path.join(out, "moons_boundary.png"), lambda rows: best.predict(rows), X, y,
-                               resolution=160, scale=2)
+                               resolution=160, scale=2, title="Moons: the regions a 2-16-2 tanh network predicts",
+                               class_names=["MOON 0", "MOON 1"])
 
 
 def mnist(out):
@@ -64,10 +65,12 @@ def mnist(out):
     pictures.confusion_matrix(os.path.join(out, "mnist_confusion.svg"), matrix, class_names=data.class_names("mnist"),
                               title="MNIST test digits, 784-32-10 network")
     pictures.image_grid(os.path.join(out, "mnist_digits.png"), X_test[:32], rows=4, cols=8,
-                        labels=list(zip(predicted[:32], test_labels[:32])))
+                        labels=list(zip(predicted[:32], test_labels[:32])),
+                        title="The first 32 test digits and a 784-32-10 network's answers")
     if os.environ.get("WEIGHTS"):
         W = model.layers[0].params["W"]                 # (784, 32): one column per hidden unit
-        pictures.weight_tiles(os.environ["WEIGHTS"], [list(column) for column in zip(*W)], cols=8)
+        pictures.weight_tiles(os.environ["WEIGHTS"], [list(column) for column in zip(*W)], cols=8,
+                              title="What each of the 32 hidden units looks for")
 
 
 def main(argv):
