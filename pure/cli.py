@@ -364,7 +364,11 @@ def dispatch(nn, argv=None, to_inputs=to_inputs, defaults=DEFAULTS, to_tensor=No
         print(f"python -m {nn.TWIN}: unknown subcommand {argv[0]!r}; choose train (the default), evaluate, "
               f"predict or serve (each has --help)", file=sys.stderr)
         return 2
-    return run(nn, argv, to_inputs=to_inputs, defaults=defaults)
+    try:
+        return run(nn, argv, to_inputs=to_inputs, defaults=defaults)
+    except KeyboardInterrupt:               # outside training (loading, testing): nothing to resume
+        print("\ninterrupted", file=sys.stderr)
+        return 130
 
 
 def main(argv=None) -> int:
