@@ -127,3 +127,16 @@ def test_ctrl_c_says_how_to_resume_and_exits_130(nn, tmp_path):
     assert "Traceback" not in stderr
     lines = [line for line in stderr.splitlines() if line.strip()]
     assert lines[-1].startswith("interrupted; resume with: python -m ") and lines[-1].endswith("--resume")
+
+
+def test_a_full_disk_is_found_before_training(nn, tmp_path, monkeypatch, capsys):
+    import errno
+    cli = __import__(f"{nn.TWIN}.cli", fromlist=["main"])
+
+    def full(fd, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(os, "write", full)
+    code = cli.main([*FAST, "--out", str(tmp_path / "m.json")])
+    captured = capsys.readouterr()
+    assert code == 2 and "No space left on device" in captured.err
+    assert "epoch 1/1" not in captured.out and not os.listdir(tmp_path)
