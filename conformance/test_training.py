@@ -109,3 +109,19 @@ def test_a_run_checkpointed_in_one_twin_resumes_in_the_other_and_ends_the_same(c
     comparisons = compare_resumed_fit(case, folder=str(tmp_path))
     assert sum("steps after resuming" in label for label in comparisons) == 2
     assert_agree(comparisons, f"{case.name}, resumed across twins (tolerance {TRAINING_ATOL:g})")
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 256])
+def test_evaluate_on_ragged_sequences_agrees_and_ignores_the_batch_size(batch_size):
+    """Many-to-many CrossEntropy on sequences of lengths 6, 2, 1, 3: the loss is the mean over all
+    12 steps in both twins, whatever the batch size (each batch's mean is weighted by its steps)."""
+    ids = [[0, 1, 2, 3, 1, 2], [1, 2], [3], [2, 2, 1]]
+    targets = [s[1:] + [0] for s in ids]
+    results = []
+    for nn in (pure, vectorized):
+        model = nn.Sequential([nn.Embedding(4, 3, seed=0), nn.RNN(3, 5, return_sequences=True, seed=1),
+                               nn.TimeDistributed(nn.Dense(5, 4, seed=2))])
+        results.append(model.evaluate(ids, targets, loss=nn.CrossEntropy(), batch_size=batch_size)["loss"])
+        whole = model.evaluate(ids, targets, loss=nn.CrossEntropy(), batch_size=len(ids))["loss"]
+        assert results[-1] == pytest.approx(whole, rel=1e-14), f"{nn.TWIN}, batch_size {batch_size}"
+    assert compare(results[0], results[1]).ok, results

@@ -79,13 +79,15 @@ MUTANTS = [
              "grad = grad - wd * param\n        m, v")],
            OPT),
     Mutant("evaluate-unweighted-mean-both", "evaluate's loss is the mean of the batch means, not of the examples",
-           both("training.py",
-                "total += loss.forward(take(pred, idx), take(y, idx)) * len(idx)\n    return total / n",
-                "total += loss.forward(take(pred, idx), take(y, idx))\n"
-                "    return total / len(range(0, n, batch_size))"),
+           both("training.py", "        total += value * weight\n        count += weight\n",
+                "        total += value\n        count += 1\n"),
            ["tests/test_by_hand.py", "tests/test_training.py"]),
 
     # ---- more bugs in both twins at once
+    Mutant("evaluate-sequences-weighted-by-sequences-both", "evaluate weights each batch of sequences by its "
+           "number of sequences, not of steps",
+           both("training.py", "return examples if steps is None else ", "return examples if True else "),
+           ["tests/test_by_hand.py", "tests/test_recurrent.py"]),
     Mutant("leaky-relu-grad-at-zero-both", "LeakyReLU'(0) = 1 instead of alpha",
            both("activations.py", "return [g if v > 0.0 else a * g for v, g in zip(x_row, g_row)]",
                 "return [g if v >= 0.0 else a * g for v, g in zip(x_row, g_row)]",
@@ -171,7 +173,7 @@ MUTANTS = [
            both("training.py", "batches = (n + batch_size - 1) // batch_size", "batches = max(n // batch_size, 1)"),
            ["tests/test_by_hand.py", "tests/test_training.py"]),
     Mutant("fit-epoch-loss-unweighted-both", "the epoch's training loss is the mean of the batch losses",
-           both("training.py", "total_loss += loss_value * len(idx)", "total_loss += loss_value * n / batches"),
+           both("training.py", "total_loss += loss_value * terms\n", "total_loss += loss_value * n / batches\n"),
            ["tests/test_by_hand.py", "tests/test_training.py"]),
     Mutant("dense-default-init-he-both", "Dense's default initializer is He instead of Xavier",
            both("layers.py", 'def __init__(self, n_in: int, n_out: int, init="xavier"',

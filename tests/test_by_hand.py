@@ -237,3 +237,28 @@ def test_the_learning_rate_is_halved_after_lr_plateau_epochs_without_improvement
                         lr_plateau=2, progress=False)
     assert history["loss"] == [0.0] * 7
     assert history["lr"] == [0.4, 0.4, 0.4, 0.2, 0.2, 0.1, 0.1]
+
+
+def test_evaluate_on_sequences_averages_over_every_step_whatever_the_batch_size(nn):
+    """Embedding(2, 2) used as the whole model: token 0 gives the logits (0, 0), token 1 gives (1, 0).
+    Sequences [0] and [1, 1, 1], every step's target class 0. Per step, CE = log(1 + e^(z1 - z0)):
+    log 2 for token 0, log(1 + e^-1) for token 1. CrossEntropy on sequences is the mean over all
+    4 steps: (log 2 + 3 log(1 + e^-1)) / 4, in one batch; batches of one sequence each must give
+    the same, not the mean of the two sequences' means, (log 2 + log(1 + e^-1)) / 2."""
+    model = nn.Sequential([nn.Embedding(2, 2)])
+    model.layers[0].params["W"] = tensor(nn, [[0.0, 0.0], [1.0, 0.0]])
+    ids, targets = [[0], [1, 1, 1]], [[0], [0, 0, 0]]
+    expected = (math.log(2.0) + 3 * math.log1p(math.exp(-1.0))) / 4
+    for batch_size in (256, 1):
+        assert model.evaluate(ids, targets, loss=nn.CrossEntropy(), batch_size=batch_size)["loss"] == \
+            pytest.approx(expected, rel=1e-14), f"batch_size={batch_size}"
+
+
+def test_the_epoch_loss_of_fit_on_sequences_is_the_mean_over_steps(nn):
+    """The same two sequences, one per batch, a learning rate too small to matter (1e-12): the epoch's
+    loss is the mean over the 4 steps, as above."""
+    model = nn.Sequential([nn.Embedding(2, 2)])
+    model.layers[0].params["W"] = tensor(nn, [[0.0, 0.0], [1.0, 0.0]])
+    history = model.fit([[0], [1, 1, 1]], [[0], [0, 0, 0]], nn.CrossEntropy(), nn.SGD(1e-12), epochs=1,
+                        batch_size=1, shuffle=False, progress=False)
+    assert history["loss"][0] == pytest.approx((math.log(2.0) + 3 * math.log1p(math.exp(-1.0))) / 4, rel=1e-10)

@@ -72,8 +72,8 @@ class Sequential:
             out = []
             for start in range(0, len(x), batch_size):
                 out.append(self.forward(training.take(x, np.arange(start, min(start + batch_size, len(x))))))
-            if any(isinstance(batch, list) for batch in out):     # ragged sequences: a list of arrays
-                return [seq for batch in out for seq in batch]
+            if any(isinstance(batch, list) for batch in out) or len({batch.shape[1:] for batch in out}) > 1:
+                return [seq for batch in out for seq in batch]   # ragged sequences (within or across batches)
             return np.concatenate(out) if out else np.zeros((0,))
         finally:
             for layer, mode in zip(self.layers, modes):

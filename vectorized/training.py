@@ -79,13 +79,26 @@ def _class_like(target) -> bool:
     return bool(np.all((values == 0) | (values == 1)) and (values.size == 1 or values.sum() == 1))
 
 
+def terms_averaged(loss, examples: int) -> int:
+    """How many terms the loss's last forward() averaged: one per step for CrossEntropy on
+    sequences of logits (Σ T_n), else the batch's examples (the other losses average the same
+    number of values per example, so weighting by examples is weighting by values)."""
+    steps = getattr(loss, "steps", None)
+    return examples if steps is None else int(sum(steps[0]))      # steps = (lengths, ragged)
+
+
 def batched_loss(loss, pred, y, batch_size: int = 256) -> float:
-    """Mean loss over all examples, computed batch by batch."""
-    total, n = 0.0, len(pred)
+    """Mean loss over all examples (over all steps, for sequences), computed batch by batch:
+    each batch's mean weighted by the number of terms in it, so any batch size gives the value
+    of one batch holding everything."""
+    total, count, n = 0.0, 0, len(pred)
     for start in range(0, n, batch_size):
         idx = range(start, min(start + batch_size, n))
-        total += loss.forward(take(pred, idx), take(y, idx)) * len(idx)
-    return total / n
+        value = loss.forward(take(pred, idx), take(y, idx))
+        weight = terms_averaged(loss, len(idx))
+        total += value * weight
+        count += weight
+    return total / count
 
 
 def _shallow_weights(model):
@@ -293,7 +306,7 @@ def fit(model, x, y, loss, optimizer, epochs: int = 1, batch_size: int = 32,
         bar.start_epoch(epoch)
         if shuffle:
             rng.shuffle(order)
-        total_loss, correct = 0.0, 0
+        total_loss, total_terms, correct = 0.0, 0, 0
         for b in range(batches):
             idx = order[b * batch_size:(b + 1) * batch_size]
             x_batch, y_batch = take(x, idx), take(y, idx)
@@ -324,7 +337,9 @@ def fit(model, x, y, loss, optimizer, epochs: int = 1, batch_size: int = 32,
             if clip_norm is not None:
                 clip_grads_by_norm(model.layers, clip_norm)
             optimizer.step(model.layers)
-            total_loss += loss_value * len(idx)
+            terms = terms_averaged(loss, len(idx))       # the epoch's loss is the mean over examples (steps)
+            total_loss += loss_value * terms
+            total_terms += terms
             if track_accuracy:
                 correct += int(np.sum(to_labels(out) == to_labels(y_batch)))
             bar.update(b + 1, len(idx), loss_value)
@@ -334,7 +349,7 @@ def fit(model, x, y, loss, optimizer, epochs: int = 1, batch_size: int = 32,
             _restore(model, last_good)
             raise _diverged(where, last_at, batches, "the weights are no longer finite at the end of the epoch",
                             last_at)
-        history["loss"].append(total_loss / n)
+        history["loss"].append(total_loss / total_terms)
         if track_accuracy:
             history["accuracy"].append(correct / n)
         history["lr"].append(optimizer.lr)
