@@ -13,7 +13,7 @@ for the same model), the confusion matrix (row = true class, column =
 predicted), precision and recall per class, and the most frequent confusions.
 It draws, with the standard library (pictures/): confusion.svg and
 mistakes.png (the 32 mistakes the model was most sure of, framed in red,
-captioned "predicted T true").
+captioned "7 T=1": predicted 7, true 1).
 
 predict reads each image (PNG of any kind, PGM/PPM, IDX: data/imagefiles.py),
 prepares it as MNIST digits were prepared (data/prepare.py: grey, ink bright
@@ -157,7 +157,7 @@ def evaluate_command(nn, argv, to_inputs, to_tensor=None) -> int:
                                            rows=rows, cols=min(8, len(worst)),
                                            labels=[(predicted[i], y[i]) for i in worst], scale=2))
     print(f"pictures: {', '.join(written)}" + (f" (the {len(worst)} surest mistakes, caption "
-                                               f"'predicted Ttrue')" if worst else ""))
+                                               f"'7 T=1' = predicted 7, true 1)" if worst else ""))
     return 0
 
 
