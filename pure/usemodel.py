@@ -221,6 +221,9 @@ def predict_command(nn, argv, to_inputs, to_tensor=None) -> int:
     dataset = args.dataset or record.get("dataset") or "mnist"
     names = data.class_names(dataset if dataset in ("mnist", "fashion-mnist") else "mnist")
     image_model = is_image_model(model)
+    if dataset == "fashion-mnist":
+        print("note: images are prepared as MNIST's digits were (20 px box, centred by mass); Fashion-MNIST's "
+              "pictures were made differently (scaled to fill 28x28), so expect weaker results", file=sys.stderr)
 
     prepared, paths, failed = [], [], 0
     for path in args.images:
