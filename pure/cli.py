@@ -347,6 +347,16 @@ SUBCOMMANDS = ("train", "evaluate", "predict", "serve")
 
 def dispatch(nn, argv=None, to_inputs=to_inputs, defaults=DEFAULTS, to_tensor=None) -> int:
     """`python -m <twin> [train|evaluate|predict] ...`: no subcommand (or a flag first) means train."""
+    try:
+        code = _dispatch(nn, argv, to_inputs, defaults, to_tensor)
+        sys.stdout.flush()              # a reader that went away is noticed here, not at interpreter exit
+        return code
+    except BrokenPipeError:             # `... | head` closed our standard output: stop quietly, as Unix tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())   # no second error when Python flushes
+        return 141
+
+
+def _dispatch(nn, argv, to_inputs, defaults, to_tensor) -> int:
     from . import usemodel
 
     argv = sys.argv[1:] if argv is None else list(argv)

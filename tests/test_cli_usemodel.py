@@ -124,3 +124,19 @@ def test_plain_command_still_trains_and_help_names_the_subcommands(nn):
     assert result.returncode == 0 and "evaluate MODEL.json" in result.stdout and "--epochs" in result.stdout
     for sub in ("evaluate", "predict", "train"):
         assert run(nn.TWIN, sub, "--help").returncode == 0
+
+
+def test_a_closed_pipe_ends_the_command_quietly(monkeypatch):
+    """`python -m pure evaluate model.json | head -3`: the reader leaves early; no traceback, exit 141 (as SIGPIPE)."""
+    import pure
+    from pure import cli, usemodel
+
+    def evaluate_into_a_closed_pipe(*args):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    redirected = []
+    monkeypatch.setattr(usemodel, "evaluate_command", evaluate_into_a_closed_pipe)
+    monkeypatch.setattr(cli.os, "dup2", lambda fd, target: redirected.append(target))
+    monkeypatch.setattr(cli.sys, "stdout", type("Out", (), {"fileno": lambda self: 1, "flush": lambda self: None})())
+    assert cli.dispatch(pure, ["evaluate", "model.json"]) == 141
+    assert redirected == [1]
