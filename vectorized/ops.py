@@ -17,10 +17,17 @@ def shape(x) -> tuple:
 
 
 def as_array(x, dtype=None) -> np.ndarray:
-    """x as a floating-point array (a float32 array stays float32)."""
+    """x as a floating-point array (a float32 array stays float32).
+
+    Strings are not numbers here either: numpy would read "1.5" as 1.5, the pure
+    twin cannot add a string to a float; both raise TypeError."""
     if isinstance(x, np.ndarray) and x.dtype in (np.float32, np.float64) and dtype is None:
         return x
-    return np.asarray(x, dtype=dtype or DTYPE)
+    raw = x if isinstance(x, np.ndarray) else np.asarray(x)
+    if raw.dtype.kind in "SU" or (raw.dtype.kind == "O" and any(isinstance(v, (str, bytes)) for v in raw.ravel())):
+        bad = next(v for v in raw.ravel() if isinstance(v, (str, bytes)))
+        raise TypeError(f"expected numbers, got the {type(bad).__name__.strip('_')} {str(bad)!r:.30}")
+    return np.asarray(raw, dtype=dtype or DTYPE)
 
 
 def zeros(*dims: int) -> np.ndarray:
