@@ -10,6 +10,8 @@ from typing import List
 
 import numpy as np
 
+from pure.metrics import true_labels as _pure_true_labels
+
 from pure.metrics import ConfusionMatrix  # noqa: F401  (the same list, shown as a heat map in a notebook)
 
 
@@ -30,6 +32,8 @@ def true_labels(values, where: str) -> np.ndarray:
     if isinstance(values, (bytes, bytearray)):
         return np.frombuffer(bytes(values), dtype=np.uint8).astype(np.int64)
     arr = np.asarray(values)
+    if arr.dtype.kind not in "biuf":        # strings, None, ragged rows: read one by one, as the pure twin does
+        return np.asarray(_pure_true_labels(list(values), where), dtype=np.int64)
     if arr.dtype == bool:
         bad = np.arange(arr.shape[0]) if arr.ndim == 1 else np.array([], dtype=np.int64)
     elif arr.ndim == 2 and arr.shape[1] == 1:
