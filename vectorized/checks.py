@@ -224,6 +224,8 @@ def _ragged_parts(x, label: str, rank: int, what: str) -> list:
             part = np.asarray(sequence)
         except ValueError:
             raise ValueError(f"{label}: sequence {n} is not a rectangular array of numbers") from None
+        if part.dtype.kind in "SU":          # numpy would read "1.5" as 1.5; strings are not numbers
+            raise TypeError(f"{label}: sequence {n} holds strings, not numbers")
         if part.ndim >= 1 and len(part) == 0:
             raise ValueError(f"{label}: sequence {n} is empty; every sequence needs at least one step")
         if part.ndim != rank:
