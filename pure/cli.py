@@ -330,8 +330,9 @@ def run(nn, argv=None, to_inputs=to_inputs, defaults=DEFAULTS) -> int:
         except (OSError, ValueError):
             pass
         return 1
-    trained = (f"the run in {args.checkpoint} had already finished ({len(history['loss'])} epochs); not trained "
-               f"again" if resuming and not trained_epochs else
+    done = len(history["loss"])
+    trained = (f"the run in {args.checkpoint} had already finished ({done} epoch{'s' if done != 1 else ''}); "
+               f"not trained again" if resuming and not trained_epochs else
                f"trained in {seconds:.1f}s ({seconds / max(1, args.epochs):.1f}s per epoch)")
     print(f"test accuracy {results['accuracy']:.2%} (loss {results['loss']:.4f}) on {len(test_images):,} "
           f"test images; {trained}; model saved to {out}")

@@ -90,7 +90,7 @@ def test_resuming_a_finished_run_says_so_and_names_ignored_flags(nn, tmp_path):
     assert run(nn.TWIN, *FAST, "--checkpoint", ckpt, "--out", out).returncode == 0
     result = run(nn.TWIN, *FAST, "--checkpoint", ckpt, "--out", out, "--resume", "--seed", "4", "--lr", "0.3")
     assert result.returncode == 0, result.stderr
-    assert "had already finished (1 epochs); not trained again" in result.stdout
+    assert "had already finished (1 epoch); not trained again" in result.stdout
     assert "trained in" not in result.stdout
     assert "ignoring seed=4" in result.stderr and "the learning rate 0.3" in result.stderr
 
