@@ -70,6 +70,16 @@ def test_dense_defaults_to_xavier_weights_and_zero_biases(nn):
 
 
 @pytest.mark.parametrize("nn", TWINS, ids=lambda nn: nn.TWIN)
+def test_conv2d_defaults_to_xavier_with_fan_out_o_kh_kw(nn):
+    """Conv2D(2, 3, (2, 3), seed=4): fan_in = 2·2·3 = 12, fan_out = 3·2·3 = 18, a = sqrt(6 / 30)."""
+    rng = random.Random(4)
+    a = math.sqrt(6.0 / (12 + 18))
+    W = [[[[rng.uniform(-a, a) for _ in range(3)] for _ in range(2)] for _ in range(2)] for _ in range(3)]
+    layer = nn.Conv2D(2, 3, (2, 3), seed=4)
+    assert as_lists(layer.params["W"]) == W and as_lists(layer.params["b"]) == [0.0] * 3
+
+
+@pytest.mark.parametrize("nn", TWINS, ids=lambda nn: nn.TWIN)
 def test_conv2d_draws_its_kernels_with_fan_in_c_kh_kw(nn):
     """Conv2D(2, 3, (2, 3), init="he", seed=1): W has shape (3, 2, 2, 3) drawn in row-major order with
     fan_in = 2*2*3 = 12, so std sqrt(2/12)."""

@@ -262,3 +262,26 @@ def test_the_epoch_loss_of_fit_on_sequences_is_the_mean_over_steps(nn):
     history = model.fit([[0], [1, 1, 1]], [[0], [0, 0, 0]], nn.CrossEntropy(), nn.SGD(1e-12), epochs=1,
                         batch_size=1, shuffle=False, progress=False)
     assert history["loss"][0] == pytest.approx((math.log(2.0) + 3 * math.log1p(math.exp(-1.0))) / 4, rel=1e-10)
+
+
+def test_the_plateau_rule_stops_at_min_lr(nn):
+    """As above with min_lr = 0.15: 0.4 -> 0.2 -> max(0.1, 0.15) = 0.15."""
+    model = nn.Sequential([nn.Dense(1, 1, init="zeros")])
+    history = model.fit([[1.0], [2.0]], [[0.0], [0.0]], nn.MSE(), nn.SGD(0.4), epochs=7, batch_size=2,
+                        lr_plateau=2, min_lr=0.15, progress=False)
+    assert history["lr"] == [0.4, 0.4, 0.4, 0.2, 0.2, 0.15, 0.15]
+
+
+def test_early_stopping_counts_only_improvements_larger_than_min_delta(nn):
+    """Dense(1, 1) from 0, one example x = 1, target 1, MSE, SGD lr 0.125. The error e = w + b - 1 starts
+    at -1; each step moves w and b by -0.125·2e, so e becomes e - 4·0.125·e = e/2 and the loss e² is
+    quartered: 1, 1/4, 1/16, 1/64, 1/256, 1/1024, 1/4096 (each epoch's loss is taken before its step).
+    min_delta 0.01: epochs 2-5 improve by 0.75, 0.1875, 0.047, 0.0117; epoch 6 by 0.0029 and epoch 7
+    by 0.0037 (against epoch 5's 1/256): not enough. early_stopping=2 stops after epoch 7; best epoch 5."""
+    model = nn.Sequential([nn.Dense(1, 1, init="zeros")])
+    history = model.fit([[1.0]], [[1.0]], nn.MSE(), nn.SGD(0.125), epochs=20, batch_size=1,
+                        early_stopping=2, min_delta=0.01, progress=False)
+    assert history["loss"] == [0.25 ** k for k in range(7)]
+    assert history["best_epoch"] == [5] and history["stopped_epoch"] == [7]
+    # the weights kept are those at the end of epoch 5: w = 0.25 + 0.125 + ... + 0.015625 = 1/2 - 1/64
+    assert weight(model.layers[0]) == 0.5 - 0.5 ** 6

@@ -12,6 +12,11 @@ def test_accuracy_from_labels_scores_and_probabilities(nn):
     assert nn.accuracy([[1.0], [1.0]], [[0.7], [0.2]]) == 0.5
 
 
+def test_a_single_score_of_exactly_one_half_is_class_1(nn):
+    """One column of scores: class 1 when the score is >= 0.5."""
+    assert nn.accuracy([1, 0, 1], [[0.5], [0.49999999], [0.50000001]]) == 1.0
+
+
 def test_confusion_matrix_rows_are_true_classes(nn):
     assert nn.confusion_matrix(TARGET, PRED) == [[1, 1, 0], [0, 2, 0], [1, 0, 2]]
 
