@@ -190,7 +190,11 @@ class Conv2D(Layer):
 
 
 def _compact(hw):
-    """(3, 3) -> 3 (a square size is written as one number); (3, 5) -> [3, 5] (JSON has no tuples)."""
+    """A size for config(): a square one as one number, (3, 5) as a list (JSON has no tuples).
+
+    >>> _compact((3, 3)), _compact((3, 5))
+    (3, [3, 5])
+    """
     return hw[0] if hw[0] == hw[1] else list(hw)
 
 
