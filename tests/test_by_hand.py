@@ -53,6 +53,16 @@ def test_momentum_keeps_its_velocity_when_the_gradient_vanishes(nn):
     assert weight(layer) == -0.75
 
 
+def test_each_layer_keeps_its_own_velocity(nn):
+    """Two layers, each with a parameter named W: gradients +1 and -1, momentum 0.9, lr 0.1, two steps.
+    Each moves as if alone: v = 1, then 0.9·1 + 1 = 1.9; W = -0.1, then -0.1 - 0.19 = -0.29 (and +0.29)."""
+    a, b = one_weight(nn, 0.0, 1.0), one_weight(nn, 0.0, -1.0)
+    opt = nn.SGD(0.1, momentum=0.9)
+    opt.step([a, b])
+    opt.step([a, b])
+    assert weight(a) == pytest.approx(-0.29, abs=1e-15) and weight(b) == pytest.approx(0.29, abs=1e-15)
+
+
 # ----------------------------------------------------------------------------- Adam
 
 
@@ -109,6 +119,15 @@ def test_adam_five_steps_with_changing_gradients(nn):
         layer.grads["W"] = tensor(nn, [[g]])
         opt.step([layer])
     assert weight(layer) == pytest.approx(adam_by_hand(0.4, grads, 0.05, 0.8, 0.99, 1e-6, 0.01), abs=1e-14)
+
+
+def test_each_layer_keeps_its_own_adam_moments(nn):
+    a, b = one_weight(nn, 1.0, 0.5), one_weight(nn, -1.0, -2.0)
+    opt = nn.Adam(0.1, beta1=0.5, beta2=0.75)
+    for _ in range(3):
+        opt.step([a, b])
+    assert weight(a) == pytest.approx(adam_by_hand(1.0, [0.5] * 3, 0.1, 0.5, 0.75, 1e-8, 0.0), abs=1e-15)
+    assert weight(b) == pytest.approx(adam_by_hand(-1.0, [-2.0] * 3, 0.1, 0.5, 0.75, 1e-8, 0.0), abs=1e-15)
 
 
 # ----------------------------------------------------------------------------- activations at their kinks
@@ -285,3 +304,20 @@ def test_early_stopping_counts_only_improvements_larger_than_min_delta(nn):
     assert history["best_epoch"] == [5] and history["stopped_epoch"] == [7]
     # the weights kept are those at the end of epoch 5: w = 0.25 + 0.125 + ... + 0.015625 = 1/2 - 1/64
     assert weight(model.layers[0]) == 0.5 - 0.5 ** 6
+
+
+def test_fit_clips_each_gradient_to_clip_value(nn):
+    """Dense(1, 1) from 0, x = 1, target 10, MSE: dW = db = 2(0 - 10)·1 = -20, clipped to -1;
+    SGD lr 0.1: W = b = 0 - 0.1·-1 = 0.1 (unclipped they would be 2)."""
+    model = nn.Sequential([nn.Dense(1, 1, init="zeros")])
+    model.fit([[1.0]], [[10.0]], nn.MSE(), nn.SGD(0.1), epochs=1, batch_size=1, clip_value=1.0, progress=False)
+    assert weight(model.layers[0]) == pytest.approx(0.1, abs=1e-15)
+    assert to_list(model.layers[0].params["b"]) == [pytest.approx(0.1, abs=1e-15)]
+
+
+def test_fit_clips_the_global_norm_to_clip_norm(nn):
+    """The same step with clip_norm 1: the norm of (dW, db) = (-20, -20) is 20·sqrt(2); both are
+    scaled by 1 / (20·sqrt(2) + 1e-6) (PyTorch's clip_grad_norm_ adds the 1e-6 too)."""
+    model = nn.Sequential([nn.Dense(1, 1, init="zeros")])
+    model.fit([[1.0]], [[10.0]], nn.MSE(), nn.SGD(0.1), epochs=1, batch_size=1, clip_norm=1.0, progress=False)
+    assert weight(model.layers[0]) == pytest.approx(0.1 * 20 / (20 * math.sqrt(2.0) + 1e-6), abs=1e-15)
