@@ -115,10 +115,11 @@ class Conv2D(Layer):
             dW = zeros(n_out, C, kh, kw)
             for o, c, p, q in product(range(n_out), range(C), range(kh), range(kw)):
                 dW[o][c][p][q] = sum(g[n][o][i][j] * x_pad[n][c][i * sh + p][j * sw + q] for n, i, j in positions)
-            dx_pad = [zeros(C, len(image[0]), len(image[0][0])) for image in x_pad]    # dL/dx̃
-            for n, o, i, j in product(range(N), range(n_out), range(out_h), range(out_w)) if need_input_grad else ():
-                for c, p, q in product(range(C), range(kh), range(kw)):
-                    dx_pad[n][c][i * sh + p][j * sw + q] += g[n][o][i][j] * W[o][c][p][q]
+            if need_input_grad:
+                dx_pad = [zeros(C, len(image[0]), len(image[0][0])) for image in x_pad]    # dL/dx̃
+                for n, o, i, j in product(range(N), range(n_out), range(out_h), range(out_w)):
+                    for c, p, q in product(range(C), range(kh), range(kw)):
+                        dx_pad[n][c][i * sh + p][j * sw + q] += g[n][o][i][j] * W[o][c][p][q]
         self.grads["W"] = dW
         if self.bias:
             self.grads["b"] = db
