@@ -45,6 +45,8 @@ LAYERS = [
     ("RNN every state", lambda nn: nn.RNN(2, 3, return_sequences=True, seed=1), (2, 4, 2)),
     ("LSTM last state", lambda nn: nn.LSTM(3, 4, seed=0), (2, 5, 3)),
     ("LSTM every state", lambda nn: nn.LSTM(2, 3, return_sequences=True, seed=1), (2, 4, 2)),
+    ("TimeDistributed Dense", lambda nn: nn.TimeDistributed(nn.Dense(3, 2, bias_init="uniform(-1, 1)", seed=2)),
+     (2, 4, 3)),
 ]
 
 
