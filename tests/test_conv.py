@@ -489,3 +489,23 @@ def test_a_nan_pixel_under_a_zero_gradient_gives_a_nan_filter_gradient(nn):
     grad_in = to_list(layer.backward(tensor(nn, [[[[0.0, 0.0], [0.0, 0.0]]]])))[0][0]
     assert all(v != v for v in (grad_in[0][0], grad_in[0][1], grad_in[1][0], grad_in[1][1]))
     assert grad_in[0][2] == 0.0 and grad_in[2][2] == 0.0            # W[0][0] never reads there
+
+
+def test_max_pool_routes_a_nan_gradient_to_the_maximum_only(nn):
+    """The gradient of a max is routed, not multiplied: a NaN or inf g reaches the maximum alone (as in PyTorch)."""
+    nan, inf = float("nan"), float("inf")
+    pool = nn.MaxPool2D(2)
+    pool.forward(tensor(nn, [[[[1.0, 4.0, 0.0, 0.0], [2.0, 3.0, 0.0, 5.0]]]]))
+    grad_in = to_list(pool.backward(tensor(nn, [[[[nan, inf]]]])))[0][0]
+    assert grad_in[0][1] != grad_in[0][1] and grad_in[1][3] == inf
+    assert [grad_in[0][0], grad_in[1][0], grad_in[1][1], grad_in[0][2], grad_in[0][3], grad_in[1][2]] == [0.0] * 6
+
+
+def test_max_pool_after_a_nan_sends_the_gradient_where_both_twins_agree(nn):
+    """A window [1, NaN, 5, 2]: the maximum is NaN, and nothing is larger than NaN after it, so the
+    gradient goes to the maximum of the values before the NaN (position 0), as np.maximum's scan gives."""
+    nan = float("nan")
+    pool = nn.MaxPool2D(2)
+    y = to_list(pool.forward(tensor(nn, [[[[1.0, nan], [5.0, 2.0]]]])))
+    assert y[0][0][0][0] != y[0][0][0][0]
+    assert to_list(pool.backward(tensor(nn, [[[[1.0]]]]))) == [[[[1.0, 0.0], [0.0, 0.0]]]]
