@@ -291,9 +291,9 @@ function setUpPlayground(browser) {
 
   // Train in short slices (about TICK_MS of Python at a time), then give the page a frame, so the
   // buttons answer at once; redraw the boundary and the loss curve every REDRAW_EVERY epochs.
-  let sinceDraw = 0;
-  function loop() {
-    if (!running) return;
+  let sinceDraw = 0, generation = 0;     // a tick of an earlier Start (before a Pause) stops itself
+  function loop(mine) {
+    if (!running || mine !== generation) return;
     const tick = performance.now();
     do {
       pg.train(1);
@@ -304,7 +304,7 @@ function setUpPlayground(browser) {
       redraw(toJs(pg.state()));
       sinceDraw = 0;
     }
-    requestAnimationFrame(() => setTimeout(loop, 0));
+    requestAnimationFrame(() => setTimeout(() => loop(mine), 0));
   }
 
   const buttons = (isRunning) => {
@@ -318,7 +318,8 @@ function setUpPlayground(browser) {
     stats.wallStart = performance.now();
     stats.wallEpochs = 0;
     buttons(true);
-    loop();
+    generation += 1;
+    loop(generation);
   });
   $("pause").addEventListener("click", () => {
     running = false;
