@@ -25,9 +25,11 @@ yours, step by step:
    position) is on pixel (14, 14), as in MNIST, shifted by whole pixels (no second
    resampling). Ink pushed past the frame's edge is cut off.
 
-Everything is plain float arithmetic in a fixed order: the same picture gives
-the same 784 numbers, bit for bit, on every machine and for both twins
-(which both call this module).
+Everything is plain float arithmetic in a fixed order, and every sum is
+`math.fsum` (correctly rounded; the built-in `sum` of floats changed its
+rounding in Python 3.12): the same picture gives the same 784 numbers, bit for
+bit, on every machine, every Python from 3.9 (PyPy and Pyodide included) and
+for both twins (which both call this module).
 
 What this is not: segmentation. One digit per picture; a picture with no ink
 at all raises `DataError`. Several digits, a ruled page or a heavy shadow
@@ -137,11 +139,11 @@ def resize_area(values, width, height, new_width, new_height):
     rows = []
     for r in range(height):
         line = values[r * width:(r + 1) * width]
-        rows.append([sum(line[i] * w for i, w in parts) for parts in across])
+        rows.append([math.fsum(line[i] * w for i, w in parts) for parts in across])
     out = []
     for parts in down:
         for c in range(new_width):
-            out.append(sum(rows[i][c] * w for i, w in parts))
+            out.append(math.fsum(rows[i][c] * w for i, w in parts))
     return out
 
 
@@ -167,9 +169,9 @@ def centre_by_mass(values, width, height):
     and below the middle of the frame: where MNIST's digits have theirs (the
     mean over the first 2,000 test digits is (14.00, 13.99)).
     """
-    total = sum(values)
-    cx = sum(v * (i % width) for i, v in enumerate(values)) / total
-    cy = sum(v * (i // width) for i, v in enumerate(values)) / total
+    total = math.fsum(values)
+    cx = math.fsum(v * (i % width) for i, v in enumerate(values)) / total
+    cy = math.fsum(v * (i // width) for i, v in enumerate(values)) / total
     dx = int(math.floor(SIDE / 2.0 - cx + 0.5))
     dy = int(math.floor(SIDE / 2.0 - cy + 0.5))
     frame = [0.0] * (SIDE * SIDE)
