@@ -17,8 +17,9 @@ only the 10,000 shipped digits we make the same 60,000 steps as six passes
 over them, in file order.
 
 Why does raw 0..255 input work here when it fails in b4? The weights are
-tiny (1/12,544 in the first layer), so the first sums stay moderate, and
-MSE's gradient is bounded (it does not go through an exponential).
+tiny (standard deviation 1/12,544 in the first layer), so the first sums
+stay moderate, and MSE has no exponential to overflow (b4's cross-entropy
+does, in the series' softmax).
 MSE on one-hot targets works, even if cross-entropy is the better match
 for classification (lesson b5 and the d-series use it).
 """
