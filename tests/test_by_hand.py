@@ -131,6 +131,25 @@ def test_each_layer_keeps_its_own_adam_moments(nn):
     assert weight(b) == pytest.approx(adam_by_hand(-1.0, [-2.0] * 3, 0.1, 0.5, 0.75, 1e-8, 0.0), abs=1e-15)
 
 
+def test_adam_defaults_are_kingma_and_bas(nn):
+    """Adam() is lr 1e-3, betas (0.9, 0.999), eps 1e-8, no weight decay: four steps by hand."""
+    grads = [0.3, -1.2, 0.05, 2.0]
+    layer = one_weight(nn, 0.4, grads[0])
+    opt = nn.Adam()
+    for g in grads:
+        layer.grads["W"] = tensor(nn, [[g]])
+        opt.step([layer])
+    assert weight(layer) == pytest.approx(adam_by_hand(0.4, grads, 1e-3, 0.9, 0.999, 1e-8, 0.0), abs=1e-15)
+
+
+def test_the_optimizers_by_name(nn):
+    """The main command's --optimizer: sgd is plain SGD, momentum is SGD with momentum 0.9, adam is Adam()."""
+    sgd, momentum, adam = (nn.optimizers.get(name, 0.05) for name in ("sgd", "momentum", "adam"))
+    assert type(sgd) is nn.SGD and sgd.lr == 0.05 and sgd.momentum == 0.0 and sgd.weight_decay == 0.0
+    assert type(momentum) is nn.SGD and momentum.momentum == 0.9 and momentum.weight_decay == 0.0
+    assert type(adam) is nn.Adam and (adam.lr, adam.beta1, adam.beta2, adam.eps) == (0.05, 0.9, 0.999, 1e-8)
+
+
 # ----------------------------------------------------------------------------- activations at their kinks
 
 # The derivative at a kink is a convention. Ours is PyTorch's (torch 2.13 gives exactly these
