@@ -380,7 +380,8 @@ MUTANTS = [
 
 
 def _ignore(folder, names):
-    skip = {".git", ".tox", "__pycache__", ".pytest_cache", ".hypothesis", "node_modules", "runs"}
+    skip = {".git", ".tox", "__pycache__", ".pytest_cache", ".hypothesis", "node_modules", "runs", ".venv", "venv",
+            "build", "dist"}
     return [n for n in names if n in skip or n.endswith((".pyc", ".ckpt.json"))]
 
 
