@@ -30,6 +30,12 @@ def test_quick_lesson_checks_hold(nn, lesson, tmp_path):
         with open(path, "rb") as f:
             head = f.read(64)
         assert head.startswith(b"\x89PNG\r\n\x1a\n") or b"<svg" in head or head.startswith(b"<?xml")
+        if path.endswith(".png"):              # every PNG carries a title: caption-coloured text in its top rows
+            import pictures
+            from pictures.png import CAPTION
+            image = pictures.read_png(path)
+            top = image.pixels[:image.width * 3 * 20]
+            assert any(tuple(top[i:i + 3]) == CAPTION for i in range(0, len(top), 3)), f"{path} has no title"
 
 
 def test_pure_and_vectorized_lessons_agree():
