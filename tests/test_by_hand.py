@@ -341,3 +341,22 @@ def test_fit_clips_the_global_norm_to_clip_norm(nn):
     model = nn.Sequential([nn.Dense(1, 1, init="zeros")])
     model.fit([[1.0]], [[10.0]], nn.MSE(), nn.SGD(0.1), epochs=1, batch_size=1, clip_norm=1.0, progress=False)
     assert weight(model.layers[0]) == pytest.approx(0.1 * 20 / (20 * math.sqrt(2.0) + 1e-6), abs=1e-15)
+
+
+def test_fit_visits_the_examples_in_the_order_random_random_shuffles_them(nn):
+    """The randomness protocol: order = list(range(n)), then random.Random(seed).shuffle(order) at the
+    start of every epoch. Per-sample SGD on Dense(1, 1) from 0 with MSE, written out as scalars:
+    e = w x + b - t;  w -= lr·2e·x;  b -= lr·2e. The final weights depend on the order."""
+    import random
+    x, t = [0.5, -1.0, 2.0, 1.5, -0.5], [1.0, 0.0, -1.0, 2.0, 0.5]
+    order, rng, w, b, lr = list(range(5)), random.Random(3), 0.0, 0.0, 0.05
+    for _ in range(2):
+        rng.shuffle(order)
+        for i in order:
+            e = w * x[i] + b - t[i]
+            w, b = w - lr * 2 * e * x[i], b - lr * 2 * e
+    model = nn.Sequential([nn.Dense(1, 1, init="zeros")])
+    model.fit([[v] for v in x], [[v] for v in t], nn.MSE(), nn.SGD(lr), epochs=2, batch_size=1, seed=3,
+              progress=False)
+    assert weight(model.layers[0]) == pytest.approx(w, abs=1e-15)
+    assert to_list(model.layers[0].params["b"])[0] == pytest.approx(b, abs=1e-15)
