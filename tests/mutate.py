@@ -268,6 +268,12 @@ MUTANTS = [
            both("training.py", "    rng = random.Random(seed)\n",
                 "    rng = random.Random(None if seed is None else seed + 1)\n"),
            ["tests/test_by_hand.py", "tests/test_training.py"]),
+    Mutant("dropout-keeps-on-1-minus-draw-both", "Dropout keeps a value when 1 - u >= p (the same odds, "
+           "other masks than the protocol's)",
+           both("layers.py", "keep if self.rng.random() >= self.p else 0.0",
+                "keep if 1.0 - self.rng.random() >= self.p else 0.0",
+                "(self.rng.random() for _ in range(x.size))", "(1.0 - self.rng.random() for _ in range(x.size))"),
+           ["tests/test_by_hand.py", "tests/test_layers.py"]),
     Mutant("images-unit-scale-256", "pixels scaled by 1/256 instead of 1/255",
            [("data/images.py", '"unit": tuple(pixel / 255.0 for pixel in range(256))',
              '"unit": tuple(pixel / 256.0 for pixel in range(256))')],

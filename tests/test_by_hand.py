@@ -360,3 +360,16 @@ def test_fit_visits_the_examples_in_the_order_random_random_shuffles_them(nn):
               progress=False)
     assert weight(model.layers[0]) == pytest.approx(w, abs=1e-15)
     assert to_list(model.layers[0].params["b"])[0] == pytest.approx(b, abs=1e-15)
+
+
+def test_dropout_mask_follows_random_random_value_by_value(nn):
+    """The randomness protocol: one draw u per value, row-major, from the layer's random.Random(seed);
+    kept (and scaled by 1/(1 - p)) when u >= p, else zeroed."""
+    import random
+    rng, p = random.Random(5), 0.25
+    x = [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]
+    expected = [[v / (1 - p) if rng.random() >= p else 0.0 for v in row] for row in x]
+    layer = nn.Dropout(p, seed=5)
+    assert close(layer.forward(tensor(nn, x)), expected, 1e-15)
+    assert close(layer.backward(tensor(nn, [[1.0] * 3] * 2)), [[0.0 if v == 0.0 else 1 / (1 - p) for v in row]
+                                                             for row in expected], 1e-15)
