@@ -92,7 +92,7 @@ class ReLU(Activation):
 
 
 class LeakyReLU(Activation):
-    """y = x for x > 0, else alpha x;  dy/dx = 1 or alpha."""
+    """y = x for x > 0, else alpha x;  dy/dx = 1 for x > 0, else alpha (alpha at x = 0, as PyTorch)."""
 
     def __init__(self, alpha: float = 0.01):
         self.alpha = checks.check_alpha("LeakyReLU", alpha)
@@ -111,7 +111,7 @@ class LeakyReLU(Activation):
 
 
 class ELU(Activation):
-    """y = x for x > 0, else alpha (e^x - 1);  dy/dx = 1 or alpha e^x."""
+    """y = x for x > 0, else alpha (e^x - 1);  dy/dx = 1 for x > 0, else alpha e^x (alpha at 0, as PyTorch)."""
 
     def __init__(self, alpha: float = 1.0):
         self.alpha = checks.check_alpha("ELU", alpha)
