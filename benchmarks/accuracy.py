@@ -12,10 +12,10 @@ Final runs (test set, 10,000 official test images; nothing is tuned on it):
       10,000 digits plus their four 1-pixel shifts (50,000 images; augmentation done
       here, in numpy, since data/ does none), which `python -m vectorized` cannot
       do; its epoch count (CHOSEN["augmented"]) was also chosen on validation.
-  (b) pure MLP on CPython, target >= 95% in at most 10 minutes in total:
-      `python -m pure` with the flags in CHOSEN["pure"], as a subprocess; the time
-      reported is the subprocess's wall-clock time (start-up, loading, training,
-      testing, saving).
+  (b) pure MLP on CPython, target >= 95% in at most 5 CPU minutes in total:
+      `python -m pure` with the flags in CHOSEN["pure"] (the CLI's defaults), as a
+      subprocess; the time reported is the subprocess's CPU time (start-up,
+      loading, training, testing, saving) and its wall-clock time.
 
 --search shows where those flags come from: every candidate is trained with
 the vectorized twin (same math as pure: same seed, same weights, same batches,
@@ -26,7 +26,7 @@ validation accuracy after epoch e of a longer run is that of an e-epoch run:
 one run per candidate scores every epoch count. For pure, candidates are kept
 only if their predicted CPython training time (pure's measured speed for that
 width in examples per CPU-second, times examples) fits in PURE_BUDGET seconds,
-leaving room in the 10 minutes for start-up, testing and a busier machine.
+leaving room in the 5 CPU minutes for start-up, testing and a busier machine.
 
 This script sets OPENBLAS_NUM_THREADS=1 (unless you set it) for itself and
 the commands it runs: see the note where it is set.
@@ -62,12 +62,14 @@ CHOSEN = {
     # The (a) choice on 5x the data per epoch: the validation accuracy peaked at epoch 6.
     "augmented": {"hidden": "256,128", "epochs": 6, "batch_size": 32, "lr": 0.05, "optimizer": "momentum",
                   "lr_decay": 0.85, "seed": 0},
-    "pure": {"hidden": "96", "epochs": 8, "batch_size": 32, "lr": 0.1, "optimizer": "momentum",
-             "lr_decay": 0.9, "seed": 0},
+    # (b): the best validation score among the settings predicted to train within PURE_BUDGET
+    # (2026-11-30: lr decay 0.8, 6 epochs: 95.12% on validation; 8 epochs of decay 0.9 no longer fit).
+    "pure": {"hidden": "96", "epochs": 6, "batch_size": 32, "lr": 0.1, "optimizer": "momentum",
+             "lr_decay": 0.8, "seed": 0},
 }
-TARGETS = {"vectorized": 0.96, "pure": 0.95, "pure_seconds": 600}
+TARGETS = {"vectorized": 0.96, "pure": 0.95, "pure_cpu_seconds": 300}
 VALIDATION = {"size": 2000, "seed": 12345}
-PURE_BUDGET = 480          # seconds of predicted pure training allowed in the search (of the 600)
+PURE_BUDGET = 240          # CPU-seconds of predicted pure training allowed in the search (of the 300)
 
 
 def flags(config):
@@ -204,11 +206,11 @@ def final_pure(results):
     r = run_cli("pure", config)
     results["pure"] = r
     ok_acc = r["accuracy"] >= TARGETS["pure"]
-    ok_time = r["wall_seconds"] <= TARGETS["pure_seconds"]
+    ok_time = r["cpu_seconds"] <= TARGETS["pure_cpu_seconds"]
     print(f"  test accuracy {r['accuracy']:.2%} (target >= {TARGETS['pure']:.0%}: "
-          f"{'meets' if ok_acc else 'MISSES'}); whole command {r['wall_seconds']:.0f}s wall-clock, of which "
-          f"training {r['train_seconds']:.0f}s (target <= {TARGETS['pure_seconds']}s: "
-          f"{'meets' if ok_time else 'MISSES'}); {r['cpu_seconds']:.0f} CPU-seconds")
+          f"{'meets' if ok_acc else 'MISSES'}); whole command {r['cpu_seconds']:.0f} CPU-seconds "
+          f"(target <= {TARGETS['pure_cpu_seconds']}: {'meets' if ok_time else 'MISSES'}), "
+          f"{r['wall_seconds']:.0f}s wall-clock, of which training {r['train_seconds']:.0f}s")
     if r["load_average"] and r["load_average"] > 1.5:
         print(f"  note: load average {r['load_average']} at the end: other processes shared the 2 cores; "
               f"the CPU-seconds figure is what the run takes on an idle machine")
@@ -307,10 +309,10 @@ def search_b(x, y, seeds):
     print("  pure CPython speed (examples per CPU-second): "
           + ", ".join(f"hidden {h}: {s:.0f}" for h, s in speeds.items()))
     grid_b = [{"hidden": str(h), "optimizer": "momentum", "lr": lr, "lr_decay": d}
-              for h in widths for lr in (0.05, 0.1) for d in (0.8, 0.9)]
+              for h in widths for lr in (0.05, 0.1) for d in (0.7, 0.8, 0.9)]
     rows_b = search("b", grid_b, x, y, seeds, 15)
     print("  predicted pure training time = epochs x 10,000 / speed; budget "
-          f"{PURE_BUDGET}s of the {TARGETS['pure_seconds']}s")
+          f"{PURE_BUDGET} of the {TARGETS['pure_cpu_seconds']} CPU-seconds")
     fitting = []
     for row in rows_b:
         speed = speeds[int(row["hidden"])]

@@ -796,6 +796,206 @@ def check_nan_propagation() -> ComponentResult:
     return ComponentResult("NaN propagation (activations)", comparisons, {}, EXACT_POLICY, problems)
 
 
+
+# ----------------------------------------------------------------------------- NaN and inf everywhere
+
+# Both twins follow IEEE arithmetic, as numpy and PyTorch do: 0 * inf and 0 * NaN are NaN, so a
+# NaN or an infinity in an input, a weight or an incoming gradient is never silently lost. A
+# shortcut that skips zero multipliers (a blank pixel, a zero weight) would hide it, so each
+# case puts NaN, +inf or -inf into one tensor and zeros into the others (every entry, or every
+# other one), and requires the same finite/NaN/+inf/-inf pattern in every output and gradient
+# of both twins. To cover a new layer, add it to NONFINITE_LAYERS (or a loss, an optimizer).
+
+class NonFiniteLayer(NamedTuple):
+    name: str
+    make: Callable               # nn -> layer
+    x: list                      # a finite input; the cases put bad values and zeros into copies
+    ids: bool = False            # integer inputs (Embedding): no NaN in the input, no zeros either
+
+
+def _grid(rng, dims):
+    return fixtures.tensor(rng, dims, -1.0, 1.0)
+
+
+_NF_RNG = random.Random(7)
+NONFINITE_LAYERS = [
+    NonFiniteLayer("Dense", lambda nn: nn.Dense(3, 4, seed=0), _grid(_NF_RNG, (3, 3))),
+    NonFiniteLayer("Dense, wide", lambda nn: nn.Dense(3, 12, seed=3), _grid(_NF_RNG, (3, 3))),
+    NonFiniteLayer("Dense, no bias", lambda nn: nn.Dense(3, 2, bias=False, seed=1), _grid(_NF_RNG, (2, 3))),
+    NonFiniteLayer("Dropout(0.5)", lambda nn: nn.Dropout(0.5, seed=2), _grid(_NF_RNG, (3, 4))),
+    NonFiniteLayer("Flatten", lambda nn: nn.Flatten(), _grid(_NF_RNG, (2, 2, 3))),
+] + [NonFiniteLayer(name, make, _grid(_NF_RNG, (2, 4))) for name, make in ACTIVATIONS]
+# The recurrent and convolutional layers, on the first input of their own fixtures.
+NONFINITE_LAYERS += [NonFiniteLayer(spec.name, spec.make, spec.cases()[0].x, ids=not spec.check_input)
+                     for spec in RECURRENT + CONV]
+
+
+NONFINITE_VALUES = (("NaN", math.nan), ("+inf", math.inf), ("-inf", -math.inf))
+
+
+def pattern(value):
+    """Each number as its class: 0 finite, 1 NaN, 2 +inf, 3 -inf (nested like the value)."""
+    value = as_lists(value)
+    if isinstance(value, (list, tuple)):
+        return [pattern(v) for v in value]
+    if value is None:
+        return None
+    v = float(value)
+    return 0.0 if math.isfinite(v) else 1.0 if v != v else 2.0 if v > 0 else 3.0
+
+
+def _flat_count(value) -> int:
+    return sum(_flat_count(v) for v in value) if isinstance(value, list) else 1
+
+
+def _poisoned(value, bad: float):
+    """A copy of value with `bad` at its second and its last flat position (its only one, if single)."""
+    count, position = _flat_count(value), [0]
+    places = {min(1, count - 1), count - 1}
+
+    def walk(v):
+        if isinstance(v, list):
+            return [walk(item) for item in v]
+        i = position[0]
+        position[0] += 1
+        return bad if i in places else v
+    return walk(value)
+
+
+def _zeroed(value, every: int):
+    """A copy of value with a zero at every `every`-th flat position (every=1: all zeros)."""
+    position = [0]
+
+    def walk(v):
+        if isinstance(v, list):
+            return [walk(item) for item in v]
+        i = position[0]
+        position[0] += 1
+        return 0.0 if i % every == 0 else v
+    return walk(value)
+
+
+def nonfinite_layer_cases(spec: NonFiniteLayer):
+    """(label, x, params, grad_out) for each tensor of the layer, each bad value, and two zero patterns."""
+    params = {name: as_lists(p) for name, p in spec.make(pure).params.items()}
+    grad_out = grad_out_for(spec.make, spec.x)
+    tensors = {"input": spec.x, **{f"weight {name}": p for name, p in params.items()}, "gradient": grad_out}
+    cases = []
+    for target in tensors:
+        if target == "input" and spec.ids:
+            continue
+        for bad_name, bad in NONFINITE_VALUES:
+            for every, zeros in ((1, "zeros elsewhere"), (2, "every other number zero elsewhere")):
+                values = {}
+                for name, value in tensors.items():
+                    if name == target:
+                        values[name] = _poisoned(value, bad)
+                    elif name == "input" and spec.ids:
+                        values[name] = value
+                    else:
+                        values[name] = _zeroed(value, every)
+                cases.append((f"{bad_name} in the {target}, {zeros}", values["input"],
+                              {name[len("weight "):]: v for name, v in values.items() if name.startswith("weight ")},
+                              values["gradient"]))
+    return cases
+
+
+def _patterns_of(run: Callable) -> dict:
+    try:
+        return {label: pattern(value) for label, value in run().items()}
+    except Exception as e:                     # the same exception class in both twins is agreement too
+        return {"raises": type(e).__name__}
+
+
+def _compare_patterns(label: str, pure_patterns: dict, vec_patterns: dict, comparisons: dict, problems: list):
+    if set(pure_patterns) != set(vec_patterns) or "raises" in pure_patterns:
+        if pure_patterns != vec_patterns:
+            problems.append(f"{label}: pure gives {pure_patterns!r:.120}, vectorized {vec_patterns!r:.120}")
+        else:
+            comparisons[f"{label}: raises {pure_patterns['raises']}"] = compare_exact(0.0, 0.0)
+        return
+    for what in pure_patterns:
+        p, v = pure_patterns[what], vec_patterns[what]
+        if p is None or v is None:              # no gradient (Embedding's integer input): both must say so
+            if (p is None) != (v is None):
+                problems.append(f"{label}: {what}: pure gives {p!r:.60}, vectorized {v!r:.60}")
+            continue
+        comparisons[f"{label}: {what}"] = compare_exact(p, v)
+
+
+def nonfinite_layer_results(spec: NonFiniteLayer):
+    """label -> (pure patterns, vectorized patterns) for every case of one layer."""
+    from .twins import run_layer
+    out = {}
+    for label, x, params, grad_out in nonfinite_layer_cases(spec):
+        out[f"{spec.name}: {label}"] = tuple(
+            _patterns_of(lambda nn=nn: run_layer(nn, spec.make, x, grad_out, params)) for nn in TWINS)
+    return out
+
+
+NONFINITE_LOSSES = [
+    ("MSE", lambda nn: nn.MSE(), _grid(_NF_RNG, (2, 3)), _grid(_NF_RNG, (2, 3))),
+    ("CrossEntropy", lambda nn: nn.CrossEntropy(), _grid(_NF_RNG, (3, 4)), [0, 3, 1]),
+]
+
+
+def nonfinite_loss_results():
+    """Bad values in the predictions (and MSE's targets), zeros elsewhere. (BinaryCrossEntropy
+    refuses a NaN or an infinity as a probability in both twins, which the errors table checks.)"""
+    from .twins import run_loss
+    out = {}
+    for name, make, pred, target in NONFINITE_LOSSES:
+        operands = {"predictions": pred} if name == "CrossEntropy" else {"predictions": pred, "targets": target}
+        for which in operands:
+            for bad_name, bad in NONFINITE_VALUES:
+                for every, zeros in ((1, "zeros elsewhere"), (2, "every other number zero elsewhere")):
+                    p = _poisoned(pred, bad) if which == "predictions" else _zeroed(pred, every)
+                    t = target if name == "CrossEntropy" else (
+                        _poisoned(target, bad) if which == "targets" else _zeroed(target, every))
+                    out[f"{name}: {bad_name} in the {which}, {zeros}"] = tuple(
+                        _patterns_of(lambda nn=nn: run_loss(nn, make, p, t)) for nn in TWINS)
+    return out
+
+
+def nonfinite_optimizer_results():
+    """Bad values in a weight or in a gradient (at the first or the second step, so momentum and
+    Adam's moments carry them), zeros in the other operand."""
+    from .twins import run_optimizer
+    fixture = fixtures.optimizer_fixture(steps=2)
+    out = {}
+    for name, make in OPTIMIZERS:
+        for target in ("weights", "step 1 gradients", "step 2 gradients"):
+            for bad_name, bad in NONFINITE_VALUES:
+                for every, zeros in ((1, "zeros elsewhere"), (2, "every other number zero elsewhere")):
+                    def change(tensors, poison):
+                        return [{k: (_poisoned(v, bad) if poison else _zeroed(v, every))
+                                 for k, v in layer.items()} for layer in tensors]
+                    params = change(fixture.params, target == "weights")
+                    grads = [change(step, target == f"step {t} gradients") for t, step in enumerate(fixture.grads, 1)]
+                    out[f"{name}: {bad_name} in the {target}, {zeros}"] = tuple(
+                        _patterns_of(lambda nn=nn: run_optimizer(nn, make, params, grads)) for nn in TWINS)
+    return out
+
+
+def nonfinite_results() -> dict:
+    """Every case of the component: label -> (pure patterns, vectorized patterns)."""
+    out = {}
+    for spec in NONFINITE_LAYERS:
+        out.update(nonfinite_layer_results(spec))
+    out.update(nonfinite_loss_results())
+    out.update(nonfinite_optimizer_results())
+    return out
+
+
+def check_nonfinite() -> ComponentResult:
+    """NaN and inf in inputs, weights and gradients of every layer, loss and optimizer: the same
+    finite/NaN/+inf/-inf pattern in every output and gradient of both twins."""
+    comparisons, problems = {}, []
+    for label, (p, v) in nonfinite_results().items():
+        _compare_patterns(label, p, v, comparisons, problems)
+    return ComponentResult("NaN and inf (layers, losses, optimizers)", comparisons, {}, EXACT_POLICY, problems)
+
+
 # ----------------------------------------------------------------------------- everything, in report order
 
 
@@ -826,7 +1026,7 @@ def all_checks() -> List[Callable[[], ComponentResult]]:
     checks += [check_resumed_fits] if HAS_CHECKPOINTS else []
     checks += [check_save_load] + ([check_recurrent_save_load] if HAS_RECURRENT else [])
     checks += [check_conv_save_load] if HAS_CONV else []
-    checks += [check_worked_examples, check_stability, check_nan_propagation]
+    checks += [check_worked_examples, check_stability, check_nan_propagation, check_nonfinite]
     checks += [check_bad_inputs]
     return checks
 

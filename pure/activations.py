@@ -14,10 +14,15 @@ import math
 
 from . import checks
 from .layers import Layer
+from .ops import map_rows
 
 
 def sigmoid(v: float) -> float:
-    """1 / (1 + e^-v), computed without overflow for any v."""
+    """1 / (1 + e^-v), computed without overflow for any v.
+
+    >>> sigmoid(0.0), sigmoid(-1000.0), sigmoid(1000.0)
+    (0.5, 0.0, 1.0)
+    """
     if v >= 0:
         return 1.0 / (1.0 + math.exp(-v))
     e = math.exp(v)           # v < 0, so e is in (0, 1): no overflow
@@ -43,22 +48,12 @@ class Activation(Layer):
     def forward(self, x):
         checks.check_nonempty_batch(x, self.label)
         self.x = x
-        self.y = self._walk_forward(x)
+        self.y = map_rows(self._forward_row, x)
         return self.y
 
     def backward(self, grad_out, need_input_grad=True):
         checks.check_same_shape_as_output(grad_out, self.y, self.label)
-        return self._walk_backward(self.x, self.y, grad_out)
-
-    def _walk_forward(self, x):
-        if x and isinstance(x[0], list):
-            return [self._walk_forward(row) for row in x]
-        return self._forward_row(x)
-
-    def _walk_backward(self, x, y, g):
-        if x and isinstance(x[0], list):
-            return [self._walk_backward(a, b, c) for a, b, c in zip(x, y, g)]
-        return self._backward_row(x, y, g)
+        return map_rows(self._backward_row, self.x, self.y, grad_out)
 
 
 class Sigmoid(Activation):

@@ -24,7 +24,6 @@ import re
 from typing import Sequence, Union
 
 from .checks import check_nonnegative, check_uniform_bounds
-from .ops import reshape
 
 
 class Initializer:
@@ -34,11 +33,10 @@ class Initializer:
         raise NotImplementedError
 
     def __call__(self, dims: Sequence[int], fan_in: int, fan_out: int, rng: random.Random):
-        count = 1
-        for d in dims:
-            count *= d
-        flat = [self.draw(fan_in, fan_out, rng) for _ in range(count)]
-        return reshape(flat, dims)
+        """A tensor of shape dims, drawn number by number in row-major order (the last index fastest)."""
+        if len(dims) == 1:
+            return [self.draw(fan_in, fan_out, rng) for _ in range(dims[0])]
+        return [self(dims[1:], fan_in, fan_out, rng) for _ in range(dims[0])]
 
     def __repr__(self) -> str:
         return type(self).__name__ + "()"
@@ -118,9 +116,16 @@ def get(spec: Union[str, Initializer]) -> Initializer:
     """Turn a name such as "he", "normal(0.1)" or "uniform(-1, 1)" into an Initializer.
 
     An Initializer object is returned as it is.
+
+    >>> get("normal(0.1)")
+    Normal(std=0.1, mean=0.0)
+    >>> get("he")((2, 3), 2, 3, random.Random(0))[0]      # a (2, 3) tensor, drawn row by row
+    [0.9417154046806644, -1.3965781047011498, -0.6797144480784211]
     """
     if isinstance(spec, Initializer):
         return spec
+    if isinstance(spec, str) and spec in NAMES:      # a plain name: "he", "xavier", ...
+        return NAMES[spec]()
     if not isinstance(spec, str):
         raise ValueError(f"initializer must be a name or an Initializer, got {spec!r}")
     match = re.fullmatch(r"\s*([a-z_]+)\s*(?:\((.*)\))?\s*", spec.lower())

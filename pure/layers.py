@@ -1,72 +1,18 @@
-"""Layers with parameters or structure: the Layer base class, Dense, Dropout, Flatten.
+"""Layers with parameters or structure: Dense, Dropout, Flatten (the contract: base.py).
 
-Every layer follows one contract (shared with the vectorized twin):
-
-    params    dict name -> tensor, the single source of truth for the weights
-    grads     dict with the same keys, overwritten by each backward()
-    forward(x)          -> output, remembering what backward needs
-    backward(grad_out)  -> grad_in = dL/dx, and fills grads with dL/dparam
-    train() / eval()    -> switch the `training` flag (Dropout uses it)
-
-Tensors are nested lists, batch first: a batch of vectors is N rows.
-Activation functions live in activations.py; they are layers too.
+A layer turns a batch x into a batch y in forward() and, in backward(), turns
+dL/dy into dL/dx and fills `grads` with dL/dparam (the chain rule, one layer
+at a time). Tensors are nested lists, batch first: a batch of vectors is N rows.
 """
 from __future__ import annotations
 
 import random
-from typing import Dict, Optional
+from typing import Optional
 
 from . import checks
 from . import init as initializers
-from .ops import add_row, column_sums, flatten, matmul, matmul_nt, matmul_tn, reshape, shape
-
-
-class Layer:
-    """Base class. Subclasses set `params` and `grads` and write forward/backward.
-
-    `backward(grad_out, need_input_grad=True)`: the model passes
-    need_input_grad=False to its first layer, whose dL/dx nobody uses, so
-    layers whose input gradient is expensive (Dense) may skip it and return None.
-    """
-
-    training = True
-
-    def __init__(self):
-        self.params: Dict[str, list] = {}
-        self.grads: Dict[str, list] = {}
-        self.label = repr(self)  # Sequential renames it "layer 2: Dense(784, 128)"
-
-    def forward(self, x):
-        raise NotImplementedError
-
-    def backward(self, grad_out, need_input_grad: bool = True):
-        raise NotImplementedError
-
-    def __call__(self, x):
-        return self.forward(x)
-
-    def train(self):
-        self.training = True
-        return self
-
-    def eval(self):
-        self.training = False
-        return self
-
-    def output_shape(self, input_shape):
-        """Shape of one example's output for one example's input shape (None: unknown).
-
-        Sequential calls this when it is built to catch neighbours that do not fit.
-        """
-        return input_shape
-
-    def config(self) -> dict:
-        """The constructor arguments that rebuild this layer (saved by io.save)."""
-        return {}
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.config().items())
-        return f"{type(self).__name__}({args})"
+from .base import Layer
+from .ops import add_row, column_sums, flatten, map_rows, matmul, matmul_nt, matmul_tn, reshape, shape
 
 
 class Dense(Layer):
@@ -86,9 +32,11 @@ class Dense(Layer):
         self.n_in, self.n_out, self.bias = n_in, n_out, bool(bias)
         super().__init__()
         rng = initializers.make_rng(seed, rng)
-        self.params["W"] = initializers.get(init)((n_in, n_out), n_in, n_out, rng)
+        draw = initializers.get(init).draw       # e.g. "xavier": uniform on ±sqrt(6 / (n_in + n_out))
+        self.params["W"] = [[draw(n_in, n_out, rng) for _ in range(n_out)] for _ in range(n_in)]
         if self.bias:
-            self.params["b"] = initializers.get(bias_init)((n_out,), n_in, n_out, rng)
+            draw = initializers.get(bias_init).draw
+            self.params["b"] = [draw(n_in, n_out, rng) for _ in range(n_out)]
         self.grads = {name: None for name in self.params}
         self.x = None
 
@@ -138,10 +86,8 @@ class Dropout(Layer):
         self.mask, self.seen = None, False
 
     def _draw_mask(self, x):
-        if x and isinstance(x[0], list):
-            return [self._draw_mask(row) for row in x]
-        keep = 1.0 / (1.0 - self.p)
-        return [keep if self.rng.random() >= self.p else 0.0 for _ in x]
+        keep, p, draw = 1.0 / (1.0 - self.p), self.p, self.rng.random
+        return map_rows(lambda row: [keep if draw() >= p else 0.0 for _ in row], x)
 
     def forward(self, x):
         self.seen = True
@@ -149,22 +95,20 @@ class Dropout(Layer):
             self.mask = None
             return x
         self.mask = self._draw_mask(x)
-        return _multiply(x, self.mask)
+        return map_rows(_times, x, self.mask)
 
     def backward(self, grad_out, need_input_grad=True):
         checks.require_forward(self.label, self.seen)
         if self.mask is None:
             return grad_out
-        return _multiply(grad_out, self.mask)
+        return map_rows(_times, grad_out, self.mask)
 
     def config(self):
         return {"p": self.p}
 
 
-def _multiply(x, mask):
-    if x and isinstance(x[0], list):
-        return [_multiply(a, m) for a, m in zip(x, mask)]
-    return [a * m for a, m in zip(x, mask)]
+def _times(row, mask_row):
+    return [a * m for a, m in zip(row, mask_row)]
 
 
 class Flatten(Layer):

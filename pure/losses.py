@@ -20,17 +20,7 @@ import math
 from typing import List, Sequence
 
 from . import checks
-from .ops import elementwise2, flatten
-
-
-def one_hot(labels: Sequence[int], n_classes: int) -> List[List[float]]:
-    """Integer labels -> rows with a 1.0 at the label's index: [2] -> [[0, 0, 1, ...]]."""
-    rows = []
-    for label in checks.one_hot_indices(labels, n_classes):
-        row = [0.0] * n_classes
-        row[label] = 1.0
-        rows.append(row)
-    return rows
+from .ops import elementwise2, flatten, map_rows
 
 
 class Loss:
@@ -58,13 +48,7 @@ class MSE(Loss):
     def backward(self):
         checks.require_forward("MSE", self.count)
         scale = 2.0 / self.count
-        return _scale(self.diff, scale)
-
-
-def _scale(x, s):
-    if x and isinstance(x[0], list):
-        return [_scale(row, s) for row in x]
-    return [v * s for v in x]
+        return map_rows(lambda row: [d * scale for d in row], self.diff)
 
 
 class BinaryCrossEntropy(Loss):
@@ -156,6 +140,20 @@ def _steps_as_rows(pred, target):
         targets.extend(classes)
         lengths.append(len(logits))
     return rows, targets, lengths
+
+
+def one_hot(labels: Sequence[int], n_classes: int) -> List[List[float]]:
+    """Integer labels -> rows with a 1.0 at the label's index.
+
+    >>> one_hot([2, 0], 3)
+    [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
+    """
+    rows = []
+    for label in checks.one_hot_indices(labels, n_classes):
+        row = [0.0] * n_classes
+        row[label] = 1.0
+        rows.append(row)
+    return rows
 
 
 def get(name):

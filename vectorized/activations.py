@@ -17,7 +17,11 @@ from .ops import as_array
 
 
 def sigmoid(v):
-    """1 / (1 + e^-v) without overflow: e^-|v| is always <= 1."""
+    """1 / (1 + e^-v) without overflow: e^-|v| is always <= 1.
+
+    >>> sigmoid(np.array([0.0, -1000.0, 1000.0])).tolist()
+    [0.5, 0.0, 1.0]
+    """
     e = np.exp(-np.abs(v))
     return np.where(v >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 

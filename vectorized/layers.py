@@ -1,66 +1,19 @@
-"""Layers with parameters or structure: the Layer base class, Dense, Dropout, Flatten.
+"""Layers with parameters or structure: Dense, Dropout, Flatten (the contract: base.py).
 
 The numpy twin of pure/layers.py: the same classes, arguments and results,
 with each loop of the pure twin replaced by one array expression.
-
-    params    dict name -> array, the single source of truth for the weights
-    grads     dict with the same keys, overwritten by each backward()
-    forward(x)          -> output, remembering what backward needs
-    backward(grad_out)  -> grad_in = dL/dx, and fills grads with dL/dparam
-    train() / eval()    -> switch the `training` flag (Dropout uses it)
 """
 from __future__ import annotations
 
 import random
-from typing import Dict, Optional
+from typing import Optional
 
 import numpy as np
 
 from . import checks
 from . import init as initializers
+from .base import Layer
 from .ops import DTYPE, add_row, as_array, column_sums, matmul, matmul_nt, matmul_tn
-
-
-class Layer:
-    """Base class. Subclasses set `params` and `grads` and write forward/backward.
-
-    `backward(grad_out, need_input_grad=True)`: the model passes
-    need_input_grad=False to its first layer, whose dL/dx nobody uses.
-    """
-
-    training = True
-
-    def __init__(self):
-        self.params: Dict[str, np.ndarray] = {}
-        self.grads: Dict[str, np.ndarray] = {}
-        self.label = repr(self)
-
-    def forward(self, x):
-        raise NotImplementedError
-
-    def backward(self, grad_out, need_input_grad: bool = True):
-        raise NotImplementedError
-
-    def __call__(self, x):
-        return self.forward(x)
-
-    def train(self):
-        self.training = True
-        return self
-
-    def eval(self):
-        self.training = False
-        return self
-
-    def output_shape(self, input_shape):
-        return input_shape
-
-    def config(self) -> dict:
-        return {}
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.config().items())
-        return f"{type(self).__name__}({args})"
 
 
 class Dense(Layer):
@@ -76,9 +29,12 @@ class Dense(Layer):
         self.n_in, self.n_out, self.bias = n_in, n_out, bool(bias)
         super().__init__()
         rng = initializers.make_rng(seed, rng)
-        self.params["W"] = np.asarray(initializers.get(init)((n_in, n_out), n_in, n_out, rng), dtype=DTYPE)
+        draw = initializers.get(init).draw       # e.g. "xavier": uniform on ±sqrt(6 / (n_in + n_out))
+        self.params["W"] = np.array([[draw(n_in, n_out, rng) for _ in range(n_out)] for _ in range(n_in)],
+                                    dtype=DTYPE)
         if self.bias:
-            self.params["b"] = np.asarray(initializers.get(bias_init)((n_out,), n_in, n_out, rng), dtype=DTYPE)
+            draw = initializers.get(bias_init).draw
+            self.params["b"] = np.array([draw(n_in, n_out, rng) for _ in range(n_out)], dtype=DTYPE)
         self.grads = {name: None for name in self.params}
         self.x = None
 

@@ -15,14 +15,6 @@ from . import checks
 from .ops import DTYPE, as_array
 
 
-def one_hot(labels, n_classes: int) -> np.ndarray:
-    """Integer labels -> rows with a 1.0 at the label's index."""
-    labels = checks.one_hot_indices(labels, n_classes)
-    rows = np.zeros((len(labels), n_classes), dtype=DTYPE)
-    rows[np.arange(len(labels)), labels] = 1.0
-    return rows
-
-
 class Loss:
     """Base class. `loss(pred, target)` is the same as `loss.forward(pred, target)`."""
 
@@ -124,6 +116,18 @@ def _steps_as_rows(pred, target):
         else pred.reshape(-1, pred.shape[2])
     targets = np.concatenate([np.asarray(classes) for classes in target])
     return rows, targets, (lengths, ragged)
+
+
+def one_hot(labels, n_classes: int) -> np.ndarray:
+    """Integer labels -> rows with a 1.0 at the label's index.
+
+    >>> one_hot([2, 0], 3).tolist()
+    [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
+    """
+    labels = checks.one_hot_indices(labels, n_classes)
+    rows = np.zeros((len(labels), n_classes), dtype=DTYPE)
+    rows[np.arange(len(labels)), labels] = 1.0
+    return rows
 
 
 def get(name):

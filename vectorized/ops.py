@@ -76,7 +76,10 @@ def reshape(flat, dims):
 
 
 def all_finite(x) -> bool:
-    return bool(np.all(np.isfinite(x)))
+    """True when no number is NaN or infinite (an array, a number, or a list of arrays of different shapes)."""
+    if isinstance(x, (list, tuple)):
+        return all(all_finite(t) for t in x)
+    return x is None or bool(np.all(np.isfinite(x)))
 
 
 def argmax(row) -> int:

@@ -19,18 +19,13 @@ import numpy as np
 from . import checks
 
 
-def _params_and_grads(layers):
-    """Yield (key, layer, name, param, grad) for every parameter that has a gradient."""
-    for i, layer in enumerate(layers):
-        for name, param in layer.params.items():
-            grad = layer.grads.get(name)
-            if grad is None:
-                continue
-            yield (i, name), layer, name, param, grad
-
-
 class Optimizer:
-    """Base class: holds the learning rate `lr` (fit may lower it) and per-parameter state."""
+    """Base class: the learning rate `lr` (fit may lower it) and the per-parameter state.
+
+    SLOTS (tensors kept per parameter), COUNTERS (integers that change as it steps),
+    NONNEGATIVE (slots never below 0) and hyperparameters() are what checkpoint.py saves."""
+
+    SLOTS, COUNTERS, NONNEGATIVE = (), (), ()
 
     def __init__(self, lr):
         self.lr = checks.check_lr(type(self).__name__, lr)
@@ -40,22 +35,12 @@ class Optimizer:
         for key, layer, name, param, grad in _params_and_grads(layers):
             layer.params[name] = self._update(key, param, grad)
 
-    def _update(self, key, param, grad):
-        raise NotImplementedError
-
-    def __repr__(self):
-        return f"{type(self).__name__}(lr={self.lr})"
-
-    # ---- what a checkpoint saves (checkpoint.py writes and reads it)
-
-    SLOTS = ()        # the tensors kept per parameter (SGD with momentum: velocity; Adam: m, v)
-    COUNTERS = ()     # integer attributes that change as it steps (Adam: t)
-    NONNEGATIVE = ()  # slots that can never hold a negative number (Adam: v, a mean of squares)
-
     def hyperparameters(self) -> dict:
         """The constructor arguments other than lr (a resumed run must use the same ones)."""
         return {}
 
+    def __repr__(self):
+        return f"{type(self).__name__}(lr={self.lr})"
 
 
 class SGD(Optimizer):
@@ -118,6 +103,16 @@ class Adam(Optimizer):
         v = b2 * v + (1.0 - b2) * grad * grad
         self.state[key] = (m, v)
         return param - lr * (m / c1) / (np.sqrt(v / c2) + eps)
+
+
+def _params_and_grads(layers):
+    """Yield (key, layer, name, param, grad) for every parameter that has a gradient."""
+    for i, layer in enumerate(layers):
+        for name, param in layer.params.items():
+            grad = layer.grads.get(name)
+            if grad is None:
+                continue
+            yield (i, name), layer, name, param, grad
 
 
 def clip_grads_by_value(layers, limit: float) -> None:

@@ -27,172 +27,12 @@ import numpy as np
 from pure.training import History  # noqa: F401  (the same dict, shown as curves in a notebook)
 
 from . import checks
+from .diagnostics import ARITHMETIC_ERRORS, TrainingError, Watch, first_bad_weights  # noqa: F401
 from .losses import BinaryCrossEntropy, CrossEntropy, MSE
 from .metrics import to_labels
 from .ops import is_ragged
 from .optimizers import clip_grads_by_norm, clip_grads_by_value
 from .progress import Progress
-
-
-class TrainingError(ArithmeticError):
-    """Raised when a NaN or infinity appears in training; the model keeps its last good weights.
-
-    The message names the epoch, the batch and the layer where the first non-finite
-    value appeared (in a layer's forward output, its gradient, or an optimizer update)."""
-
-
-def take(data, indices):
-    """The rows of `data` at `indices`, as an array (data may be an array, a list or bytes)."""
-    if isinstance(data, np.ndarray):
-        return data[np.asarray(indices, dtype=np.int64)]
-    if isinstance(data, (bytes, bytearray)):
-        return np.frombuffer(bytes(data), dtype=np.uint8)[np.asarray(indices, dtype=np.int64)]
-    rows = [data[i] for i in indices]
-    return rows if is_ragged(rows) else np.asarray(rows)    # sequences of different lengths stay a list
-
-
-def as_list(data):
-    """Targets as an array (bytes of labels become integers)."""
-    if isinstance(data, (bytes, bytearray)):
-        return np.frombuffer(bytes(data), dtype=np.uint8).astype(np.int64)
-    if is_ragged(data):                  # one target per step of sequences of different lengths
-        return list(data)
-    return np.asarray(data)
-
-
-def is_classification(loss, y, pred=None) -> bool:
-    """Does accuracy make sense? Yes for CrossEntropy/BinaryCrossEntropy and class-like targets."""
-    if isinstance(loss, CrossEntropy) and len(y) and np.ndim(y[0]) > 0:
-        return False                     # a class per time step (sequence targets): no per-example accuracy
-    if isinstance(loss, CrossEntropy):
-        return True
-    if isinstance(loss, BinaryCrossEntropy):
-        return not len(y) or _class_like(y[0])                         # 0/1 targets, not soft probabilities
-    if isinstance(loss, MSE) or loss is None:
-        return np.ndim(y) == 2 and np.shape(y)[1] > 1 and _class_like(y[0])   # one-hot rows
-    return False
-
-
-def _class_like(target) -> bool:
-    """A 0/1 target or a one-hot row (judged on the first target): accuracy can be measured against it."""
-    values = np.ravel(np.asarray(target, dtype=np.float64))
-    return bool(np.all((values == 0) | (values == 1)) and (values.size == 1 or values.sum() == 1))
-
-
-def terms_averaged(loss, examples: int) -> int:
-    """How many terms the loss's last forward() averaged: one per step for CrossEntropy on
-    sequences of logits (Σ T_n), else the batch's examples (the other losses average the same
-    number of values per example, so weighting by examples is weighting by values)."""
-    steps = getattr(loss, "steps", None)
-    return examples if steps is None else int(sum(steps[0]))      # steps = (lengths, ragged)
-
-
-def batched_loss(loss, pred, y, batch_size: int = 256) -> float:
-    """Mean loss over all examples (over all steps, for sequences), computed batch by batch:
-    each batch's mean weighted by the number of terms in it, so any batch size gives the value
-    of one batch holding everything."""
-    total, count, n = 0.0, 0, len(pred)
-    for start in range(0, n, batch_size):
-        idx = range(start, min(start + batch_size, n))
-        value = loss.forward(take(pred, idx), take(y, idx))
-        weight = terms_averaged(loss, len(idx))
-        total += value * weight
-        count += weight
-    return total / count
-
-
-def _shallow_weights(model):
-    """References to every parameter tensor. Optimizers replace tensors rather than
-    change them in place, so holding the references keeps the old values."""
-    return [dict(layer.params) for layer in model.layers]
-
-
-def _restore(model, weights):
-    for layer, params in zip(model.layers, weights):
-        layer.params.update(params)
-
-
-# ---- finding where a NaN or infinity first appeared. Nothing is checked while all
-# goes well: the outputs and gradients of the last step are kept (as references, which
-# costs nothing) and searched only once the loss, or the weights at the end of an
-# epoch, are no longer finite.
-
-def is_finite(tensor) -> bool:
-    """True when every number in a tensor (an array, or a list of arrays of different shapes) is finite."""
-    if isinstance(tensor, (list, tuple)):
-        return all(is_finite(t) for t in tensor)
-    return tensor is None or bool(np.all(np.isfinite(tensor)))
-
-
-def _forward(model, x):
-    """model.forward(x), keeping each layer's output; an overflow error counts as infinity."""
-    outputs = []
-    for layer in model.layers:
-        try:
-            x = layer.forward(x)
-        except (OverflowError, ZeroDivisionError):
-            outputs.append(math.inf)
-            return math.inf, outputs
-        outputs.append(x)
-    return x, outputs
-
-
-class _Overflow(ArithmeticError):
-    """An OverflowError or ZeroDivisionError inside a layer's backward (args: the layer's label)."""
-
-
-def _backward(model, grad):
-    """model.backward(grad, need_input_grad=False), keeping what each layer passes back."""
-    passed = {}
-    for i in range(len(model.layers) - 1, -1, -1):
-        try:
-            grad = model.layers[i].backward(grad, i > 0)
-        except (OverflowError, ZeroDivisionError):
-            raise _Overflow(model.layers[i].label) from None
-        passed[i] = grad
-    return passed
-
-
-def _first_bad_weights(model):
-    for i, layer in enumerate(model.layers):
-        for name, p in layer.params.items():
-            if not is_finite(p):
-                return i, name
-    return None
-
-
-def _where_forward(model, x_batch, outputs, loss):
-    if not is_finite(x_batch):
-        return "in the input batch itself (the data holds NaN or infinity)"
-    for layer, out in zip(model.layers, outputs):
-        if not isinstance(out, float) and is_finite(out):
-            continue
-        return f"in the forward output of {layer.label}"
-    return f"in the loss {type(loss).__name__}, computed from finite outputs (check the targets)"
-
-
-def _where_step(model, passed):
-    """The previous step turned finite weights into non-finite ones: where did it start?"""
-    for i in range(len(model.layers) - 1, -1, -1):     # backward runs from the last layer
-        layer = model.layers[i]
-        for name, g in layer.grads.items():
-            if g is not None and not isinstance(g, float) and not is_finite(g):
-                return f"in the gradient of {layer.label} (parameter {name!r})"
-        g = passed.get(i)
-        if isinstance(g, float) or (g is not None and not is_finite(g)):
-            return f"in the gradient {layer.label} passes back to its input"
-    bad = _first_bad_weights(model)
-    layer = model.layers[bad[0]]
-    return f"in the optimizer's update of {layer.label} (parameter {bad[1]!r}), from finite gradients"
-
-
-def _diverged(where, at, batches, found, good_at):
-    epoch, batch = at
-    return TrainingError(
-        f"fit: a NaN or infinity first appeared at epoch {epoch}, batch {batch} of {batches}, {where}; "
-        f"{found}; stopped, keeping the last weights that gave a finite loss (from before epoch "
-        f"{good_at[0]}, batch {good_at[1]}). Try a smaller learning rate, scaled inputs (for pixels: "
-        f"divide by 255) or gradient clipping.")
 
 
 def fit(model, x, y, loss, optimizer, epochs: int = 1, batch_size: int = 32,
@@ -298,7 +138,7 @@ def fit(model, x, y, loss, optimizer, epochs: int = 1, batch_size: int = 32,
                           f"({e.strerror or e}); training continues, the previous checkpoint is intact",
                           stacklevel=3)
 
-    last_good, last_at, passed = _shallow_weights(model), None, {}
+    watch = Watch(model, loss, batches, clip_value, clip_norm)     # diagnostics.py: where a NaN began
     for epoch in range(start + 1, epochs + 1):
         if stopped:
             break
@@ -310,33 +150,25 @@ def fit(model, x, y, loss, optimizer, epochs: int = 1, batch_size: int = 32,
         for b in range(batches):
             idx = order[b * batch_size:(b + 1) * batch_size]
             x_batch, y_batch = take(x, idx), take(y, idx)
-            previous_good, previous_at = last_good, last_at
-            last_good, last_at = _shallow_weights(model), (epoch, b + 1)
-            out, outputs = _forward(model, x_batch)
+            watch.before_step((epoch, b + 1), x_batch, y_batch)     # keeps references; checks nothing
+
             try:
-                loss_value = float(loss.forward(out, y_batch)) if not isinstance(out, float) else math.inf
-            except (OverflowError, ZeroDivisionError):
+                out = model.forward(x_batch)                          # predictions
+                loss_value = float(loss.forward(out, y_batch))        # how wrong they are
+            except ARITHMETIC_ERRORS:                                 # Python's float overflow
                 loss_value = math.inf
             if not math.isfinite(loss_value):
-                found = f"the loss became {loss_value} at epoch {epoch}, batch {b + 1}"
-                if previous_at is not None and _first_bad_weights(model) is not None:
-                    where = _where_step(model, passed)       # the last step broke the weights
-                    _restore(model, previous_good)
-                    raise _diverged(where, previous_at, batches, found, previous_at)
-                _restore(model, last_good)
-                raise _diverged(_where_forward(model, x_batch, outputs, loss), (epoch, b + 1), batches,
-                                found, (epoch, b + 1))
-            del outputs
+                raise watch.loss_not_finite(loss_value)               # names where; last good weights back
             try:
-                passed = _backward(model, loss.backward())
-            except _Overflow as e:
-                raise _diverged(f"in the gradient of {e.args[0]} (an overflow error)", (epoch, b + 1), batches,
-                                "the backward pass overflowed", (epoch, b + 1)) from None
+                model.backward(loss.backward(), need_input_grad=False)  # dL/dparam, layer by layer
+            except ARITHMETIC_ERRORS:
+                raise watch.backward_overflowed() from None
             if clip_value is not None:
                 clip_grads_by_value(model.layers, clip_value)
             if clip_norm is not None:
                 clip_grads_by_norm(model.layers, clip_norm)
-            optimizer.step(model.layers)
+            optimizer.step(model.layers)                              # each parameter against its gradient
+
             terms = terms_averaged(loss, len(idx))       # the epoch's loss is the mean over examples (steps)
             total_loss += loss_value * terms
             total_terms += terms
@@ -344,11 +176,8 @@ def fit(model, x, y, loss, optimizer, epochs: int = 1, batch_size: int = 32,
                 correct += int(np.sum(to_labels(out) == to_labels(y_batch)))
             bar.update(b + 1, len(idx), loss_value)
 
-        if _first_bad_weights(model) is not None:           # the epoch's last step broke the weights
-            where = _where_step(model, passed)
-            _restore(model, last_good)
-            raise _diverged(where, last_at, batches, "the weights are no longer finite at the end of the epoch",
-                            last_at)
+        if first_bad_weights(model) is not None:            # the epoch's last step broke the weights
+            raise watch.weights_not_finite()
         history["loss"].append(total_loss / total_terms)
         if track_accuracy:
             history["accuracy"].append(correct / n)
@@ -388,3 +217,63 @@ def fit(model, x, y, loss, optimizer, epochs: int = 1, batch_size: int = 32,
         model.set_weights(best_weights)
     model.eval()
     return History(history)
+
+
+def take(data, indices):
+    """The rows of `data` at `indices`, as an array (data may be an array, a list or bytes)."""
+    if isinstance(data, np.ndarray):
+        return data[np.asarray(indices, dtype=np.int64)]
+    if isinstance(data, (bytes, bytearray)):
+        return np.frombuffer(bytes(data), dtype=np.uint8)[np.asarray(indices, dtype=np.int64)]
+    rows = [data[i] for i in indices]
+    return rows if is_ragged(rows) else np.asarray(rows)    # sequences of different lengths stay a list
+
+
+def as_list(data):
+    """Targets as an array (bytes of labels become integers)."""
+    if isinstance(data, (bytes, bytearray)):
+        return np.frombuffer(bytes(data), dtype=np.uint8).astype(np.int64)
+    if is_ragged(data):                  # one target per step of sequences of different lengths
+        return list(data)
+    return np.asarray(data)
+
+
+def is_classification(loss, y, pred=None) -> bool:
+    """Does accuracy make sense? Yes for CrossEntropy/BinaryCrossEntropy and class-like targets."""
+    if isinstance(loss, CrossEntropy) and len(y) and np.ndim(y[0]) > 0:
+        return False                     # a class per time step (sequence targets): no per-example accuracy
+    if isinstance(loss, CrossEntropy):
+        return True
+    if isinstance(loss, BinaryCrossEntropy):
+        return not len(y) or _class_like(y[0])                         # 0/1 targets, not soft probabilities
+    if isinstance(loss, MSE) or loss is None:
+        return np.ndim(y) == 2 and np.shape(y)[1] > 1 and _class_like(y[0])   # one-hot rows
+    return False
+
+
+def _class_like(target) -> bool:
+    """A 0/1 target or a one-hot row (judged on the first target): accuracy can be measured against it."""
+    values = np.ravel(np.asarray(target, dtype=np.float64))
+    return bool(np.all((values == 0) | (values == 1)) and (values.size == 1 or values.sum() == 1))
+
+
+def terms_averaged(loss, examples: int) -> int:
+    """How many terms the loss's last forward() averaged: one per step for CrossEntropy on
+    sequences of logits (Σ T_n), else the batch's examples (the other losses average the same
+    number of values per example, so weighting by examples is weighting by values)."""
+    steps = getattr(loss, "steps", None)
+    return examples if steps is None else int(sum(steps[0]))      # steps = (lengths, ragged)
+
+
+def batched_loss(loss, pred, y, batch_size: int = 256) -> float:
+    """Mean loss over all examples (over all steps, for sequences), computed batch by batch:
+    each batch's mean weighted by the number of terms in it, so any batch size gives the value
+    of one batch holding everything."""
+    total, count, n = 0.0, 0, len(pred)
+    for start in range(0, n, batch_size):
+        idx = range(start, min(start + batch_size, n))
+        value = loss.forward(take(pred, idx), take(y, idx))
+        weight = terms_averaged(loss, len(idx))
+        total += value * weight
+        count += weight
+    return total / count
