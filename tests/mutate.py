@@ -58,10 +58,11 @@ MUTANTS = [
     # ---- the four bugs the suite missed before (issue 15), each in both twins at once
     Mutant("momentum-lr-in-velocity-both",
            "SGD momentum as v = mu v - lr g; p = p + v (equal to PyTorch's until lr changes)",
-           [("pure/optimizers.py", "v = [mu * vi + gi for vi, gi in zip(v, g)]\n"
-                                   "            return [pi - lr * vi for pi, vi in zip(p, v)], v",
-             "v = [mu * vi - lr * gi for vi, gi in zip(v, g)]\n"
-             "            return [pi + vi for pi, vi in zip(p, v)], v"),
+           [("pure/optimizers.py", "velocity = copy(grad) if velocity is None else",
+             "velocity = map_rows(lambda g: [-lr * gi for gi in g], grad) if velocity is None else"),
+            ("pure/optimizers.py", "[mu * vi + gi for vi, gi in zip(v, g)]",
+             "[mu * vi - lr * gi for vi, gi in zip(v, g)]"),
+            ("pure/optimizers.py", "[pi - lr * vi for pi, vi in zip(p, v)]", "[pi + vi for pi, vi in zip(p, v)]"),
             ("vectorized/optimizers.py",
              "velocity = grad.copy() if velocity is None else mu * velocity + grad",
              "velocity = -lr * grad if velocity is None else mu * velocity - lr * grad"),
@@ -73,8 +74,10 @@ MUTANTS = [
             ("vectorized/activations.py", "return np.where(x > 0.0, g, 0.0)", "return np.where(x >= 0.0, g, 0.0)")],
            ACT),
     Mutant("adam-weight-decay-sign-both", "Adam adds -wd*p to the gradient: weights grow instead of shrinking",
-           [("pure/optimizers.py", "def rows(p, g, m, v):\n            g = [gi + wd * pi",
-             "def rows(p, g, m, v):\n            g = [gi - wd * pi"),
+           [("pure/optimizers.py", "c2 = 1.0 - b2 ** self.t\n        if wd:      # grad = grad + wd * param\n"
+                                   "            grad = map_rows(lambda g, p: [gi + wd * pi",
+             "c2 = 1.0 - b2 ** self.t\n        if wd:      # grad = grad + wd * param\n"
+             "            grad = map_rows(lambda g, p: [gi - wd * pi"),
             ("vectorized/optimizers.py", "grad = grad + wd * param\n        m, v",
              "grad = grad - wd * param\n        m, v")],
            OPT),
@@ -110,8 +113,12 @@ MUTANTS = [
     Mutant("adam-no-bias-correction-both", "Adam without the bias correction of m",
            both("optimizers.py", "c1 = 1.0 - b1 ** self.t", "c1 = 1.0"), OPT),
     Mutant("sgd-weight-decay-sign-both", "SGD with momentum adds -wd*p to the gradient",
-           [("pure/optimizers.py", "g = [gi + wd * pi for pi, gi in zip(p, g)] if wd else g\n            v = [mu",
-             "g = [gi - wd * pi for pi, gi in zip(p, g)] if wd else g\n            v = [mu"),
+           [("pure/optimizers.py", "lr, mu, wd = self.lr, self.momentum, self.weight_decay\n"
+                                   "        if wd:      # grad = grad + wd * param\n"
+                                   "            grad = map_rows(lambda g, p: [gi + wd * pi",
+             "lr, mu, wd = self.lr, self.momentum, self.weight_decay\n"
+             "        if wd:      # grad = grad + wd * param\n"
+             "            grad = map_rows(lambda g, p: [gi - wd * pi"),
             ("vectorized/optimizers.py", "grad = grad + wd * param\n        if mu == 0.0:",
              "grad = grad - wd * param\n        if mu == 0.0:")],
            OPT),
@@ -136,10 +143,11 @@ MUTANTS = [
            [("pure/init.py", "a = math.sqrt(6.0 / (fan_in + fan_out))", "a = math.sqrt(2.0 / (fan_in + fan_out))")],
            ["conformance/test_initializers.py"]),
     Mutant("init-column-major-shared", "initializers fill the tensor column by column (shared code)",
-           [("pure/init.py", "        return reshape(flat, dims)",
+           [("pure/init.py", "        if len(dims) == 1:\n",
              "        if len(dims) == 2:\n"
+             "            flat = [self.draw(fan_in, fan_out, rng) for _ in range(dims[0] * dims[1])]\n"
              "            return [[flat[j * dims[0] + i] for j in range(dims[1])] for i in range(dims[0])]\n"
-             "        return reshape(flat, dims)")],
+             "        if len(dims) == 1:\n")],
            ["conformance/test_initializers.py"]),
     Mutant("model-file-rounds-numbers-shared", "model files written with 7 significant digits (shared io code)",
            [("pure/io.py", 'text = json.dumps(description, allow_nan=False, separators=(",", ":"))',
@@ -256,8 +264,8 @@ MUTANTS = [
                 "def __init__(self, lr=1e-3, beta1=0.9, beta2=0.99,"), OPT),
     Mutant("dropout-keeps-when-draw-below-p-both", "Dropout keeps a value when its draw is < p (so keeps p, "
            "drops 1 - p)",
-           both("layers.py", "keep if self.rng.random() >= self.p else 0.0",
-                "keep if self.rng.random() < self.p else 0.0",
+           both("layers.py", "[keep if draw() >= p else 0.0 for _ in row]",
+                "[keep if draw() < p else 0.0 for _ in row]",
                 "np.where(draws >= self.p, 1.0 / (1.0 - self.p), 0.0)",
                 "np.where(draws < self.p, 1.0 / (1.0 - self.p), 0.0)"),
            ["tests/test_layers.py", "tests/test_training.py"]),
@@ -270,8 +278,8 @@ MUTANTS = [
            ["tests/test_by_hand.py", "tests/test_training.py"]),
     Mutant("dropout-keeps-on-1-minus-draw-both", "Dropout keeps a value when 1 - u >= p (the same odds, "
            "other masks than the protocol's)",
-           both("layers.py", "keep if self.rng.random() >= self.p else 0.0",
-                "keep if 1.0 - self.rng.random() >= self.p else 0.0",
+           both("layers.py", "[keep if draw() >= p else 0.0 for _ in row]",
+                "[keep if 1.0 - draw() >= p else 0.0 for _ in row]",
                 "(self.rng.random() for _ in range(x.size))", "(1.0 - self.rng.random() for _ in range(x.size))"),
            ["tests/test_by_hand.py", "tests/test_layers.py"]),
     Mutant("images-unit-scale-256", "pixels scaled by 1/256 instead of 1/255",
@@ -284,8 +292,7 @@ MUTANTS = [
            [("pure/optimizers.py", 'COUNTERS = ("t",)', "COUNTERS = ()")],
            ["tests/test_checkpoint.py"], "pure"),
     Mutant("pure-clip-by-value-no-lower-bound", "clipping by value only clamps from above",
-           [("pure/optimizers.py", "return ([min(max(gi, -limit), limit) for gi in g],)",
-             "return ([min(gi, limit) for gi in g],)")],
+           [("pure/optimizers.py", "[min(max(gi, -limit), limit) for gi in g]", "[min(gi, limit) for gi in g]")],
            ["tests/test_optimizers.py"], "pure"),
     Mutant("vectorized-momentum-dampened-first-step", "the first velocity is (1 - mu) g instead of g",
            [("vectorized/optimizers.py", "velocity = grad.copy() if velocity is None",
@@ -350,7 +357,8 @@ MUTANTS = [
            [("pure/recurrent.py", "dW[token] = [p + q for p, q in zip(dW[token], g)]", "dW[token] = list(g)")],
            ["tests/test_recurrent.py", "conformance/test_recurrent.py"], "pure"),
     Mutant("pure-dropout-not-scaled", "inverted dropout forgets to scale the kept values by 1/(1-p)",
-           [("pure/layers.py", "keep = 1.0 / (1.0 - self.p)", "keep = 1.0")],
+           [("pure/layers.py", "keep, p, draw = 1.0 / (1.0 - self.p), self.p, self.rng.random",
+             "keep, p, draw = 1.0, self.p, self.rng.random")],
            ["tests/test_layers.py", "conformance/test_layers.py"], "pure"),
     Mutant("vectorized-dropout-scaled-by-1-over-p", "dropout scales the kept values by 1/p",
            [("vectorized/layers.py", "np.where(draws >= self.p, 1.0 / (1.0 - self.p), 0.0)",
