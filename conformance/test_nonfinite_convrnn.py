@@ -8,13 +8,15 @@ it meets: 0 · NaN and 0 · inf are NaN, and a shortcut that skips a zero
 multiplier (a zero pixel, a zero gradient, h_0 = 0) is exactly where a twin
 would hide them. Every output, input gradient and weight gradient must have
 the same pattern of finite / NaN / +inf / -inf numbers in both twins (the
-finite values themselves are the other conformance tests' business).
+finite values themselves are the other conformance tests' business). The
+NaN/inf component (components.NONFINITE_LAYERS, test_nonfinite.py) runs every
+layer on one input with whole tensors zeroed; this file adds, for these layers,
+a ragged batch, several positions of the bad value, and one zeroed operand at a time.
 """
 import math
 
 import pytest
 
-import pure
 from conformance.components import CONV, HAS_CONV, HAS_RECURRENT, RECURRENT, grad_out_for, random_params
 from conformance.twins import TWINS, as_lists, run_layer
 
@@ -22,12 +24,6 @@ pytestmark = [pytest.mark.skipif(not (HAS_CONV and HAS_RECURRENT), reason="no co
               pytest.mark.filterwarnings("ignore::RuntimeWarning")]   # numpy warns of inf - inf, 0 · inf
 
 SPECIALS = {"NaN": math.nan, "inf": math.inf, "-inf": -math.inf}
-
-# pure/ops.py's matrix products used to skip a zero multiplier (0 · inf vanished); RNN, LSTM and Dense
-# (inside TimeDistributed) use them. Until ops multiplies every pair, their cases are expected to fail.
-_probe = pure.ops.matmul([[0.0, 1.0]], [[math.inf] * 9, [1.0] * 9])[0][0]
-OPS_SKIP_ZEROS = _probe == _probe
-USES_OPS = ("RNN", "LSTM", "TimeDistributed(Dense)")
 
 
 def pattern(value):
@@ -89,9 +85,7 @@ def injections(spec, x, grad_out, params):
                 yield f"{label} in grad_out at {at}{suffix}", x_, filled(grad_out, None, special, at), p
 
 
-CASES = [pytest.param(spec, case, where, xs, gs, ps, id=f"{spec.name}-{case.name}-{where}",
-                      marks=pytest.mark.xfail(OPS_SKIP_ZEROS and spec.name.startswith(USES_OPS),
-                                              reason="pure/ops.py skips zero multipliers"))
+CASES = [pytest.param(spec, case, where, xs, gs, ps, id=f"{spec.name}-{case.name}-{where}")
          for spec, case, x, g, p in cases() for where, xs, gs, ps in injections(spec, x, g, p)]
 
 
