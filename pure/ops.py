@@ -35,9 +35,9 @@ def matmul(a: Matrix, b: Matrix) -> Matrix:
     out = []
     for a_row in a:
         c_row = [0.0] * m
-        for a_ik, b_row, b_finite in zip(a_row, b, finite):
-            if a_ik or not b_finite:           # speed: see finite_rows
-                c_row = [c + a_ik * v for c, v in zip(c_row, b_row)]
+        for k, a_ik in enumerate(a_row):
+            if a_ik or not finite[k]:          # speed: see finite_rows
+                c_row = [c + a_ik * v for c, v in zip(c_row, b[k])]
         out.append(c_row)
     return out
 
