@@ -3,7 +3,7 @@
 Both twins compute in IEEE double precision. They add numbers in different
 orders (a Python loop against a BLAS kernel) and call different `exp`
 implementations (libm against numpy's), so they agree to a tolerance, not bit
-for bit. The tolerances below are the project's promise (docs: DESIGN.md,
+for bit. The tolerances below are the project's promise (README.md,
 "Numeric policy"); every conformance test and `python -m conformance` read
 them from here.
 

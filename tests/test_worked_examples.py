@@ -1,4 +1,4 @@
-"""The worked numbers of Victor Zhou's series (LESSONS.md, series A part 1), exactly."""
+"""The worked numbers of Victor Zhou's series (series A part 1, lesson a1-neuron; see lessons/SERIES.md), exactly."""
 import data
 
 from conftest import tensor, to_list
