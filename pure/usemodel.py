@@ -132,9 +132,9 @@ def evaluate_command(nn, argv, to_inputs, to_tensor=None) -> int:
 
     print(f"{args.model}: accuracy {accuracy:.2%}, loss {mean_loss:.4f} ({type(loss).__name__}{loss_note}) "
           f"on {len(y):,} {dataset} {args.split} images")
-    if "test_accuracy" in record and args.split == "test" and args.limit is None and args.data_dir is None:
-        print(f"  (when trained, the main command printed test accuracy {record['test_accuracy']:.2%})")
-    if not args.quiet:
+    if not args.quiet:                  # --quiet: the accuracy line only (the pictures are still drawn)
+        if "test_accuracy" in record and args.split == "test" and args.limit is None and args.data_dir is None:
+            print(f"  (when trained, the main command printed test accuracy {record['test_accuracy']:.2%})")
         print(confusion_text(matrix, names))
         print(per_class_text(matrix, precision, recall, names))
         top = most_confused(matrix, 5)
@@ -156,8 +156,9 @@ def evaluate_command(nn, argv, to_inputs, to_tensor=None) -> int:
         written.append(pictures.image_grid(os.path.join(out, "mistakes.png"), [images[i] for i in worst],
                                            rows=rows, cols=min(8, len(worst)),
                                            labels=[(predicted[i], y[i]) for i in worst], scale=2))
-    print(f"pictures: {', '.join(written)}" + (f" (the {len(worst)} surest mistakes, caption "
-                                               f"'7 T=1' = predicted 7, true 1)" if worst else ""))
+    if not args.quiet:
+        print(f"pictures: {', '.join(written)}" + (f" (the {len(worst)} surest mistakes, caption "
+                                                   f"'7 T=1' = predicted 7, true 1)" if worst else ""))
     return 0
 
 

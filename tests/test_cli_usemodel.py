@@ -87,6 +87,16 @@ def test_evaluate_prints_the_accuracy_training_printed_and_draws(nn, trained, tm
     assert mistakes.width > 100 and mistakes.height > 100
 
 
+def test_evaluate_quiet_prints_only_the_accuracy_line(nn, trained, tmp_path):
+    """`--quiet` is documented as "print only the accuracy line": one line, still drawing the pictures."""
+    path, printed = trained
+    out = tmp_path / "quiet"
+    result = run(nn.TWIN, "evaluate", str(path), "--out", str(out), "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [result.stdout.strip()] and f"accuracy {printed}%" in result.stdout
+    assert (out / "confusion.svg").exists()
+
+
 def test_predict_reads_pngs_made_here_and_explains(nn, trained, tmp_path):
     path, _ = trained
     images, labels = data.load_mnist("test", limit=3)
