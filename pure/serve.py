@@ -227,7 +227,7 @@ def main(argv=None) -> int:
             return 2
     if args.export is not None:
         export(args.export, model)
-        print(f"wrote the site to {args.export}/ (Pyodide from {CDN}); publish that folder as it is")
+        print(f"wrote the site to {os.path.join(args.export, '')} (Pyodide from {CDN}); publish that folder as it is")
         return 0
     try:
         server = make_server(Site(model), args.port)
