@@ -214,6 +214,10 @@ def parse_args(argv):
 
 def main(argv=None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if not os.path.isdir(WEB):          # `pip install .` installs the Python packages, not the pages
+        print(f"serve: the pages are not here ({WEB} is missing): serve runs from a checkout of the "
+              f"repository (git clone, then `python3 -m pure serve` in it)", file=sys.stderr)
+        return 2
     model = args.model if args.model is not None else default_model()
     if model is not None:
         model = os.path.abspath(model)

@@ -115,6 +115,13 @@ def test_a_model_the_page_could_not_use_is_refused_before_serving(tmp_path):
     assert result.returncode == 2 and "--port" in result.stderr
 
 
+def test_without_the_pages_serve_says_it_needs_a_checkout(tmp_path, monkeypatch, capsys):
+    """`pip install .` installs pure/ but not web/: serve says so instead of a traceback."""
+    monkeypatch.setattr(serve, "WEB", str(tmp_path / "web"))
+    assert serve.main(["--export", str(tmp_path / "site")]) == 2
+    assert "checkout" in capsys.readouterr().err and not (tmp_path / "site").exists()
+
+
 def test_export_writes_plain_files_that_load_pyodide_from_the_cdn(tmp_path, model_path):
     out = tmp_path / "site"
     result = run_serve(model_path, "--export", str(out))
