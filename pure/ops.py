@@ -59,12 +59,12 @@ def matmul_tn(a: Matrix, b: Matrix) -> Matrix:
     """
     k = len(a[0]) if a else 0
     m = len(b[0]) if b else 0
-    out = [[0.0] * m for _ in range(k)]
+    out = [None] * k                           # None: a row of zeros so far (speed: see add_scaled)
     for a_row, b_row, b_finite in zip(a, b, finite_rows(b)):
         for i, a_ni in enumerate(a_row):
             if a_ni or not b_finite:           # speed: see finite_rows
-                out[i] = [c + a_ni * v for c, v in zip(out[i], b_row)]
-    return out
+                out[i] = add_scaled(out[i], a_ni, b_row)      # out[i] + a_ni * b_row
+    return [[0.0] * m if row is None else row for row in out]
 
 
 def matmul_nt(a: Matrix, b: Matrix) -> Matrix:
@@ -321,3 +321,22 @@ def matmul_by_columns(a: Matrix, b: Matrix) -> Matrix:
     """
     columns = list(zip(*b))
     return [[reduce(add, map(mul, a_row, column), 0.0) for column in columns] for a_row in a]
+
+
+def add_scaled(c_row, a: float, b_row: Sequence[float]) -> List[float]:
+    """c_row + a * b_row, number by number, where c_row None stands for a row of zeros.
+
+    The plain loop is [c + a * v for c, v in zip(c_row, b_row)] with c_row
+    starting as [0.0] * len(b_row). What it buys: a first product onto zeros
+    needs no row of zeros to zip with, which makes it about 1.4x (rows of 10)
+    and 1.3x (rows of 32) faster; a per-example weight gradient (matmul_tn of
+    one example) is nothing but first products (measured, CPython 3.11).
+    Exact: 0.0 + a * v is computed just as with the zero row (the 0.0 + turns
+    a -0.0 into +0.0, as the plain loop does), NaN and inf included.
+
+    >>> add_scaled(None, 2.0, [1.0, -0.0]), add_scaled([1.0, 1.0], 2.0, [1.0, 3.0])
+    ([2.0, 0.0], [3.0, 7.0])
+    """
+    if c_row is None:
+        return [0.0 + a * v for v in b_row]
+    return [c + a * v for c, v in zip(c_row, b_row)]

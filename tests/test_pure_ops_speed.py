@@ -66,3 +66,21 @@ def test_matmul_takes_the_columns_only_for_mostly_nonzero_inputs():
     for a in ([[0.0, 1.0, 2.0, 3.0, 4.0]], [[0.0, 1.0, 0.0, 0.0, 0.0]]):
         y = ops.matmul(a, [[inf], [1.0], [1.0], [1.0], [1.0]])
         assert y[0][0] != y[0][0]
+
+
+@pytest.mark.parametrize("specials", SPECIALS)
+def test_add_scaled_and_matmul_tn_are_the_plain_loops(specials):
+    rng = random.Random(3)
+    for n, k, m in [(1, 7, 3), (1, 20, 10), (3, 12, 10), (2, 5, 1)]:
+        for trial in range(10):
+            a = [_values(rng, k, specials if trial % 2 else (0.0,)) for _ in range(n)]
+            b = [_values(rng, m, specials if trial >= 5 else (0.0,)) for _ in range(n)]
+            plain = [[0.0] * m for _ in range(k)]           # c[i][j] = Σ_n a[n][i] b[n][j], nothing skipped
+            for a_row, b_row in zip(a, b):
+                for i, a_ni in enumerate(a_row):
+                    plain[i] = [c + a_ni * v for c, v in zip(plain[i], b_row)]
+            assert _bits(ops.matmul_tn(a, b)) == _bits(plain), (n, k, m, trial)
+            c_row, s = _values(rng, m, specials), rng.choice(_values(rng, 4, specials))
+            for start in (None, c_row):
+                zipped = [c + s * v for c, v in zip([0.0] * m if start is None else start, b[0])]
+                assert _bits(ops.add_scaled(start, s, b[0])) == _bits(zipped)
