@@ -128,7 +128,12 @@ def writable_target(path, what: str = "model") -> str:
 
 
 def atomic_write_text(path, text: str, what: str = "model") -> None:
-    """Write text to path atomically: a temporary file in the same folder, fsync, rename.
+    """Write text (UTF-8) to path atomically; see atomic_write_bytes."""
+    atomic_write_bytes(path, text.encode("utf-8"), what)
+
+
+def atomic_write_bytes(path, data: bytes, what: str = "model") -> None:
+    """Write bytes to path atomically: a temporary file in the same folder, fsync, rename.
 
     `path` must be a regular file or a new name (see writable_target; a symbolic link
     is followed). A new file gets the usual permissions (0o666 less the umask, like
@@ -150,8 +155,8 @@ def atomic_write_text(path, text: str, what: str = "model") -> None:
     else:
         raise FileExistsError(f"cannot create a temporary file next to {target!r}")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
             f.flush()
             if mode is not None:
                 os.chmod(tmp, mode)

@@ -41,9 +41,10 @@ i, o, f, c, so the gate blocks are reordered in the file. Dropout is written as 
 from __future__ import annotations
 
 import os
-import tempfile
 
 import numpy as np
+
+from pure.io import atomic_write_bytes
 
 from .network import Sequential
 
@@ -478,27 +479,7 @@ def save_onnx(model, path, input_shape=None) -> None:
         session = onnxruntime.InferenceSession(path); session.run(None, {"input": x.astype("float32")})
     """
     data = onnx_model(model, input_shape).SerializeToString()
-    _atomic_write_bytes(path, data)
-
-
-def _atomic_write_bytes(path, data: bytes) -> None:
-    """A temporary file in the target's folder, fsync, rename: the old file survives any failure
-    (as pure.io.atomic_write_text does for text)."""
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    atomic_write_bytes(path, data, what="ONNX model")   # a regular file or a new name; old file kept on failure
 
 
 def run_onnx(path, x):
