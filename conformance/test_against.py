@@ -4,28 +4,14 @@ Without the optional packages the columns say SKIPPED and name what to
 install (never a traceback); with them, every column passes on a saved model
 of every layer type, and a model whose ONNX weights were damaged fails.
 """
-import io
 import json
 import sys
 
 import pytest
 
 import vectorized
-from conformance import checkmodel
-from conformance.components import build_every_layer_type
+from conformance.conftest import run_check
 
-
-@pytest.fixture
-def model_file(tmp_path):
-    path = tmp_path / "model.json"
-    vectorized.save(build_every_layer_type(vectorized), path)
-    return path
-
-
-def run_check(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = checkmodel.main([str(a) for a in argv], out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_missing_packages_are_named_not_raised(model_file, monkeypatch):

@@ -9,14 +9,13 @@ arrays), so these cross-twin tests cannot see a mistake in that shared code. The
 is tested independently in tests/test_model_format.py: files typed into the test, predictions
 worked by hand.
 """
-import io
 import json
 
 import pytest
 
 import pure
 import vectorized
-from conformance import checkmodel
+from conformance.conftest import run_check
 from conformance.components import build_every_layer_type, save_load_inputs
 from conformance.tolerances import compare_exact
 from conformance.twins import assert_agree, save_and_load_across
@@ -52,18 +51,6 @@ def test_both_twins_write_the_same_file_for_the_same_model(tmp_path):
 
 # ----------------------------------------------------------------------------- python -m conformance check
 
-
-@pytest.fixture
-def model_file(tmp_path):
-    path = tmp_path / "model.json"
-    vectorized.save(build_every_layer_type(vectorized), path)
-    return path
-
-
-def run_check(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = checkmodel.main([str(a) for a in argv], out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_check_passes_on_a_saved_model_with_seeded_random_inputs(model_file):
