@@ -52,7 +52,9 @@ def matmul_tn(a: Matrix, b: Matrix) -> Matrix:
         c[i][j] = Σ_n a[n][i] b[n][j]
 
     This is the weight gradient xᵀ·grad_out: each example n adds the outer
-    product of its input row and its gradient row.
+    product of its input row and its gradient row. A row i that no example
+    touched (x[n][i] = 0 everywhere, as for a blank pixel) is zeros: one
+    shared, read-only ZeroRow.
 
     >>> matmul_tn([[1.0, 2.0]], [[3.0, 4.0]])
     [[3.0, 4.0], [6.0, 8.0]]
@@ -64,7 +66,8 @@ def matmul_tn(a: Matrix, b: Matrix) -> Matrix:
         for i, a_ni in enumerate(a_row):
             if a_ni or not b_finite:           # speed: see finite_rows
                 out[i] = add_scaled(out[i], a_ni, b_row)      # out[i] + a_ni * b_row
-    return [[0.0] * m if row is None else row for row in out]
+    zero = ZeroRow(m)                          # the rows no example touched (speed: see ZeroRow)
+    return [zero if row is None else row for row in out]
 
 
 def matmul_nt(a: Matrix, b: Matrix) -> Matrix:
@@ -340,3 +343,38 @@ def add_scaled(c_row, a: float, b_row: Sequence[float]) -> List[float]:
     if c_row is None:
         return [0.0 + a * v for v in b_row]
     return [c + a * v for c, v in zip(c_row, b_row)]
+
+
+class ZeroRow(list):
+    """A read-only row of +0.0: in a weight gradient, the rows that no example touched.
+
+    What it buys: in per-example training on MNIST, about 630 of the 784 rows
+    of the first layer's weight gradient are zeros (blank pixels), and a zero
+    row leaves its weights as they are. matmul_tn gives all of them as one
+    shared ZeroRow, and the optimizer recognises it by its type, without
+    reading it: SGD keeps those weight rows as they are (see
+    optimizers._minus_scaled). Per-example SGD on 784-32-10 trains about 1.6x
+    faster (measured with benchmarks/speed.py, whose batch-1 row this is).
+    Exact: it holds only +0.0, and p - lr * (+0.0) is p for every p, -0.0,
+    NaN and infinities included (for a finite lr).
+    Read-only, because one list stands for many rows: changing it in place
+    raises TypeError (assign a new list instead); list(row) or row[:] is an
+    ordinary list. It prints, compares and serialises as a list of zeros.
+
+    >>> row = ZeroRow(3)
+    >>> row, row == [0.0, 0.0, 0.0], isinstance(row, list)
+    ([0.0, 0.0, 0.0], True, True)
+    """
+
+    def __init__(self, length: int):
+        list.__init__(self, [0.0] * length)
+
+    def _read_only(self, *args, **kwargs):
+        raise TypeError("this row of zeros of a gradient is shared and read-only: "
+                        "assign a new list (e.g. grads['W'][i] = [...]) instead of changing it in place")
+
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _read_only
+    append = extend = insert = pop = remove = clear = sort = reverse = _read_only
+
+    def __reduce__(self):              # a copy (copy.copy, deepcopy, pickle) is an ordinary list
+        return list, (list(self),)

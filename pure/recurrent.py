@@ -27,7 +27,7 @@ from .checks import (check_lengths_like, check_recurrent_grad, check_row_layer, 
                      check_steps_like, check_token_ids, embedding_output_shape, recurrent_output_shape,
                      require_forward)
 from .layers import Layer
-from .ops import column_sums, matmul, matmul_nt, matmul_tn, zeros
+from .ops import ZeroRow, column_sums, matmul, matmul_nt, matmul_tn, zeros
 
 
 class RNN(Layer):
@@ -273,7 +273,7 @@ class Embedding(Layer):
     def backward(self, grad_out, need_input_grad=True):
         require_forward(self.label, self.ids)
         check_steps_like(grad_out, self.lengths, self.dim, self.label)
-        dW = zeros(self.vocab_size, self.dim)
+        dW = [ZeroRow(self.dim)] * self.vocab_size                        # one shared row of zeros (see ZeroRow)
         for sequence, grads in zip(self.ids, grad_out):
             for token, g in zip(sequence, grads):
                 dW[token] = [p + q for p, q in zip(dW[token], g)]     # rows of repeated tokens add up
