@@ -429,15 +429,20 @@ FAST_CASES = [  # (C, O, H, W, kernel, stride, padding, bias)
     (2, 2, 5, 6, (2, 3), (1, 2), (1, 0), True),
     (3, 2, 7, 7, 3, 2, 1, True),
     (1, 1, 3, 3, 3, 1, 0, True),
+    (1, 8, 10, 12, 3, 1, 0, False),                       # series A's conv, on a smaller image
 ]
+SPECIALS = [(0.0,), (-0.0,), (float("nan"),), (float("inf"), -float("inf")), (float("inf"), 0.0), (-0.0, -float("inf"))]
 
 
 @pytest.mark.parametrize("case", FAST_CASES)
-@pytest.mark.parametrize("specials", [(0.0,), (float("nan"),), (float("inf"), -float("inf")), (float("inf"), 0.0)])
-def test_pure_conv_fast_path_equals_the_plain_loops_bit_for_bit(case, specials):
+@pytest.mark.parametrize("specials", SPECIALS)
+@pytest.mark.parametrize("on_pypy", [False, True])
+def test_pure_conv_fast_path_equals_the_plain_loops_bit_for_bit(case, specials, on_pypy, monkeypatch):
     """Conv2D.fast runs named helpers (map/sum, zero gradients left out when x̃ is finite); the plain
-    loops are the docstring's formula. Same bits for every output and gradient, NaN and inf included."""
+    loops are the docstring's formula. Same bits for every output and gradient, NaN, inf and -0.0
+    included, on either forward helper (CPython's C iterators, PyPy's rows: both run here)."""
     import pure
+    monkeypatch.setattr(pure.conv, "ON_PYPY", on_pypy)
     c, o, h, w, kernel, stride, padding, bias = case
     rng = random.Random(hash((case, specials)) % 1000)
     for trial in range(4):
@@ -458,7 +463,7 @@ def test_pure_conv_fast_path_equals_the_plain_loops_bit_for_bit(case, specials):
 
 @pytest.mark.parametrize("pool", [("MaxPool2D", 2, None), ("MaxPool2D", 3, 1), ("MaxPool2D", (2, 3), (1, 2)),
                                   ("AvgPool2D", 2, None), ("AvgPool2D", 3, 2)])
-@pytest.mark.parametrize("specials", [(0.0,), (float("nan"),), (float("inf"), -float("inf"))])
+@pytest.mark.parametrize("specials", SPECIALS)
 def test_pure_pool_fast_path_equals_the_plain_loops_bit_for_bit(pool, specials):
     import pure
     rng = random.Random(7)
