@@ -18,9 +18,11 @@ What it measures, in one run on one machine:
    starting from the same weights and visiting the same batches.
 3. The pure twin on series A's CNN (conv 3x3x8, max-pool, dense 1352 -> 10,
    per-sample SGD): training examples per second, on this interpreter and,
-   when `pypy3` is on PATH, on PyPy. Then, on that CNN's shapes, each pure
-   layer's plain loops (the docstring's formula, `layer.fast = False`) against
-   the named fast helpers it uses by default (the same numbers, bit for bit).
+   when `pypy3` is on PATH, on PyPy; and where a step's time goes, call by
+   call (each layer's forward and backward, the loss, SGD). Then, on that
+   CNN's shapes, each pure layer's plain loops (the docstring's formula,
+   `layer.fast = False`) against the named fast helpers it uses by default
+   (the same numbers, bit for bit).
 
 Each time is the best of several repeats (the least disturbed), measured as
 CPU time of this process (time.process_time), which a busy machine inflates
@@ -228,6 +230,46 @@ def pure_rate(count):
     return count / cpu, count / wall
 
 
+def pure_step_parts(count, repeats):
+    """Where a training step of series A's CNN goes: CPU ms per example of each call of fit's step
+    (each layer's forward and backward, the loss, the optimizer), timed inside the same loop as fit's
+    (batch 1, SGD 0.005), best pass of `repeats` over `count` digits. Rows (name, ms), then the total."""
+    import data
+    import pure as nn
+    images, labels = data.load_mnist("train", limit=count)
+    images = images.with_scale("centered")
+    x, y = [[images.image(i)] for i in range(len(images))], list(labels)
+    model = nn.Sequential([nn.Conv2D(1, 8, 3, bias=False, init=nn.init.Normal(1 / 9), seed=1), nn.MaxPool2D(2),
+                           nn.Flatten(), nn.Dense(1352, 10, init=nn.init.Normal(1 / 1352), seed=2)])
+    loss, optimizer, layers, clock = nn.CrossEntropy(), nn.SGD(0.005), model.layers, time.process_time
+    names = ([f"{type(layer).__name__} forward" for layer in layers] + ["CrossEntropy forward + backward"]
+             + [f"{type(layer).__name__} backward" for layer in reversed(layers)] + ["SGD step"])
+    best = None
+    for _ in range(repeats + 1):                                   # the first pass warms up (PyPy's JIT)
+        spent, start = [0.0] * len(names), clock()
+        for xi, yi in zip(x, y):
+            marks = [clock()]
+            out = [xi]
+            for layer in layers:
+                out = layer.forward(out)
+                marks.append(clock())
+            loss.forward(out, [yi])
+            grad = loss.backward()
+            marks.append(clock())
+            for i in range(len(layers) - 1, -1, -1):
+                grad = layers[i].backward(grad, i > 0)
+                marks.append(clock())
+            optimizer.step(layers)
+            marks.append(clock())
+            for k in range(len(names)):
+                spent[k] += marks[k + 1] - marks[k]
+        total = clock() - start
+        if best is None or total < best[0]:
+            best = (total, spent)
+    total, spent = best
+    return [(name, t / count * 1e3) for name, t in zip(names, spent)], total / count * 1e3
+
+
 def pypy_rate(count):
     """pure_rate on PyPy, in a subprocess (None when pypy3 is not on PATH)."""
     pypy = shutil.which("pypy3")
@@ -283,6 +325,10 @@ def print_pure(count, quick, no_pypy):
             print(f"  PyPy: {rate}")
         else:
             print(f"  PyPy: {rate[0]:,.1f} examples/s CPU ({rate[1]:,.1f} wall): {rate[0] / cpu:.1f}x CPython")
+    parts, total = pure_step_parts(count, 1 if quick else 3)
+    print(f"\n  one training step, call by call (CPU ms per example, inside the loop; {total:.2f} ms in all):")
+    for name, ms in parts:
+        print(f"  {name:44s} {ms:9.2f}  {ms / total:4.0%}")
     print(f"\n  plain loops (layer.fast = False) against the fast helpers, one digit, {sys.implementation.name}:")
     print(f"  {'':44s} {'plain ms':>9s} {'fast ms':>9s} {'speed-up':>9s}")
     for name, plain, fast in pure_fast_vs_plain(3 if quick else 7):
