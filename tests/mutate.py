@@ -253,6 +253,14 @@ MUTANTS = [
            "(shared checkpoint code)",
            [("pure/checkpoint.py", "optimizer.lr, optimizer.state = lr, state", "optimizer.state = state")],
            ["tests/test_checkpoint.py"]),
+    Mutant("pure-sgd-keeps-any-zero-row", "SGD keeps a weight row for any gradient row of zeros, not only for "
+           "a ZeroRow: -0.0 - lr * (-0.0) should be +0.0",
+           [("pure/optimizers.py", "if type(g) is ZeroRow:", "if not any(g):")],
+           ["tests/test_pure_ops_speed.py"]),
+    Mutant("pure-zero-row-hides-inf", "matmul_tn leaves out a zero multiplier even when the gradient row holds "
+           "inf, so 0 * inf is a ZeroRow instead of NaN",
+           [("pure/ops.py", "            if a_ni or not b_finite:", "            if a_ni:")],
+           ["tests/test_pure_ops_speed.py"]),
     Mutant("conformance-compare-always-agrees", "the conformance comparison passes whatever the difference",
            [("conformance/tolerances.py", "ok=bool(np.all(ratio <= 1.0))", "ok=True")],
            ["conformance/test_tolerances.py"]),
