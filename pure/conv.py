@@ -320,8 +320,8 @@ def fast_conv_forward(x_pad, W, b, kernel, stride, out_h: int, out_w: int):
     """Conv2D's forward loop with every dot product computed by C iterators: 5.2x faster on CPython.
 
     The loop computes b[o] + sum(W[o][c][p][q] · x̃[...] for (c, p, q)) at every (n, o, i, j).
-    Here each image's patches are cut once (im2col, then zip: patch after patch, (c, p, q)
-    inside) and filter o multiplies all of them in one map() (the filter repeated by cycle());
+    Here each image's patches are cut once (a row i at a time: one strided slice per (c, p, q),
+    zipped) and filter o multiplies all of them in one map() (the filter repeated by cycle());
     zip(*[products] * k) hands each patch's k products, in order, to sum(): the same products to
     the same sum() in the same order. b is None without a bias: the loop's 0.0 + s is s (sum()
     never gives -0.0). That is about as fast as a convolution gets in CPython: the time is the k
@@ -330,11 +330,16 @@ def fast_conv_forward(x_pad, W, b, kernel, stride, out_h: int, out_w: int):
     """
     if ON_PYPY:
         return conv_forward_by_rows(x_pad, W, b, kernel, stride, out_h, out_w)
+    (kh, kw), (sh, sw) = kernel, stride
+    last = sw * (out_w - 1) + 1
     filters = [[v for plane in w_o for row in plane for v in row] for w_o in W]    # W[o] flat, (c, p, q) order
     k = len(filters[0])
     y = []
     for image in x_pad:
-        patches = list(chain.from_iterable(zip(*im2col([image], kernel, stride, out_h, out_w))))
+        patches = []                                       # every patch, one after the other, (c, p, q) inside
+        for i in range(out_h):
+            under = [plane[i * sh + p][q:q + last:sw] for plane in image for p in range(kh) for q in range(kw)]
+            patches += chain.from_iterable(zip(*under))  # under[(c, p, q)][j] is x̃[n][c][i·sh + p][j·sw + q]
         planes = []
         for o, f in enumerate(filters):
             sums = list(map(sum, zip(*[map(mul, cycle(f), patches)] * k)))      # one per (i, j), row-major
