@@ -285,7 +285,7 @@ def pypy_rate(count):
 
 
 def pure_fast_vs_plain(repeats):
-    """Rows (name, plain ms, fast ms): Conv2D and MaxPool2D of series A's CNN, one 28x28 digit."""
+    """Rows (name, plain ms, fast ms): Conv2D and MaxPool2D of series A's CNN, one 28x28 image of random pixels."""
     import pure as nn
     rng = random.Random(0)
     x = [[[[rng.uniform(-0.5, 0.5) for _ in range(28)] for _ in range(28)]]]
@@ -329,7 +329,8 @@ def print_pure(count, quick, no_pypy):
     print(f"\n  one training step, call by call (CPU ms per example, inside the loop; {total:.2f} ms in all):")
     for name, ms in parts:
         print(f"  {name:44s} {ms:9.2f}  {ms / total:4.0%}")
-    print(f"\n  plain loops (layer.fast = False) against the fast helpers, one digit, {sys.implementation.name}:")
+    print(f"\n  plain loops (layer.fast = False) against the fast helpers, {sys.implementation.name}, one 28x28 image")
+    print("  of random pixels (no patch repeats: the worst case of Conv2D forward, which computes a repeat once):")
     print(f"  {'':44s} {'plain ms':>9s} {'fast ms':>9s} {'speed-up':>9s}")
     for name, plain, fast in pure_fast_vs_plain(3 if quick else 7):
         print(f"  {name:44s} {plain * 1e3:9.2f} {fast * 1e3:9.2f} {plain / fast:8.1f}x")

@@ -317,16 +317,20 @@ def im2col(x_pad, kernel, stride, out_h: int, out_w: int):
 
 
 def fast_conv_forward(x_pad, W, b, kernel, stride, out_h: int, out_w: int):
-    """Conv2D's forward loop with every dot product computed by C iterators: 5.2x faster on CPython.
+    """Conv2D's forward loop with every dot product computed by C iterators, and computed once per
+    distinct patch: 10x faster than the loop on CPython for an MNIST digit (5.2x for random pixels).
 
     The loop computes b[o] + sum(W[o][c][p][q] · x̃[...] for (c, p, q)) at every (n, o, i, j).
     Here each image's patches are cut once (a row i at a time: one strided slice per (c, p, q),
-    zipped) and filter o multiplies all of them in one map() (the filter repeated by cycle());
-    zip(*[products] * k) hands each patch's k products, in order, to sum(): the same products to
-    the same sum() in the same order. b is None without a bias: the loop's 0.0 + s is s (sum()
-    never gives -0.0). That is about as fast as a convolution gets in CPython: the time is the k
-    multiplications and the sum() of each output (about 340 ns for a 3x3 kernel). PyPy's JIT
-    runs these iterators 5x slower than comprehensions; there, conv_forward_by_rows runs instead.
+    zipped into one tuple per j, (c, p, q) inside). Equal patches have equal outputs, and a digit
+    is mostly background: about 3 patches in 4 repeat one seen before, so distinct_patches keeps
+    each once and says where each patch's equal is. Filter o multiplies all the distinct patches
+    in one map() (the filter repeated by cycle()); zip(*[products] * k) hands each patch's k
+    products, in order, to sum(): the same products to the same sum() in the same order as the
+    loop. b is None without a bias: the loop's 0.0 + s is s (sum() never gives -0.0). What is
+    left is the k multiplications and the sum() of each output (about 340 ns for a 3x3 kernel).
+    PyPy's JIT runs these iterators 5x slower than comprehensions; there, conv_forward_by_rows
+    runs instead.
     """
     if ON_PYPY:
         return conv_forward_by_rows(x_pad, W, b, kernel, stride, out_h, out_w)
@@ -336,18 +340,41 @@ def fast_conv_forward(x_pad, W, b, kernel, stride, out_h: int, out_w: int):
     k = len(filters[0])
     y = []
     for image in x_pad:
-        patches = []                                       # every patch, one after the other, (c, p, q) inside
+        patches = []                                            # one tuple per (i, j), (c, p, q) inside
         for i in range(out_h):
             under = [plane[i * sh + p][q:q + last:sw] for plane in image for p in range(kh) for q in range(kw)]
-            patches += chain.from_iterable(zip(*under))  # under[(c, p, q)][j] is x̃[n][c][i·sh + p][j·sw + q]
+            patches += zip(*under)                # under[(c, p, q)][j] is x̃[n][c][i·sh + p][j·sw + q]
+        distinct, where = distinct_patches(patches)
+        values = list(chain.from_iterable(distinct))            # the distinct patches, one after the other
         planes = []
         for o, f in enumerate(filters):
-            sums = list(map(sum, zip(*[map(mul, cycle(f), patches)] * k)))      # one per (i, j), row-major
+            sums = list(map(sum, zip(*[map(mul, cycle(f), values)] * k)))     # one per distinct patch
+            if len(distinct) < len(patches):
+                sums = list(map(sums.__getitem__, where))                      # one per (i, j), row-major
             if b is not None:
                 sums = [b[o] + s for s in sums]
             planes.append([sums[i * out_w:(i + 1) * out_w] for i in range(out_h)])
         y.append(planes)
     return y
+
+
+def distinct_patches(patches):
+    """(the distinct patches, in order of first appearance; for each patch, the position of its equal
+    among them). One dict lookup a patch: 0.1 ms for a 28x28 digit's 676 patches.
+
+    Exact for the convolution: tuples are equal when their numbers are (a NaN only equals the same
+    NaN object), so equal patches hold the same numbers bit for bit except, perhaps, the sign of a
+    zero; and the sign of a zero changes no sum of products: its products are ±0.0 (or the same
+    NaN), and adding ±0.0 leaves every partial sum of sum() as it is (sum() starts at +0.0, and a
+    sum is -0.0 only when both terms are, so it never holds -0.0). tests/test_conv.py checks it
+    on images of a few values (0.0, -0.0, inf, NaN among them), where most patches repeat.
+
+    >>> distinct_patches([(1.0, 2.0), (3.0, 4.0), (1.0, 2.0), (-0.0, 0.0), (0.0, 0.0)])
+    ([(1.0, 2.0), (3.0, 4.0), (-0.0, 0.0)], [0, 1, 0, 2, 2])
+    """
+    first = {}
+    where = [first.setdefault(patch, len(first)) for patch in patches]
+    return list(first), where
 
 
 def conv_forward_by_rows(x_pad, W, b, kernel, stride, out_h: int, out_w: int):

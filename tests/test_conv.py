@@ -461,6 +461,42 @@ def test_pure_conv_fast_path_equals_the_plain_loops_bit_for_bit(case, specials, 
         assert results[0] == results[1], (case, specials, trial)
 
 
+@pytest.mark.parametrize("case", [case for case in FAST_CASES if case[2] > 3])     # more than one patch
+def test_pure_conv_forward_on_repeating_patches_equals_the_plain_loop_bit_for_bit(case, monkeypatch):
+    """fast_conv_forward computes each distinct patch once (a digit is mostly background: 3 patches
+    in 4 repeat). Images mostly of zeros of both signs, with 1.5, -0.5, inf and NaN here and there,
+    and weights with -0.0 and inf: many patches take the outputs of an equal patch whose zeros have
+    other signs, and every output has the plain loop's bits."""
+    import struct
+
+    import pure
+    monkeypatch.setattr(pure.conv, "ON_PYPY", False)
+    distinct_patches, shared = pure.conv.distinct_patches, []
+
+    def spy(patches):
+        distinct, where = distinct_patches(patches)
+        shared.extend(struct.pack("<%dd" % len(p), *p) != struct.pack("<%dd" % len(p), *distinct[k])
+                      for p, k in zip(patches, where))
+        return distinct, where
+    monkeypatch.setattr(pure.conv, "distinct_patches", spy)
+    c, o, h, w, kernel, stride, padding, bias = case
+    rng = random.Random(11)
+    for trial in range(6):
+        values = [1.5, -0.5] + ([float("inf"), float("nan")] if trial % 2 else [])
+        layer = pure.Conv2D(c, o, kernel, stride=stride, padding=padding, bias=bias, seed=trial)
+        x = [[[[rng.choice(values) if rng.random() < 0.2 else rng.choice((0.0, -0.0)) for _ in range(w)]
+               for _ in range(h)] for _ in range(c)] for _ in range(2)]
+        layer.params["W"] = _special_tensor(rng, (o, c) + layer.kernel_size,
+                                            (-0.0, -1.0, float("inf")) if trial >= 3 else (-1.0,))
+        results = []
+        for fast in (False, True):
+            layer.fast = fast
+            results.append(_bits(layer.forward(x)))
+        assert results[0] == results[1], (case, trial)
+    assert any(shared)                          # some patch did take the outputs of one with other zeros
+    assert distinct_patches([(0.0, 1.0), (-0.0, 1.0), (0.0, 1.0)]) == ([(0.0, 1.0)], [0, 0, 0])
+
+
 @pytest.mark.parametrize("pool", [("MaxPool2D", 2, None), ("MaxPool2D", 3, 1), ("MaxPool2D", (2, 3), (1, 2)),
                                   ("AvgPool2D", 2, None), ("AvgPool2D", 3, 2)])
 @pytest.mark.parametrize("specials", SPECIALS)
