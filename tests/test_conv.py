@@ -463,8 +463,8 @@ def test_pure_conv_fast_path_equals_the_plain_loops_bit_for_bit(case, specials, 
 
 @pytest.mark.parametrize("case", [case for case in FAST_CASES if case[2] > 3])     # more than one patch
 def test_pure_conv_forward_on_repeating_patches_equals_the_plain_loop_bit_for_bit(case, monkeypatch):
-    """fast_conv_forward computes each distinct patch once (a digit is mostly background: 3 patches
-    in 4 repeat). Images mostly of zeros of both signs, with 1.5, -0.5, inf and NaN here and there,
+    """fast_conv_forward computes each distinct patch once (a digit is mostly background: 2 patches
+    in 3 repeat). Images mostly of zeros of both signs, with 1.5, -0.5, inf and NaN here and there,
     and weights with -0.0 and inf: many patches take the outputs of an equal patch whose zeros have
     other signs, and every output has the plain loop's bits."""
     import struct
