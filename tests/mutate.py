@@ -335,7 +335,7 @@ MUTANTS = [
     Mutant("pure-maxpool-last-maximum-on-ties", "MaxPool2D sends a tie's gradient to the last maximum",
            [("pure/conv.py", "            if v > best:\n                best, where = v, k",
              "            if v >= best:\n                best, where = v, k"),
-            ("pure/conv.py", "memory[n, c] = [w.index(m) for w, m in zip(windows, pooled)]",
+            ("pure/conv.py", "memory[n, c] = list(map(tuple.index, windows, pooled))",
              "memory[n, c] = [len(w) - 1 - w[::-1].index(m) for w, m in zip(windows, pooled)]")],
            ["tests/test_conv.py", "conformance/test_conv.py"], "pure"),
     Mutant("vectorized-maxpool-last-maximum-on-ties", "MaxPool2D sends a tie's gradient to the last maximum",
