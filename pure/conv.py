@@ -366,8 +366,9 @@ def distinct_patches(patches):
     NaN object), so equal patches hold the same numbers bit for bit except, perhaps, the sign of a
     zero; and the sign of a zero changes no sum of products: its products are ±0.0 (or the same
     NaN), and adding ±0.0 leaves every partial sum of sum() as it is (sum() starts at +0.0, and a
-    sum is -0.0 only when both terms are, so it never holds -0.0). tests/test_conv.py checks it
-    on images of a few values (0.0, -0.0, inf, NaN among them), where most patches repeat.
+    sum is -0.0 only when both terms are, so it never holds -0.0), and the compensation term of
+    Python 3.12's sum() too. tests/test_conv.py checks it on images of repeating zeros of both
+    signs, inf and NaN (and it was checked bit for bit, NaN payloads included, on 3.9 to 3.13).
 
     >>> distinct_patches([(1.0, 2.0), (3.0, 4.0), (1.0, 2.0), (-0.0, 0.0), (0.0, 0.0)])
     ([(1.0, 2.0), (3.0, 4.0), (-0.0, 0.0)], [0, 1, 0, 2, 2])
