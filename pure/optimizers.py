@@ -119,12 +119,12 @@ def _minus_scaled(param, grad, lr):
     training on MNIST about 630 of the 784 first-layer rows, and per-example
     SGD on 784-32-10 runs about 1.6x faster (benchmarks/speed.py, batch-1 row).
     Exact: a ZeroRow holds only +0.0, and p - lr * (+0.0) is p for every p
-    (-0.0, NaN and infinities included) when lr is finite; with an infinite
-    lr (inf * 0.0 is NaN) every row takes the loop.
+    (-0.0, NaN and infinities included) when lr is finite and not negative;
+    otherwise (inf * 0.0 is NaN, -0.0 - (-lr * 0.0) is +0.0) every row takes the loop.
     The old and new weights then share the rows the step left unchanged;
     nothing changes a row in place, so the old weights stay as they were.
     """
-    if not math.isfinite(lr):
+    if not 0.0 <= lr < math.inf:
         return map_rows(lambda p, g: [pi - lr * gi for pi, gi in zip(p, g)], param, grad)
 
     def rows(p, g):

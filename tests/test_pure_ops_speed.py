@@ -125,7 +125,7 @@ def _zero_row_values(rng, specials, m):
 
 
 @pytest.mark.parametrize("specials", SPECIALS + [(-0.0,)])
-@pytest.mark.parametrize("lr", [0.05, 1e300, float("inf")])
+@pytest.mark.parametrize("lr", [0.05, 1e300, 0.0, float("inf"), -0.05, float("nan")])
 def test_sgd_minus_scaled_is_the_plain_loop(specials, lr):
     from pure.optimizers import _minus_scaled
     rng = random.Random(4)
