@@ -44,13 +44,18 @@ def mnist(nn, split, limit=None, scale="unit", directory=None, result=None):
     """
     images, labels = data.load_mnist(split, directory=directory, limit=limit)
     if result is not None:
-        first = " (the first ones in the file)" if limit is not None else ""
-        result.lines.append(f"{split} images: {len(labels):,}{first} from {describe_source(split, directory)}")
+        say_source(result, split, len(labels), directory, first=limit is not None)
     images = images.with_scale(scale)
     if nn.TWIN == "vectorized":
         from vectorized.cli import to_inputs
         return to_inputs(images), list(labels)
     return images, list(labels)
+
+
+def say_source(result, split, count, directory=None, first=True):
+    """Add to `result` how many images of a split the lesson used (the first `count`, or all) and from which file."""
+    which = " (the first ones in the file)" if first else ""
+    result.lines.append(f"{split} images: {count:,}{which} from {describe_source(split, directory)}")
 
 
 def describe_source(split, directory=None):

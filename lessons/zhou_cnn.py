@@ -40,7 +40,7 @@ import time
 
 import data
 
-from .common import Result, describe_source
+from .common import Result, say_source
 
 NAME = "a3-cnn"
 TITLE = "A CNN for MNIST (conv 3x3x8, max-pool, softmax), per-sample SGD"
@@ -51,8 +51,7 @@ def digits(split, count, directory=None, result=None):
     """The first `count` digits of a split as (N, 1, 28, 28) nested lists (pixel/255 - 0.5), and their labels."""
     images, labels = data.load_mnist(split, directory=directory, limit=count)
     if result is not None:
-        result.lines.append(f"{split} images: {len(labels):,} (the first ones in the file) from "
-                            f"{describe_source(split, directory)}")
+        say_source(result, split, len(labels), directory)
     images = images.with_scale("centered")
     return [[images.image(i)] for i in range(len(images))], list(labels)
 
