@@ -50,6 +50,14 @@ def passes_for(n_images, steps=STEPS):
     return max(1, round(steps / n_images))
 
 
+def series_passes(n_images, quick, quick_passes):
+    """Passes over the training images: one over the full 60,000 (the series), else
+    `quick_passes` with --quick, else the passes that make the series' 60,000 steps."""
+    if full_training_set(n_images):
+        return 1
+    return quick_passes if quick else passes_for(n_images)
+
+
 def run(nn, quick=False, out=None, data_dir=None):
     result = Result(NAME, REPORTED)
     x_train, y_train = mnist(nn, "train", limit=2000 if quick else None, scale="raw", directory=data_dir,
@@ -57,10 +65,7 @@ def run(nn, quick=False, out=None, data_dir=None):
     x_test, y_test = mnist(nn, "test", limit=300 if quick else None, scale="raw", directory=data_dir)
     model = build(nn)
     before = nn.accuracy(y_test, model.predict(x_test))
-    if full_training_set(len(y_train)):
-        epochs = 1                               # the series: one pass over the 60,000
-    else:
-        epochs = 5 if quick else passes_for(len(y_train))
+    epochs = series_passes(len(y_train), quick, 5)
     history = model.fit(x_train, nn.one_hot(y_train, 10), loss=nn.MSE(), optimizer=nn.SGD(LR),
                         epochs=epochs, batch_size=1, shuffle=False, progress=None)
     after = nn.accuracy(y_test, model.predict(x_test))

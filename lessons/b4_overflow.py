@@ -32,8 +32,8 @@ import math
 
 import pictures
 
-from .b3_mnist_mse import STEPS, passes_for, series_dense
-from .common import Result, full_training_set, mnist, output_dir, to_list
+from .b3_mnist_mse import series_dense, series_passes
+from .common import Result, mnist, output_dir, to_list
 
 NAME = "b4-overflow"
 TITLE = "Unscaled inputs overflow to NaN; scaling by 1/255 fixes it (Serrão)"
@@ -95,7 +95,7 @@ def baseline_784_10(nn, result, quick, data_dir, folder=None):
     limit = 500 if quick else None
     x_train, y_train = mnist(nn, "train", limit=limit, directory=data_dir)
     x_test, y_test = mnist(nn, "test", limit=200 if quick else None, directory=data_dir)
-    passes = 1 if full_training_set(len(y_train)) else 2 if quick else passes_for(len(y_train), STEPS)
+    passes = series_passes(len(y_train), quick, 2)
     model = build_baseline(nn)
     model.fit(x_train, y_train, loss=nn.CrossEntropy(), optimizer=nn.SGD(0.03), epochs=passes, batch_size=1,
               shuffle=False, progress=False)

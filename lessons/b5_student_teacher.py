@@ -29,8 +29,8 @@ The same post also trains a 784-10 network directly on the labels (about
 """
 import pictures
 
-from .b3_mnist_mse import STEPS, passes_for
-from .common import Result, full_training_set, mnist, output_dir
+from .b3_mnist_mse import series_passes
+from .common import Result, mnist, output_dir
 
 NAME = "b5-student-teacher"
 TITLE = "Student-teacher: six 784-10 students at six learning rates (Serrão)"
@@ -52,7 +52,7 @@ def run(nn, quick=False, out=None, data_dir=None):
     result = Result(NAME, REPORTED)
     x_train, y_train = mnist(nn, "train", limit=1000 if quick else None, directory=data_dir, result=result)
     x_test, y_test = mnist(nn, "test", limit=300 if quick else None, directory=data_dir)
-    epochs = 1 if full_training_set(len(y_train)) else 3 if quick else passes_for(len(y_train), STEPS)
+    epochs = series_passes(len(y_train), quick, 3)
     teacher = build_teacher(nn)
     teacher.fit(x_train, y_train, loss=nn.CrossEntropy(), optimizer=nn.SGD(0.03), epochs=epochs, batch_size=1,
                 shuffle=False, progress=False)
