@@ -137,6 +137,11 @@ def network(rng, sizes=(2, 3, 1)):
              [Value(0.0) for _ in range(n_out)]) for n_in, n_out in zip(sizes, sizes[1:])]
 
 
+def parameters(params):
+    """Every weight and bias Value of the network, in one list."""
+    return [v for W, b in params for v in [w for row in W for w in row] + b]
+
+
 def forward(params, x):
     (W1, b1), (W2, b2) = params
     return layer(layer([Value(v) for v in x], W1, b1, "tanh"), W2, b2)
@@ -144,12 +149,8 @@ def forward(params, x):
 
 def compare_with_layers(nn, params, x, t):
     """The Value graph's gradients next to Dense.backward and Tanh.backward on the same numbers."""
-    for W, b in params:
-        for row in W:
-            for w in row:
-                w.grad = 0.0
-        for v in b:
-            v.grad = 0.0
+    for v in parameters(params):
+        v.grad = 0.0
     inputs = [Value(v) for v in x]
     (W1, b1), (W2, b2) = params
     hidden = layer(inputs, W1, b1, "tanh")
@@ -204,18 +205,16 @@ def run(nn, quick=False, out=None):
     losses = []
     steps = 60 if quick else 300
     for _ in range(steps):
-        for W, bias in params:                 # zero the gradients, then one full-batch step
-            for v in [w for row in W for w in row] + bias:
-                v.grad = 0.0
+        for v in parameters(params):           # zero the gradients, then one full-batch step
+            v.grad = 0.0
         total = None
         for x, t in zip(X, T):
             loss = squared_error(forward(params, x), t)
             total = loss if total is None else total + loss
         total = total * (1.0 / len(X))
         total.backward()
-        for W, bias in params:
-            for v in [w for row in W for w in row] + bias:
-                v.data -= 0.1 * v.grad
+        for v in parameters(params):
+            v.data -= 0.1 * v.grad
         losses.append(total.data)
     outputs = [forward(params, x)[0].data for x in X]
     result.numbers.update({"first loss": losses[0], "last loss": losses[-1], "outputs": outputs})
