@@ -848,22 +848,8 @@ def _flat_count(value) -> int:
     return sum(_flat_count(v) for v in value) if isinstance(value, list) else 1
 
 
-def _poisoned(value, bad: float):
-    """A copy of value with `bad` at its second and its last flat position (its only one, if single)."""
-    count, position = _flat_count(value), [0]
-    places = {min(1, count - 1), count - 1}
-
-    def walk(v):
-        if isinstance(v, list):
-            return [walk(item) for item in v]
-        i = position[0]
-        position[0] += 1
-        return bad if i in places else v
-    return walk(value)
-
-
-def _zeroed(value, every: int):
-    """A copy of value with a zero at every `every`-th flat position (every=1: all zeros)."""
+def _by_position(value, replace: Callable):
+    """A copy of nested lists value with each number v at flat position i replaced by replace(i, v)."""
     position = [0]
 
     def walk(v):
@@ -871,8 +857,20 @@ def _zeroed(value, every: int):
             return [walk(item) for item in v]
         i = position[0]
         position[0] += 1
-        return 0.0 if i % every == 0 else v
+        return replace(i, v)
     return walk(value)
+
+
+def _poisoned(value, bad: float):
+    """A copy of value with `bad` at its second and its last flat position (its only one, if single)."""
+    count = _flat_count(value)
+    places = {min(1, count - 1), count - 1}
+    return _by_position(value, lambda i, v: bad if i in places else v)
+
+
+def _zeroed(value, every: int):
+    """A copy of value with a zero at every `every`-th flat position (every=1: all zeros)."""
+    return _by_position(value, lambda i, v: 0.0 if i % every == 0 else v)
 
 
 def nonfinite_layer_cases(spec: NonFiniteLayer):
