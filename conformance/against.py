@@ -47,7 +47,7 @@ def _is_ragged(x) -> bool:
     return isinstance(x, list)
 
 
-def torch_column(model, x) -> Column:
+def torch_column(model, x, pure_out) -> Column:
     try:
         import torch
     except ImportError:
@@ -61,10 +61,10 @@ def torch_column(model, x) -> Column:
         return Column(title, "float64", STEP_POLICY, skipped=str(e))
     with torch.no_grad():
         out = module(torch.as_tensor(np.asarray(x))).numpy()
-    return Column(title, "float64", STEP_POLICY, result=out)       # outputs; print_columns compares them
+    return Column(title, "float64", STEP_POLICY, result=compare(out, pure_out))
 
 
-def onnx_column(model, x) -> Column:
+def onnx_column(model, x, pure_out) -> Column:
     missing = []
     for package in ("onnx", "onnxruntime"):
         try:
@@ -86,21 +86,16 @@ def onnx_column(model, x) -> Column:
             vectorized.save_onnx(model, path, input_shape=np.shape(x)[1:] if np.ndim(x) > 1 else None)
         except ValueError as e:
             return Column(title, "float32", FLOAT32_POLICY, skipped=str(e))
-        return Column(title, "float32", FLOAT32_POLICY, result=run_onnx(path, x))
+        out = run_onnx(path, x)
+    return Column(title, "float32", FLOAT32_POLICY,
+                  result=compare(out, pure_out, atol=FLOAT32_ATOL, rtol=FLOAT32_RTOL))
 
 
 def print_columns(backends: List[str], model, x, pure_out, twin_result: Comparison, out: TextIO) -> bool:
     """Print the table (vectorized and each backend against pure); True when no column fails."""
     columns = [Column("vectorized", "float64", STEP_POLICY, result=twin_result)]
     for name in backends:
-        column = torch_column(model, x) if name == "torch" else onnx_column(model, x)
-        if column.result is not None and not isinstance(column.result, Comparison):
-            if column.precision == "float32":
-                compared = compare(column.result, pure_out, atol=FLOAT32_ATOL, rtol=FLOAT32_RTOL)
-            else:
-                compared = compare(column.result, pure_out)
-            column = column._replace(result=compared)
-        columns.append(column)
+        columns.append(torch_column(model, x, pure_out) if name == "torch" else onnx_column(model, x, pure_out))
 
     def cell(c: Column, what: str) -> str:
         if c.skipped:
