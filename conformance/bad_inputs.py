@@ -434,13 +434,14 @@ def judge(case: Case, outcomes: dict) -> Verdict:
     return Verdict(case, outcomes, not problems, difference, "; ".join(problems))
 
 
+def verdict_of(case: Case) -> Verdict:
+    """The case made against both twins, judged."""
+    return judge(case, {twin.TWIN: run_case(case, twin) for twin in (pure, vectorized)})
+
+
 def run_table(cases=None):
     """Every case against both twins: a list of Verdicts."""
-    verdicts = []
-    for case in cases if cases is not None else CASES:
-        outcomes = {twin.TWIN: run_case(case, twin) for twin in (pure, vectorized)}
-        verdicts.append(judge(case, outcomes))
-    return verdicts
+    return [verdict_of(case) for case in (cases if cases is not None else CASES)]
 
 
 def summary(verdicts) -> str:

@@ -3,15 +3,14 @@
 The cases are in conformance/bad_inputs.py (also a row of `python -m conformance`)."""
 import pytest
 
-from .bad_inputs import CASES, judge, run_case, run_table, summary
-
 import pure
-import vectorized
+
+from .bad_inputs import CASES, run_table, summary, verdict_of
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_both_twins_refuse_a_bad_input_alike(case):
-    verdict = judge(case, {twin.TWIN: run_case(case, twin) for twin in (pure, vectorized)})
+    verdict = verdict_of(case)
     assert verdict.clean, verdict.problem
     assert not verdict.twin_difference
 
@@ -25,8 +24,8 @@ def test_the_table_covers_the_issue_and_has_no_twin_difference():
 def test_a_case_that_raises_a_raw_error_is_not_clean():
     from .bad_inputs import Case
     case = Case("raw", lambda nn: [][1], ValueError, ("x",))
-    verdict = judge(case, {twin.TWIN: run_case(case, twin) for twin in (pure, vectorized)})
+    verdict = verdict_of(case)
     assert not verdict.clean and "IndexError" in verdict.problem
     case = Case("differs", lambda nn: 1 / 0 if nn is pure else None, ZeroDivisionError)
-    verdict = judge(case, {twin.TWIN: run_case(case, twin) for twin in (pure, vectorized)})
+    verdict = verdict_of(case)
     assert not verdict.clean and verdict.twin_difference
