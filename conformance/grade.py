@@ -354,7 +354,7 @@ def _against_reference(case: str, yours, reference) -> Finding:
         hint = ""
         if y.shape == r.shape[::-1] and y.ndim == 2:
             hint = ("your shape is the reference's transposed: the contract stores Dense's W as (n_in, n_out), "
-                    "y = x W + b" if y.ndim == 2 else "")
+                    "y = x W + b")
         return Finding(case, False, problem=f"yours has shape {y.shape}, the reference {r.shape}", hint=hint)
     c = compare(y, r)
     if c.ok:
@@ -747,9 +747,9 @@ def _grade_dropout_case(layer, reference, case, label, feed, row, seed, counts):
         dx_row.reference.append(_failure(label, "backward()", e))
         return
     seen = x != 0                                  # where x is 0 the mask cannot be told
-    dx_row.reference.append(_against_reference(label, np.where(seen, _numbers(dx), 0.0) if _numbers(dx) is not None
-                                               and _numbers(dx).shape == x.shape else dx,
-                                               np.asarray(grad_out) * mask * seen))
+    dx_numbers = _numbers(dx)
+    yours = np.where(seen, dx_numbers, 0.0) if dx_numbers is not None and dx_numbers.shape == x.shape else dx
+    dx_row.reference.append(_against_reference(label, yours, np.asarray(grad_out) * mask * seen))
     counts[0] += int(((mask == 0) & seen).sum())
     counts[1] += int(seen.sum())
 
