@@ -103,25 +103,19 @@ def finite_difference(nn, model, x, target, eps=1e-6):
             continue
         for name in ("W", "b"):
             values = to_list(layer.params[name])
-            grads = [[0.0] * len(row) for row in values] if name == "W" else [0.0] * len(values)
-            cells = [(i, j) for i in range(len(values)) for j in range(len(values[0]))] if name == "W" \
-                else [(i, None) for i in range(len(values))]
-            for i, j in cells:
-                moved = []
-                for sign in (1, -1):
-                    nudged = [list(row) for row in values] if name == "W" else list(values)
-                    if j is None:
-                        nudged[i] += sign * eps
-                    else:
+            rows = values if name == "W" else [values]          # b as a matrix of one row
+            grads = [[0.0] * len(row) for row in rows]
+            for i, row in enumerate(rows):
+                for j in range(len(row)):
+                    moved = []
+                    for sign in (1, -1):
+                        nudged = [list(r) for r in rows]
                         nudged[i][j] += sign * eps
-                    layer.params[name] = tensor(nn, nudged)
-                    moved.append(loss_at(list(x)))
-                layer.params[name] = tensor(nn, values)
-                if j is None:
-                    grads[i] = (moved[0] - moved[1]) / (2 * eps)
-                else:
+                        layer.params[name] = tensor(nn, nudged if name == "W" else nudged[0])
+                        moved.append(loss_at(list(x)))
                     grads[i][j] = (moved[0] - moved[1]) / (2 * eps)
-            found["dL/" + "d" + name].append(grads)
+            layer.params[name] = tensor(nn, values)
+            found["dL/d" + name].append(grads if name == "W" else grads[0])
     found["dL/dx"] = []                                 # each Dense layer's input, nudged one entry at a time
     inputs = list(x)
     for position, layer in enumerate(model.layers):
