@@ -40,7 +40,7 @@ import time
 
 import data
 
-from .common import Result, say_source
+from .common import Result, output_dir, say_source, to_list
 
 NAME = "a3-cnn"
 TITLE = "A CNN for MNIST (conv 3x3x8, max-pool, softmax), per-sample SGD"
@@ -108,11 +108,9 @@ def draw(out, model, x_test):
     import os
 
     import pictures
-    folder = os.path.join(out, NAME)
-    os.makedirs(folder, exist_ok=True)
-    as_lists = lambda t: t.tolist() if hasattr(t, "tolist") else t   # noqa: E731
-    filters = [f[0] for f in as_lists(model.layers[0].params["W"])]
-    maps = as_lists(model.layers[0].forward(x_test[:1]))[0]
+    folder = output_dir(out, NAME)
+    filters = [f[0] for f in to_list(model.layers[0].params["W"])]
+    maps = to_list(model.layers[0].forward(x_test[:1]))[0]
     return [pictures.feature_maps(os.path.join(folder, "filters.png"), filters, scale=12,
                                   captions=[f"F{i + 1}" for i in range(len(filters))],
                                   title="The 8 learned 3x3 filters (F1..F8)",
