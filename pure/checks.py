@@ -546,11 +546,6 @@ def _bad_number(value):
     return (value,)
 
 
-def example_shape(value) -> tuple:
-    """An example's shape, read along its first elements (as ops.shape)."""
-    return shape(value)
-
-
 def check_examples(data, name: str, where: str, same_shape: bool = True) -> None:
     """Every example holds only numbers, and (same_shape) has the shape of example 0.
 

@@ -145,15 +145,6 @@ def rows(x) -> list:
     return found
 
 
-def elementwise(f: Callable[[float], float], x):
-    """Apply f to every number of a tensor of any rank, keeping its shape.
-
-    >>> elementwise(abs, [[-1.0, 2.0], [3.0, -4.0]])
-    [[1.0, 2.0], [3.0, 4.0]]
-    """
-    return map_rows(lambda row: [f(v) for v in row], x)
-
-
 def elementwise2(f: Callable[[float, float], float], x, y):
     """Apply f to matching numbers of two tensors of the same shape.
 
