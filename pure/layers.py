@@ -7,12 +7,13 @@ at a time). Tensors are nested lists, batch first: a batch of vectors is N rows.
 from __future__ import annotations
 
 import random
+from operator import mul
 from typing import Optional
 
 from . import checks
 from . import init as initializers
 from .base import Layer
-from .ops import add_row, column_sums, flatten, map_rows, matmul, matmul_nt, matmul_tn, reshape, shape
+from .ops import add_row, column_sums, elementwise2, flatten, map_rows, matmul, matmul_nt, matmul_tn, reshape, shape
 
 
 class Dense(Layer):
@@ -95,20 +96,16 @@ class Dropout(Layer):
             self.mask = None
             return x
         self.mask = self._draw_mask(x)
-        return map_rows(_times, x, self.mask)
+        return elementwise2(mul, x, self.mask)
 
     def backward(self, grad_out, need_input_grad=True):
         checks.require_forward(self.label, self.seen)
         if self.mask is None:
             return grad_out
-        return map_rows(_times, grad_out, self.mask)
+        return elementwise2(mul, grad_out, self.mask)
 
     def config(self):
         return {"p": self.p}
-
-
-def _times(row, mask_row):
-    return [a * m for a, m in zip(row, mask_row)]
 
 
 class Flatten(Layer):

@@ -151,7 +151,7 @@ def elementwise2(f: Callable[[float, float], float], x, y):
     >>> elementwise2(lambda p, t: p - t, [[1.0, 2.0]], [[0.5, 0.5]])
     [[0.5, 1.5]]
     """
-    return map_rows(lambda rx, ry: [f(a, b) for a, b in zip(rx, ry)], x, y)
+    return map_rows(lambda rx, ry: list(map(f, rx, ry)), x, y)
 
 
 def copy(x):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import random
+from operator import add
 from typing import List, Optional
 
 from . import init as initializers
@@ -27,7 +28,7 @@ from .checks import (check_lengths_like, check_recurrent_grad, check_row_layer, 
                      check_steps_like, check_token_ids, embedding_output_shape, recurrent_output_shape,
                      require_forward)
 from .layers import Layer
-from .ops import ZeroRow, column_sums, matmul, matmul_nt, matmul_tn, zeros
+from .ops import ZeroRow, column_sums, elementwise2, matmul, matmul_nt, matmul_tn, zeros
 
 
 class RNN(Layer):
@@ -102,8 +103,8 @@ class RNN(Layer):
                 da[t] = [g * (1.0 - h * h) for g, h in zip(dh, states[t + 1])]
                 dh_next = matmul_nt([da[t]], Whh)[0]          # dL/da_t · Whhᵀ flows back to h_{t-1}
             # With dL/da_t known at every step, the weights get Dense's gradients, summed over the steps:
-            dWxh = _add(dWxh, matmul_tn(self.x[n], da))      # Σ_t x_tᵀ · da_t
-            dWhh = _add(dWhh, matmul_tn(states[:-1], da))    # Σ_t h_{t-1}ᵀ · da_t
+            dWxh = elementwise2(add, dWxh, matmul_tn(self.x[n], da))      # Σ_t x_tᵀ · da_t
+            dWhh = elementwise2(add, dWhh, matmul_tn(states[:-1], da))    # Σ_t h_{t-1}ᵀ · da_t
             db = [p + q for p, q in zip(db, column_sums(da))]
             if need_input_grad:
                 grad_in.append(matmul_nt(da, Wxh))           # dL/dx_t = da_t · Wxhᵀ
@@ -222,8 +223,8 @@ class LSTM(Layer):
                          + [d * (1.0 - v * v) for d, v in zip(dg, g)]        # through tanh' = 1 - tanh²
                          + [d * v * (1.0 - v) for d, v in zip(do, o)])
                 dh_next = matmul_nt([dz[t]], Wh)[0]                          # to h_{t-1}: dz · Whᵀ
-            dWx = _add(dWx, matmul_tn(self.x[n], dz))        # Σ_t x_tᵀ · dz_t
-            dWh = _add(dWh, matmul_tn(hs[:-1], dz))          # Σ_t h_{t-1}ᵀ · dz_t
+            dWx = elementwise2(add, dWx, matmul_tn(self.x[n], dz))        # Σ_t x_tᵀ · dz_t
+            dWh = elementwise2(add, dWh, matmul_tn(hs[:-1], dz))          # Σ_t h_{t-1}ᵀ · dz_t
             db = [p + q for p, q in zip(db, column_sums(dz))]
             if need_input_grad:
                 grad_in.append(matmul_nt(dz, Wx))            # dL/dx_t = dz_t · Wxᵀ
@@ -385,11 +386,6 @@ def split_steps(rows, lengths: List[int]):
         out.append(rows[start:start + length])
         start += length
     return out
-
-
-def _add(a, b):
-    """a + b for two matrices of the same shape (sums gradients over sequences)."""
-    return [[p + q for p, q in zip(row_a, row_b)] for row_a, row_b in zip(a, b)]
 
 
 def _layer_from_entry(entry: dict, twin: str) -> Layer:
