@@ -26,7 +26,7 @@ Python object per number), which is exactly why the twins write whole layers.
 import math
 import random
 
-from .common import Result, tensor, to_list
+from .common import Result, agreement, tensor, to_list
 
 NAME = "autograd"
 TITLE = "A scalar autograd Value (+, *, tanh, exp, backward) checked against the layers"
@@ -222,7 +222,6 @@ def run(nn, quick=False, out=None):
                  losses[-1] < (losses[0] / 5 if not quick else losses[0]))
     if not quick:
         result.check("and gets XOR's four signs right", all((o > 0) == (t[0] > 0) for o, t in zip(outputs, T)))
-    agreement = "equal within 1e-12" if worst < 1e-12 else f"differ by up to {worst:.1e}"
-    return result.finish(f"Value graph vs layers: {agreement}; XOR trained with Values: loss "
+    return result.finish(f"Value graph vs layers: {agreement(worst, '1e-12')}; XOR trained with Values: loss "
                          f"{losses[0]:.4f} -> {losses[-1]:.4f} in {steps} steps, outputs "
                          + ", ".join(f"{o:+.3f}" for o in outputs) + " for targets -1, +1, +1, -1")

@@ -87,6 +87,12 @@ def output_dir(out, lesson):
     return folder
 
 
+def agreement(worst, within):
+    """How close two computations came: "equal within <within>" (a number as text, e.g. "1e-12")
+    when the worst difference is below it, else "differ by up to <worst>"."""
+    return f"equal within {within}" if worst < float(within) else f"differ by up to {worst:.1e}"
+
+
 class Result:
     """What a lesson found: `ours` next to the series' `reported` figure, plus checks."""
 

@@ -21,7 +21,7 @@ and `backward` to rounding (1e-12), the finite difference to about 1e-7.
 """
 import math
 
-from .common import tensor, to_list
+from .common import agreement, tensor, to_list
 
 ACTIVATIONS = {
     # name: (f(z), f'(z) written from f(z) and z)
@@ -171,11 +171,8 @@ def show(nn, result, model, x, target, description):
             worst_backward = max(worst_backward, largest_difference(mine, theirs))
             worst_numeric = max(worst_numeric, largest_difference(mine, fd, floor=1e-3))
             lines.append(f"    {key} by hand {fmt(mine)} | backward {fmt(theirs)} | finite difference {fmt(fd)}")
-    lines.append("  hand vs backward: " + ("equal within 1e-12" if worst_backward < 1e-12 else
-                                            f"differ by up to {worst_backward:.1e}")
-                 + "; hand vs finite difference: " + ("equal within 1e-6" if worst_numeric < 1e-6 else
-                                                      f"differ by up to {worst_numeric:.1e}")
-                 + " (relative; absolute where below 1e-3)")
+    lines.append(f"  hand vs backward: {agreement(worst_backward, '1e-12')}; hand vs finite difference: "
+                 f"{agreement(worst_numeric, '1e-6')} (relative; absolute where below 1e-3)")
     lines.append("  SGD then moves every weight by -lr * dL/dW (averaged over a mini-batch); `fit` repeats the step.")
     result.lines += lines
     result.numbers.update({"hand vs backward": worst_backward, "hand vs finite difference": worst_numeric,
