@@ -15,7 +15,8 @@ numbers exactly.
     conformance.compare_layer(MyDense, like="Dense")   # the same as an API (conformance/grade.py)
 
 Modules: tolerances (the policy and compare()), fixtures (seeded inputs),
-twins (run both twins, compare, finite differences), components (what is
+twins (run both twins, compare, finite differences), differences (the
+central differences themselves, standard library only: tests/ use them too), components (what is
 checked, per report row), report (the table), checkmodel (the `check` command),
 against (its --against torch,onnx columns), grade (the `grade` command: a user's own layer).
 The test_*.py files are the specification, one promise per test; a bug found

@@ -4,7 +4,7 @@ Agreement between the twins cannot catch a bug they share, so each twin's
 backward is checked against (L(p + eps) - L(p - eps)) / 2eps, twice over:
 
 - with the twin's own `gradcheck` (the checker users run), and
-- with `twins.central_differences`, written in this suite without either twin,
+- with `central_differences` (conformance/differences.py), written without either twin,
   so a bug in `gradcheck` cannot hide a bug in a gradient.
 
 And the checkers are checked: below, a Dense + CrossEntropy gradient is

@@ -14,9 +14,9 @@ A component is described by a factory that takes the twin module, e.g.
 same object in both twins.
 
 Finite differences come in two kinds: each twin's own `gradcheck` (the
-user-facing checker), and `central_differences` here, written independently
-of both twins so that a bug in `gradcheck` itself cannot hide a bug in a
-gradient.
+user-facing checker), and `central_differences` (conformance/differences.py),
+written independently of both twins so that a bug in `gradcheck` itself cannot
+hide a bug in a gradient.
 """
 from __future__ import annotations
 
@@ -31,6 +31,8 @@ import numpy as np
 import pure
 import vectorized
 
+from .differences import central_differences
+from .differences import flatten as _flatten
 from .tolerances import GRADCHECK_EPS, GRADCHECK_FLOOR, Comparison, compare, compare_exact, compare_training
 
 TWINS = (pure, vectorized)
@@ -321,40 +323,9 @@ def gradcheck_worst(report) -> float:
                 for name in report.relative), default=0.0)
 
 
-def central_differences(f: Callable, x, eps: float = GRADCHECK_EPS):
-    """Numeric gradient of the scalar function f at x (nested lists): (f(x+eps) - f(x-eps)) / 2eps.
-
-    Written with nothing from either twin. f receives a fresh nested list of
-    x's structure (ragged sequences too) each time, with one entry moved by +-eps.
-    """
-    flat = _flatten(x)
-    grad = []
-    for i in range(len(flat)):
-        moved = list(flat)
-        moved[i] = flat[i] + eps
-        plus = f(_rebuild(x, iter(moved)))
-        moved[i] = flat[i] - eps
-        minus = f(_rebuild(x, iter(moved)))
-        grad.append((plus - minus) / (2.0 * eps))
-    return _rebuild(x, iter(grad))
-
-
 def worst_relative_error(analytic, numeric) -> float:
     return max((relative_error(a, n) for a, n in zip(_flatten(as_lists(analytic)), _flatten(numeric))),
                default=0.0)
-
-
-def _flatten(x) -> list:
-    if isinstance(x, list):
-        return [v for item in x for v in _flatten(item)]
-    return [float(x)]
-
-
-def _rebuild(template, numbers):
-    """Nested lists of template's structure (ragged or not), filled from the iterator `numbers`."""
-    if isinstance(template, list):
-        return [_rebuild(item, numbers) for item in template]
-    return next(numbers)
 
 
 def layer_fd_worst(nn, make_layer: Callable, x, grad_out, params: Optional[dict] = None,
@@ -377,11 +348,13 @@ def layer_fd_worst(nn, make_layer: Callable, x, grad_out, params: Optional[dict]
 
     worst = 0.0
     if check_input:
-        worst = worst_relative_error(analytic["input grad"], central_differences(lambda v: loss_at(v, params), x))
+        numeric = central_differences(lambda v: loss_at(v, params), x, GRADCHECK_EPS)
+        worst = worst_relative_error(analytic["input grad"], numeric)
     for name, value in (params or {}).items():
         def at(v, name=name):
             return loss_at(x, dict(params, **{name: v}))
-        worst = max(worst, worst_relative_error(analytic[f"grad {name}"], central_differences(at, value)))
+        numeric = central_differences(at, value, GRADCHECK_EPS)
+        worst = max(worst, worst_relative_error(analytic[f"grad {name}"], numeric))
     return worst
 
 
@@ -404,4 +377,4 @@ def loss_fd_worst(nn, make_loss: Callable, pred, target) -> float:
 
     def value(p):
         return make_loss(nn).forward(for_twin(nn, p), for_twin(nn, target))
-    return worst_relative_error(analytic, central_differences(value, pred))
+    return worst_relative_error(analytic, central_differences(value, pred, GRADCHECK_EPS))

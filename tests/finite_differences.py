@@ -1,14 +1,17 @@
-"""Central finite differences, written again for the tests, independently of the twins' gradcheck.
+"""Every backward of a layer or loss against central finite differences, independently of the twins' gradcheck.
 
 `nn.gradcheck` is part of each twin; a gradcheck that checked nothing, or that shared a
 mistake with backward, would pass every test that uses it. These few lines use only a
-layer's public forward/backward and params, so a wrong backward fails them whatever
-gradcheck does. For a layer, the scalar is L = Σ_k y_k r_k with fixed random r, whose
-gradient is backward(r); each input and parameter number is moved by ±eps, one at a time.
+layer's public forward/backward and params, and the suite's own central differences
+(conformance/differences.py, standard library only), so a wrong backward fails them
+whatever gradcheck does. For a layer, the scalar is L = Σ_k y_k r_k with fixed random r,
+whose gradient is backward(r); each input and parameter number is moved by ±eps, one at a time.
 """
 import random
 
 from conftest import tensor
+
+from conformance.differences import central_differences, flatten
 
 
 def nested(t):
@@ -21,27 +24,7 @@ def nested(t):
 
 
 def flat(t):
-    t = nested(t)
-    if isinstance(t, list):
-        return [v for part in t for v in flat(part)]
-    return [t]
-
-
-def count(t):
-    return len(flat(t))
-
-
-def moved(t, index, delta):
-    """A copy of nested lists with the index-th number (row-major order) moved by delta."""
-    position = [0]
-
-    def walk(v):
-        if isinstance(v, list):
-            return [walk(part) for part in v]
-        k = position[0]
-        position[0] += 1
-        return v + delta if k == index else v
-    return walk(nested(t))
+    return flatten(nested(t))
 
 
 def random_like(rng, t):
@@ -55,9 +38,13 @@ def _close(analytic, numeric, tol):
     return abs(analytic - numeric) <= tol * max(1.0, abs(analytic) + abs(numeric))
 
 
-def central(f, value, k, eps):
-    """(f(value with number k moved by +eps) - f(... by -eps)) / 2eps."""
-    return (f(moved(value, k, eps)) - f(moved(value, k, -eps))) / (2 * eps)
+def _disagreements(what, analytic, f, value, eps, tol):
+    """'what number k: ...' for every number of value where analytic differs from central differences of f."""
+    numeric = flatten(central_differences(f, value, eps))
+    if len(analytic) != len(numeric):
+        return [f"{what}: backward gives {len(analytic)} numbers, finite differences {len(numeric)}"]
+    return [f"{what} number {k}: backward gives {a!r}, finite differences {n!r}"
+            for k, (a, n) in enumerate(zip(analytic, numeric)) if not _close(a, n, tol)]
 
 
 def layer_problems(nn, layer, x, eps=1e-5, tol=1e-6, seed=0, check_input=True):
@@ -77,11 +64,7 @@ def layer_problems(nn, layer, x, eps=1e-5, tol=1e-6, seed=0, check_input=True):
     analytic = {name: flat(g) for name, g in layer.grads.items()}
     problems = []
     if check_input:
-        a_in = flat(grad_in)
-        for k in range(count(x)):
-            n = central(L, x, k, eps)
-            if not _close(a_in[k], n, tol):
-                problems.append(f"input number {k}: backward gives {a_in[k]!r}, finite differences {n!r}")
+        problems += _disagreements("input", flat(grad_in), L, x, eps, tol)
     for name in list(layer.params):
         original = layer.params[name]
 
@@ -91,11 +74,7 @@ def layer_problems(nn, layer, x, eps=1e-5, tol=1e-6, seed=0, check_input=True):
                 return L(x)
             finally:
                 layer.params[name] = original
-        for k in range(count(original)):
-            n = central(L_at, original, k, eps)
-            if not _close(analytic[name][k], n, tol):
-                problems.append(f"{name} number {k}: backward gives {analytic[name][k]!r}, "
-                                f"finite differences {n!r}")
+        problems += _disagreements(name, analytic[name], L_at, nested(original), eps, tol)
     return problems
 
 
@@ -104,9 +83,4 @@ def loss_problems(nn, loss, pred, target, eps=1e-6, tol=1e-6):
     pred = nested(pred)
     loss.forward(tensor(nn, pred), target)
     analytic = flat(loss.backward())
-    problems = []
-    for k in range(count(pred)):
-        n = central(lambda p: loss.forward(tensor(nn, p), target), pred, k, eps)
-        if not _close(analytic[k], n, tol):
-            problems.append(f"prediction number {k}: backward gives {analytic[k]!r}, finite differences {n!r}")
-    return problems
+    return _disagreements("prediction", analytic, lambda p: loss.forward(tensor(nn, p), target), pred, eps, tol)
