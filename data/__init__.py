@@ -39,7 +39,7 @@ from .imagefiles import read_image, to_grey
 from .images import Images
 from .mnist import class_names, find_files, load_mnist, verify_shipped
 from .prepare import prepare_digit, prepare_file
-from .toy import incomes, moons, people, quadrants, spirals, xor, xor_table
+from .toy import circles, incomes, moons, people, quadrants, spirals, xor, xor_table
 
 __all__ = [
     "DataError",

@@ -110,3 +110,10 @@ def test_incomes_follow_the_formula_exactly():
     assert len(X) == 5
     assert y == [0.58 * salary + 0.67 * heritage for salary, heritage in X]
     assert len({tuple(row) for row in X}) == 5
+
+
+def test_every_name_the_package_exports_exists():
+    """`from data import *` works: every name in data.__all__ (circles included) is there."""
+    import data
+    assert [name for name in data.__all__ if not hasattr(data, name)] == []
+    assert data.circles is toy.circles
