@@ -4,6 +4,8 @@
   (We look at the bytes, never at the name: `x.gz` may be plain and `x` may be
   compressed.)
 - `open_binary(path)`: open for reading, decompressing on the fly if gzip.
+- `open_errors_as_data_errors(name, what)`: a `with` block turning a missing
+  file, a directory or a permission problem into DataError naming the file.
 - `gzip_errors_as_data_errors(name)`: a `with` block turning gzip's own
   exceptions (bad header, bad CRC, cut-off stream) into DataError.
 - `atomic_write(path)`: a context manager giving a binary file that replaces
@@ -36,16 +38,26 @@ def open_binary(path):
 
     Raises DataError (naming the file) if it does not exist or cannot be read.
     """
-    try:
+    with open_errors_as_data_errors(os.fspath(path)):
         if is_gzip(path):
             return gzip.open(path, "rb")
         return open(path, "rb")
+
+
+@contextlib.contextmanager
+def open_errors_as_data_errors(name, what="a file"):
+    """A `with` block that turns "no such file", "is a directory" and "permission denied" into DataError.
+
+    `what` is what the file should have been ("a file", "an image file"), for the directory case.
+    """
+    try:
+        yield
     except FileNotFoundError:
-        raise DataError(f"{os.fspath(path)}: no such file") from None
+        raise DataError(f"{name}: no such file") from None
     except IsADirectoryError:
-        raise DataError(f"{os.fspath(path)}: is a directory, not a file") from None
+        raise DataError(f"{name}: is a directory, not {what}") from None
     except PermissionError:
-        raise DataError(f"{os.fspath(path)}: permission denied") from None
+        raise DataError(f"{name}: permission denied") from None
 
 
 @contextlib.contextmanager

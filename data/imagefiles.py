@@ -42,6 +42,7 @@ import struct
 import zlib
 
 from .errors import DataError
+from .files import open_errors_as_data_errors
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_PIXELS = 1 << 26               # 67 million: a header claiming more is refused before decoding
@@ -85,15 +86,9 @@ SUPPORTED = "PNG, PGM/PPM/PBM (P1-P6) or IDX"
 def read_image(path, index=0):
     """Decode the image file at `path` into a `Picture` (PNG, Netpbm or IDX, told apart by content)."""
     name = os.fspath(path)
-    try:
+    with open_errors_as_data_errors(name, "an image file"):
         with open(path, "rb") as stream:
             data = stream.read()
-    except FileNotFoundError:
-        raise DataError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise DataError(f"{name}: is a directory, not an image file") from None
-    except PermissionError:
-        raise DataError(f"{name}: permission denied") from None
     return decode_image(data, name, index)
 
 
