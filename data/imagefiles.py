@@ -42,7 +42,8 @@ import struct
 import zlib
 
 from .errors import DataError
-from .files import open_errors_as_data_errors
+from .files import GZIP_MAGIC, gzip_errors_as_data_errors, open_errors_as_data_errors
+from .idx import IDX_TYPES
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_PIXELS = 1 << 26               # 67 million: a header claiming more is refused before decoding
@@ -99,7 +100,7 @@ def decode_image(data, name="<bytes>", index=0):
         return decode_png(data, name)
     if len(data) >= 2 and data[:1] == b"P" and data[1:2] in b"123456":
         return decode_netpbm(data, name)
-    if data[:2] == b"\x1f\x8b" or (data[:2] == b"\x00\x00" and len(data) >= 4 and data[2] in (8, 9, 11, 12, 13, 14)):
+    if data[:2] == GZIP_MAGIC or (data[:2] == b"\x00\x00" and len(data) >= 4 and data[2] in IDX_TYPES):
         return decode_idx_image(data, name, index)
     raise DataError(f"{name}: {describe_format(data)}; twinnet reads {SUPPORTED} images "
                     f"(convert it first, e.g. to PNG)")
@@ -408,11 +409,9 @@ def _netpbm_header(data, at, wanted, name, kind):
 
 def decode_idx_image(data, name="<bytes>", index=0):
     """Image `index` of an IDX file's bytes (plain or gzip): uint8, shape (rows, cols) or (count, rows, cols)."""
-    if data[:2] == b"\x1f\x8b":
-        try:
+    if data[:2] == GZIP_MAGIC:
+        with gzip_errors_as_data_errors(name):
             data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as error:
-            raise DataError(f"{name}: corrupt gzip data ({error})") from None
     if len(data) < 4 or data[:2] != b"\x00\x00":
         raise DataError(f"{name}: {describe_format(data)} inside gzip; twinnet reads {SUPPORTED} images")
     type_code, ndim = data[2], data[3]
