@@ -30,17 +30,14 @@ import math
 import struct
 import zlib
 
-from data.imagefiles import paeth as _paeth  # noqa: F401  (kept under its old name)
-from data.imagefiles import png_chunks, read_image
-from data.imagefiles import unfilter as _unfilter
+from data.imagefiles import CHANNELS, read_image
+from data.imagefiles import PNG_SIGNATURE as SIGNATURE
 
 from . import font
 from .files import write_atomic
 from .palette import category, dark, diverging, gray_levels, light
 from .raster import Canvas
 
-SIGNATURE = b"\x89PNG\r\n\x1a\n"
-CHANNELS = {"L": 1, "RGB": 3, "LA": 2, "RGBA": 4}
 COLOUR_TYPE = {"L": 0, "RGB": 2, "LA": 4, "RGBA": 6}
 WRONG = (214, 39, 40)            # frame and caption of a wrong prediction
 CAPTION = (40, 40, 40)
@@ -96,11 +93,6 @@ def read_png_size(path):
     return struct.unpack(">II", head[16:24])
 
 
-def chunks(data):
-    """The (type, data) chunks of a PNG file's bytes, checking every CRC (see data.imagefiles.png_chunks)."""
-    return png_chunks(data)
-
-
 def read_png(path):
     """Decode an 8-bit PNG: Png(width, height, mode, pixels), pixels as flat bytes.
 
@@ -113,11 +105,6 @@ def read_png(path):
         raise ValueError("%s: a %d-bit PNG; read_png returns 8-bit pixels only (use data.imagefiles.read_image)"
                          % (path, picture.maxval.bit_length()))
     return Png(picture.width, picture.height, picture.mode, bytes(picture.samples))
-
-
-def unfilter(raw, width, height, bpp):
-    """Undo the per-row PNG filters of 8-bit rows of `width` pixels of `bpp` bytes (see data.imagefiles.unfilter)."""
-    return _unfilter(raw, width * bpp, height, bpp)
 
 
 # ---------------------------------------------------------------------------

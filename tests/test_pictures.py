@@ -17,6 +17,7 @@ import zlib
 import pytest
 
 import pictures
+from data.imagefiles import paeth
 from pictures import png, svg
 
 from conftest import ROOT
@@ -355,7 +356,7 @@ def test_read_png_undoes_every_filter_type(tmp_path):
             a = row[i - bpp] if i >= bpp else 0
             b = previous[i]
             c = previous[i - bpp] if i >= bpp else 0
-            predictor = [0, a, b, (a + b) // 2, png._paeth(a, b, c)][kind]
+            predictor = [0, a, b, (a + b) // 2, paeth(a, b, c)][kind]
             filtered.append((v - predictor) & 0xFF)
         raw += bytes([kind] + filtered)
         previous = row
