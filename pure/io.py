@@ -229,8 +229,8 @@ def first_non_finite(description: dict):
 
 def write_model_dict(description: dict, path) -> None:
     """Write a model description to `path` as JSON. NaN or infinity in a weight is refused,
-    naming the layer (JSON has no such numbers; a model file holds finite weights only)."""
-    target = writable_target(path)
+    naming the layer (JSON has no such numbers; a model file holds finite weights only).
+    The path is checked by atomic_write_text (save() checks it first, before any conversion)."""
     try:
         text = json.dumps(description, allow_nan=False, separators=(",", ":"))
     except ValueError:
@@ -241,7 +241,7 @@ def write_model_dict(description: dict, path) -> None:
         raise ValueError(f"save: layer {bad[0]} ({entry['type']}) parameter {bad[1]!r} holds NaN or infinity; "
                          f"a model file holds finite weights only, so nothing was written to {path!r}. "
                          f"(A diverged run? Train again with a smaller learning rate.)") from None
-    atomic_write_text(target, text)
+    atomic_write_text(path, text)
 
 
 def check_save_arguments(model, path, sequential) -> None:
