@@ -50,8 +50,9 @@ import random
 import struct
 import warnings
 
-from .io import (BYTES_PER_PARAM, MAX_PARAMS, ModelFileError, atomic_write_text, check_format,
-                 check_model_description, excerpt, has_shape, is_finite_number, layer_types, model_to_dict, read_json)
+from .io import (BYTES_PER_PARAM, MAX_PARAMS, ModelFileError, atomic_write_text, build_layers, check_format,
+                 check_model_description, excerpt, has_shape, is_finite_number, layer_types, model_to_dict, read_json,
+                 writable_target)
 from .checks import check_lr
 from .ops import copy, shape
 
@@ -138,7 +139,6 @@ def fingerprint(x, y, inputs: int = 256):
 
 def check_target(checkpoint, resume) -> None:
     """Before training: may fit write `checkpoint`? Not over an existing file without resume."""
-    from .io import writable_target
     if checkpoint is None:
         return
     writable_target(checkpoint, "checkpoint")
@@ -449,7 +449,6 @@ def restore_training(path, model, optimizer, n: int, batch_size: int, shuffle: b
 
 def load_model(path, twin: str = "pure", max_params: int = MAX_PARAMS, **build):
     """The model stored in a checkpoint, as load() would build it from a model file."""
-    from .io import build_layers
     description = read_checkpoint(path, twin, max_params)
     known = layer_types(twin)
     return build_layers(description["model"], known, path, max_params=max_params, **build)
