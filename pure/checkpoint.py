@@ -52,7 +52,7 @@ import warnings
 
 from .io import (BYTES_PER_PARAM, MAX_PARAMS, ModelFileError, atomic_write_text, build_layers, check_format,
                  check_model_description, excerpt, has_shape, is_finite_number, layer_types, model_to_dict, read_json,
-                 writable_target)
+                 temporary_name, writable_target)
 from .checks import check_lr
 from .ops import copy, shape
 
@@ -247,9 +247,7 @@ def remove_stale_temporaries(path) -> int:
     """Delete the temporary files a killed writer of `path` left behind; returns how many.
 
     Only call this when no other process is writing `path` (fit calls it on resume)."""
-    path = os.fspath(path)
-    pattern = os.path.join(os.path.dirname(os.path.abspath(path)),
-                           "." + glob.escape(os.path.basename(path)) + ".*.tmp")
+    pattern = temporary_name(glob.escape(os.path.abspath(os.fspath(path))), "*")
     removed = 0
     for leftover in glob.glob(pattern):
         try:

@@ -127,6 +127,14 @@ def writable_target(path, what: str = "model") -> str:
     return target
 
 
+def temporary_name(target: str, tag: str) -> str:
+    """The temporary file a save to `target` writes first: ".NAME.TAG.tmp" in the same folder.
+
+    checkpoint.remove_stale_temporaries finds a killed writer's leftovers with tag "*"."""
+    folder, name = os.path.split(target)
+    return os.path.join(folder, f".{name}.{tag}.tmp")
+
+
 def atomic_write_text(path, text: str, what: str = "model") -> None:
     """Write text (UTF-8) to path atomically; see atomic_write_bytes."""
     atomic_write_bytes(path, text.encode("utf-8"), what)
@@ -146,7 +154,7 @@ def atomic_write_bytes(path, data: bytes, what: str = "model") -> None:
     except OSError:
         mode = None
     for _attempt in range(100):
-        tmp = os.path.join(folder, f".{os.path.basename(target)}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
+        tmp = temporary_name(target, f"{os.getpid()}-{os.urandom(4).hex()}")
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)     # the umask applies
             break

@@ -1,6 +1,7 @@
 """Checkpoints misused: another run's file, other data, ignored arguments, a finished run, a full disk."""
 import errno
 import json
+import os
 import warnings
 
 import pytest
@@ -92,3 +93,19 @@ def test_a_checkpoint_onto_a_device_is_refused_before_training(nn, tmp_path):
     link.symlink_to("/dev/null")
     with pytest.raises(nn.ModelFileError, match="it is a device"):
         run(nn, 2, checkpoint=link, resume=True)
+
+
+def test_resume_cleans_up_what_a_killed_save_left_even_in_a_folder_named_with_brackets(tmp_path):
+    """remove_stale_temporaries looks for the writer's own temporary name (pure.io.temporary_name)."""
+    from pure.checkpoint import remove_stale_temporaries
+    from pure.io import temporary_name
+    folder = tmp_path / "runs [2]"                       # glob would read "[2]" as a set of characters
+    folder.mkdir()
+    path = folder / "run.ckpt.json"
+    leftover = temporary_name(str(path), "1234-abcd")
+    assert os.path.basename(leftover) == ".run.ckpt.json.1234-abcd.tmp"
+    open(leftover, "w").close()
+    (folder / "run.ckpt.json").write_text("{}")
+    (folder / ".other.json.1-2.tmp").write_text("")      # another file's temporary stays
+    assert remove_stale_temporaries(path) == 1
+    assert sorted(os.listdir(folder)) == [".other.json.1-2.tmp", "run.ckpt.json"]
