@@ -18,7 +18,7 @@ import random
 import sys
 from itertools import chain, cycle, product
 from math import isfinite
-from operator import add, itemgetter, mul
+from operator import add, mul
 from typing import Optional
 
 from . import init as initializers
@@ -423,9 +423,8 @@ def fast_conv_backward(x_pad, W, g, kernel, stride, need_input_grad: bool):
     for g_o in g_rows:
         if finite:                                      # leave out the terms with g = 0: see above
             kept = [k for k, v in enumerate(g_o) if v != 0.0]       # a NaN is kept: NaN != 0.0
-            take = gather(kept)
-            g_kept = take(g_o)
-            dW_o = [sum(map(mul, g_kept, take(col))) if kept else 0.0 for col in cols]
+            g_kept = [g_o[k] for k in kept]
+            dW_o = [sum(map(mul, g_kept, [col[k] for k in kept])) if kept else 0.0 for col in cols]
         else:
             dW_o = [sum(map(mul, g_o, col)) for col in cols]
         dW.append(reshape(dW_o, (C, kh, kw)))
@@ -439,19 +438,6 @@ def fast_conv_backward(x_pad, W, g, kernel, stride, need_input_grad: bool):
             w = W[o][c][p][q]
             d_row[q:q + last:sw] = [d + gv * w for d, gv in zip(d_row[q:q + last:sw], g_row)]
     return dW, db, dx_pad
-
-
-def gather(indices):
-    """A function giving [seq[k] for k in indices] (or the same numbers as a tuple): on CPython
-    operator.itemgetter, which fetches them in C (Conv2D's filter gradient 0.8 -> 0.7 ms a digit);
-    on PyPy the comprehension, which its JIT compiles (itemgetter is slower there).
-
-    >>> list(gather([2, 0])([5.0, 6.0, 7.0]))
-    [7.0, 5.0]
-    """
-    if ON_PYPY or len(indices) < 2:                     # (itemgetter of one index gives no tuple)
-        return lambda seq: [seq[k] for k in indices]
-    return itemgetter(*indices)
 
 
 def fast_pool_forward(x, size, stride, out_h: int, out_w: int, pool_one, is_max: bool):
