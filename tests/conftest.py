@@ -46,3 +46,11 @@ def tensor(nn, value):
         return value
     import numpy
     return numpy.array(value, dtype=numpy.float64)
+
+
+def layer_with(nn, W, grad):
+    """A Dense layer holding weights W (bias 0) and gradient grad (bias gradient 0): what an optimizer reads."""
+    layer = nn.Dense(len(W), len(W[0]))
+    layer.params["W"], layer.params["b"] = tensor(nn, W), tensor(nn, [0.0] * len(W[0]))
+    layer.grads["W"], layer.grads["b"] = tensor(nn, grad), tensor(nn, [0.0] * len(W[0]))
+    return layer

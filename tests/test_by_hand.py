@@ -9,15 +9,12 @@ import math
 
 import pytest
 
-from conftest import close, tensor, to_list
+from conftest import close, layer_with, tensor, to_list
 
 
 def one_weight(nn, w, grad):
     """A Dense(1, 1) whose single weight is w (bias 0) with gradient `grad` (bias gradient 0)."""
-    layer = nn.Dense(1, 1)
-    layer.params["W"], layer.params["b"] = tensor(nn, [[w]]), tensor(nn, [0.0])
-    layer.grads["W"], layer.grads["b"] = tensor(nn, [[grad]]), tensor(nn, [0.0])
-    return layer
+    return layer_with(nn, [[w]], [[grad]])
 
 
 def weight(layer):

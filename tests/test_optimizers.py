@@ -3,14 +3,7 @@ import math
 
 import pytest
 
-from conftest import close, tensor, to_list
-
-
-def layer_with(nn, W, grad):
-    layer = nn.Dense(len(W), len(W[0]))
-    layer.params["W"], layer.params["b"] = tensor(nn, W), tensor(nn, [0.0] * len(W[0]))
-    layer.grads["W"], layer.grads["b"] = tensor(nn, grad), tensor(nn, [0.0] * len(W[0]))
-    return layer
+from conftest import close, layer_with, to_list
 
 
 def test_sgd_step(nn):
