@@ -24,11 +24,12 @@ fail at points within eps of 0; that is the finite difference's fault.
 """
 from __future__ import annotations
 
-import math
 import random
-from typing import Dict, Optional
+from typing import Optional
 
 import numpy as np
+
+from pure.gradcheck import GradcheckReport, _sample_indices   # numbers only: the report and the sampling are shared
 
 from .ops import as_array, flatten, reshape, shape
 
@@ -99,56 +100,9 @@ def gradcheck(model, x, y=None, loss=None, eps: float = 1e-6, seed: int = 0,
             layer.training = mode
 
 
-class GradcheckReport:
-    """Worst relative and absolute error per checked tensor; `ok(tol)` says whether all pass."""
-
-    def __init__(self):
-        self.relative: Dict[str, float] = {}
-        self.absolute: Dict[str, float] = {}
-        self.checked: Dict[str, int] = {}
-
-    def add(self, name, analytic, numeric):
-        err = abs(analytic - numeric)
-        rel = err / max(abs(analytic) + abs(numeric), 1e-12) if err > 1e-12 else 0.0
-        if not math.isfinite(err):          # a NaN or infinity is never "ok"
-            err = rel = math.inf
-        self.relative[name] = max(self.relative.get(name, 0.0), rel)
-        self.absolute[name] = max(self.absolute.get(name, 0.0), err)
-        self.checked[name] = self.checked.get(name, 0) + 1
-
-    def worst(self) -> float:
-        return max(self.relative.values(), default=0.0)
-
-    def ok(self, tol: float = 1e-6) -> bool:
-        return self.worst() <= tol
-
-    def __str__(self):
-        lines = [f"{'tensor':40s} {'entries':>7s} {'max rel err':>12s} {'max abs err':>12s}"]
-        for name in self.relative:
-            lines.append(f"{name:40s} {self.checked[name]:7d} {self.relative[name]:12.3e} "
-                         f"{self.absolute[name]:12.3e}")
-        return "\n".join(lines)
-
-
 def _get(tensor, index):
     """(holder, key) such that holder[key] is the entry at index: the array and the tuple."""
     return tensor, tuple(index)
-
-
-def _sample_indices(dims, count, rng):
-    """Up to `count` distinct multi-indices into a tensor of shape dims, chosen by rng."""
-    size = 1
-    for d in dims:
-        size *= d
-    flat = range(size) if size <= count else sorted(rng.sample(range(size), count))
-    out = []
-    for f in flat:
-        index = []
-        for d in reversed(dims):
-            index.append(f % d)
-            f //= d
-        out.append(tuple(reversed(index)))
-    return out
 
 
 def _all_finite(x) -> bool:
