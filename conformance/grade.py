@@ -57,8 +57,8 @@ import numpy as np
 import pure
 
 from .fixtures import away_from_zero, distinct_image, tensor, zeros
-from .tolerances import ATOL, GRADCHECK_EPS, GRADCHECK_FLOOR, GRADCHECK_RTOL, RTOL, compare
-from .twins import as_lists
+from .tolerances import ATOL, GRADCHECK_EPS, GRADCHECK_RTOL, RTOL, compare
+from .twins import as_lists, relative_error
 
 FD_SAMPLES = 24          # finite differences: at most this many entries of each tensor per case
 
@@ -399,7 +399,7 @@ def _against_fd(case: str, analytic, numeric: Dict[tuple, float]) -> Finding:
         if index and len(index) != a.ndim or any(i >= d for i, d in zip(index, a.shape)):
             return Finding(case, False, problem=f"your gradient has shape {a.shape}, which does not match")
         value = float(a[index]) if index else float(a)
-        err = abs(value - n) / max(abs(value) + abs(n), GRADCHECK_FLOOR)
+        err = relative_error(value, n)
         if not math.isfinite(err):
             err = math.inf
         if worst is None or err > worst[0]:
