@@ -66,6 +66,14 @@ def load_model(nn, path):
         return None
 
 
+def dataset_of(model, chosen=None) -> str:
+    """The dataset a loaded model is used with: `chosen` (--dataset), else the one its file records
+    (trained_on, written by the main command), else mnist (also for a name this command does not know)."""
+    from data.mnist import DATASETS
+    dataset = chosen or (getattr(model, "trained_on", None) or {}).get("dataset") or "mnist"
+    return dataset if dataset in DATASETS else "mnist"
+
+
 # ---------------------------------------------------------------------------
 # evaluate
 # ---------------------------------------------------------------------------
@@ -102,9 +110,7 @@ def evaluate_command(nn, argv, to_inputs, to_tensor=None) -> int:
     if model is None:
         return 2
     record = getattr(model, "trained_on", {}) or {}
-    dataset = args.dataset or record.get("dataset") or "mnist"
-    if dataset not in ("mnist", "fashion-mnist"):
-        dataset = "mnist"
+    dataset = dataset_of(model, args.dataset)
     try:
         images, labels = data.load_mnist(args.split, args.data_dir, dataset, args.limit)
     except (data.DataError, OSError) as e:
@@ -218,9 +224,8 @@ def predict_command(nn, argv, to_inputs, to_tensor=None) -> int:
     model = load_model(nn, args.model)
     if model is None:
         return 2
-    record = getattr(model, "trained_on", {}) or {}
-    dataset = args.dataset or record.get("dataset") or "mnist"
-    names = data.class_names(dataset if dataset in ("mnist", "fashion-mnist") else "mnist")
+    dataset = dataset_of(model, args.dataset)
+    names = data.class_names(dataset)
     image_model = is_image_model(model)
     if dataset == "fashion-mnist":
         print("note: images are prepared as MNIST's digits were (20 px box, centred by mass); Fashion-MNIST's "
