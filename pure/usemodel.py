@@ -30,9 +30,11 @@ softmax probability is the model's own, over-confident, opinion.
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import sys
+
+from .activations import Softmax
+from .ops import argmax, flatten
 
 SPLITS = ("test", "train")
 
@@ -40,17 +42,6 @@ SPLITS = ("test", "train")
 def is_image_model(model) -> bool:
     """Does the model take (1, rows, cols) images (a CNN) rather than flat rows of pixels?"""
     return type(model.layers[0]).__name__ == "Conv2D"
-
-
-def softmax_rows(scores):
-    """Softmax of each row of logits (plain lists), shifted by the row's maximum."""
-    rows = []
-    for z in scores:
-        m = max(z)
-        exps = [math.exp(v - m) for v in z]
-        total = sum(exps)
-        rows.append([e / total for e in exps])
-    return rows
 
 
 def _as_lists(x):
@@ -149,8 +140,8 @@ def evaluate_command(nn, argv, to_inputs, to_tensor=None) -> int:
                                                              for n, t, p in top))
 
     out = args.out or os.path.splitext(args.model)[0] + "-evaluate"
-    probabilities = softmax_rows(_as_lists(scores))
-    predicted = [max(range(len(row)), key=row.__getitem__) for row in probabilities]
+    probabilities = Softmax().forward(_as_lists(scores))        # plain lists, from either twin
+    predicted = [argmax(row) for row in probabilities]
     mistakes = [i for i in range(len(y)) if predicted[i] != y[i]]
     mistakes.sort(key=lambda i: (probabilities[i][y[i]], i))          # least probability on the truth first
     worst = mistakes[:32]
@@ -250,7 +241,7 @@ def predict_command(nn, argv, to_inputs, to_tensor=None) -> int:
     except ValueError as e:
         print(f"error: {args.model} does not take 28x28 images: {e}", file=sys.stderr)
         return 2
-    probabilities = softmax_rows(scores)
+    probabilities = Softmax().forward(scores)
     top = min(args.top, len(probabilities[0]))
     for path, row in zip(paths, probabilities):
         order = sorted(range(len(row)), key=lambda k: (-row[k], k))[:top]
@@ -258,11 +249,10 @@ def predict_command(nn, argv, to_inputs, to_tensor=None) -> int:
         print(f"{path}: " + ", ".join(f"{label(k)} ({row[k]:.1%})" for k in order))
 
     if args.explain:
-        maps = [saliency(nn, model, batch([x]), max(range(len(row)), key=row.__getitem__))
-                for x, row in zip(prepared, probabilities)]
         tiles, captions = [], []
-        for x, s, row in zip(prepared, maps, probabilities):
-            k = max(range(len(row)), key=row.__getitem__)
+        for x, row in zip(prepared, probabilities):
+            k = argmax(row)
+            s = saliency(nn, model, batch([x]), k)
             top_value = max(s)
             tiles += [x, [v / top_value if top_value > 0 else 0.0 for v in s]]
             captions += [f"in {k}", "why"]
@@ -286,13 +276,4 @@ def saliency(nn, model, x, target_class):
     finally:
         for layer, mode in zip(model.layers, modes):
             layer.training = mode
-    flat = []
-
-    def walk(v):
-        if isinstance(v, list):
-            for item in v:
-                walk(item)
-        else:
-            flat.append(abs(v))
-    walk(grad)
-    return flat
+    return [abs(v) for v in flatten(grad)]
