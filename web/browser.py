@@ -23,7 +23,7 @@ import data
 import pure as nn
 from data import toy
 from pure.cli import build_mlp
-from pure.ops import shape
+from pure.ops import argmax, flatten, shape
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -133,7 +133,7 @@ class Digits:
             probabilities = list(logits)
         else:
             probabilities = nn.Softmax().forward([list(logits)])[0]
-        label = max(range(len(probabilities)), key=probabilities.__getitem__)
+        label = argmax(probabilities)
         result = {"probabilities": probabilities, "label": label,
                   "predict_ms": 1000 * (time.perf_counter() - started)}
         if saliency:
@@ -150,7 +150,7 @@ class Digits:
         try:
             out = self.model.forward(x)
             grad = [[1.0 if j == label else 0.0 for j in range(len(out[0]))]]
-            gradient = _flatten(self.model.backward(grad, need_input_grad=True))
+            gradient = flatten(self.model.backward(grad, need_input_grad=True))
         finally:
             for layer, mode in zip(self.model.layers, modes):
                 layer.training = mode
@@ -167,12 +167,6 @@ class Digits:
         sections += layer_code(nn.Softmax(), backward=False)
         sections.append(source_of(nn.Sequential.backward, "Sequential.backward (for the saliency)"))
         return _unique(sections)
-
-
-def _flatten(tensor):
-    if tensor and isinstance(tensor[0], list):
-        return [v for part in tensor for v in _flatten(part)]
-    return list(tensor)
 
 
 # ------------------------------------------------------------------ watch a network learn
@@ -285,7 +279,7 @@ class Playground:
         grid = [[x0 + (x1 - x0) * (j + 0.5) / size, y1 - (y1 - y0) * (i + 0.5) / size]
                 for i in range(size) for j in range(size)]
         probabilities = nn.Softmax().forward(self.model.predict(grid))
-        labels = [max(range(self.classes), key=p.__getitem__) for p in probabilities]
+        labels = [argmax(p) for p in probabilities]
         return {"size": size, "labels": labels, "confidence": [p[k] for p, k in zip(probabilities, labels)]}
 
     def points(self) -> dict:
@@ -308,7 +302,7 @@ class Playground:
 
 def _summary(tensor) -> dict:
     """A parameter or gradient in a few numbers: shape, first values, L2 norm."""
-    values = _flatten(tensor)
+    values = flatten(tensor)
     return {"shape": list(shape(tensor)), "first": values[:4],
             "norm": math.sqrt(sum(v * v for v in values))}
 
