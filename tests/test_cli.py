@@ -9,10 +9,11 @@ import pytest
 from conftest import ROOT
 
 
-def run(twin, *args, cwd=ROOT):
+def run(twin, *args, cwd=ROOT, timeout=300):
+    """`python -m <twin> args...` in a subprocess from the checkout (the other test_cli*.py files use it too)."""
     env = dict(os.environ, PYTHONPATH=ROOT)
     return subprocess.run([sys.executable, "-m", twin, *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=timeout)
 
 
 def test_trains_reports_test_accuracy_and_saves(nn, tmp_path):

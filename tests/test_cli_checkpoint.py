@@ -8,12 +8,10 @@ is tested in test_checkpoint.py.
 import importlib.util
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 
-from conftest import ROOT
+from test_cli import run
 
 TWIN = "vectorized" if importlib.util.find_spec("numpy") and "vectorized" in os.environ.get(
     "TWINS", "pure,vectorized") else "pure"
@@ -22,12 +20,6 @@ TWIN = "vectorized" if importlib.util.find_spec("numpy") and "vectorized" in os.
 @pytest.fixture
 def nn():
     return __import__(TWIN)
-
-
-def run(twin, *args):
-    env = dict(os.environ, PYTHONPATH=ROOT)
-    return subprocess.run([sys.executable, "-m", twin, *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=300)
 
 
 COMMON = ["--limit", "300", "--hidden", "8", "--seed", "2", "--no-progress", "--optimizer", "adam", "--lr", "0.01"]

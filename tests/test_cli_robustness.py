@@ -9,14 +9,9 @@ import pytest
 
 import data.idx
 from conftest import ROOT
+from test_cli import run
 
 FAST = ["--epochs", "1", "--limit", "60", "--hidden", "4", "--no-progress"]
-
-
-def run(twin, *args, cwd=ROOT, timeout=300):
-    env = dict(os.environ, PYTHONPATH=ROOT)
-    return subprocess.run([sys.executable, "-m", twin, *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=timeout)
 
 
 def idx_folder(folder, train=(20, 28, 28), test=(10, 28, 28)):

@@ -3,22 +3,16 @@
 Each twin trains its own small model (so the pure twin's run needs no numpy),
 and the other twin's model file is used too where numpy is present.
 """
+import functools
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
 import data
 import pictures
-from conftest import ROOT
+from test_cli import run as run_command
 
-
-def run(twin, *args, cwd=ROOT):
-    env = dict(os.environ, PYTHONPATH=ROOT)
-    return subprocess.run([sys.executable, "-m", twin, *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=600)
+run = functools.partial(run_command, timeout=600)
 
 
 _TRAINED = {}
