@@ -217,10 +217,11 @@ def from_torch(module) -> Sequential:
     """
     import torch
     from torch import nn
-    layers = [_from_torch_module(m, f"module {i}", nn, torch) for i, m in enumerate(_flat_modules(module, nn))]
+    modules = _flat_modules(module, nn)
+    layers = [_from_torch_module(m, f"module {i}", nn, torch) for i, m in enumerate(modules)]
     if not layers:
         raise ValueError("from_torch: the module holds no layers")
-    for layer, m in zip(layers, _flat_modules(module, nn)):
+    for layer, m in zip(layers, modules):
         layer.training = bool(m.training)
     return Sequential(layers)
 
@@ -413,8 +414,7 @@ def _onnx_layer(g: _Graph, layer, x: str, where: str) -> str:
         return g.node("Gather", [g.weight(_array(p["W"]), "embedding"), x], "embedding", axis=0)
     if kind == "TimeDistributed":
         inner = type(layer.layer).__name__
-        if inner not in ("Dense", "Dropout", "Identity", "Softmax") and inner not in simple and \
-                inner not in ("LeakyReLU", "ELU"):
+        if inner not in ("Dense", "Dropout", "Identity", "Softmax", "LeakyReLU", "ELU", *simple):
             raise ValueError(f"save_onnx: {where}: TimeDistributed({inner}) is not supported "
                              f"(only Dense, Dropout and the activations)")
         return _onnx_layer(g, layer.layer, x, where)     # these act on the last axis: (N, T, F) as it is
