@@ -28,7 +28,8 @@ from .tolerances import (EXACT_POLICY, GRADCHECK_RTOL, RTOL, STEP_POLICY, TRAINI
                          compare_exact)
 from .twins import (TWINS, as_lists, compare_fit, compare_layer, compare_loss, compare_optimizer,
                     compare_results, for_twin, gradcheck_layer, gradcheck_loss, gradcheck_worst, layer_fd_worst,
-                    loss_fd_worst, resume_across, save_and_load_across, set_params)
+                    loss_fd_worst, resume_across, run_layer, run_loss, run_optimizer, save_and_load_across,
+                    set_params)
 
 
 class ComponentResult(NamedTuple):
@@ -923,7 +924,6 @@ def _compare_patterns(label: str, pure_patterns: dict, vec_patterns: dict, compa
 
 def nonfinite_layer_results(spec: NonFiniteLayer):
     """label -> (pure patterns, vectorized patterns) for every case of one layer."""
-    from .twins import run_layer
     out = {}
     for label, x, params, grad_out in nonfinite_layer_cases(spec):
         out[f"{spec.name}: {label}"] = tuple(
@@ -940,7 +940,6 @@ NONFINITE_LOSSES = [
 def nonfinite_loss_results():
     """Bad values in the predictions (and MSE's targets), zeros elsewhere. (BinaryCrossEntropy
     refuses a NaN or an infinity as a probability in both twins, which the errors table checks.)"""
-    from .twins import run_loss
     out = {}
     for name, make, pred, target in NONFINITE_LOSSES:
         operands = {"predictions": pred} if name == "CrossEntropy" else {"predictions": pred, "targets": target}
@@ -958,7 +957,6 @@ def nonfinite_loss_results():
 def nonfinite_optimizer_results():
     """Bad values in a weight or in a gradient (at the first or the second step, so momentum and
     Adam's moments carry them), zeros in the other operand."""
-    from .twins import run_optimizer
     fixture = fixtures.optimizer_fixture(steps=2)
     out = {}
     for name, make in OPTIMIZERS:
