@@ -214,14 +214,10 @@ def torch_epoch(torch, model, start, x, y, batch, repeats):
 
 def pure_rate(count):
     """Per-sample SGD training examples per second of the pure twin on series A's CNN (CPU and wall)."""
-    import data
     import pure as nn
-    images, labels = data.load_mnist("train", limit=count)
-    images = images.with_scale("centered")
-    x = [[images.image(i)] for i in range(len(images))]
-    y = list(labels)
-    model = nn.Sequential([nn.Conv2D(1, 8, 3, bias=False, init=nn.init.Normal(1 / 9), seed=1), nn.MaxPool2D(2),
-                           nn.Flatten(), nn.Dense(1352, 10, init=nn.init.Normal(1 / 1352), seed=2)])
+    from lessons.zhou_cnn import build, digits
+    x, y = digits("train", count)
+    model = build(nn)
     model.fit(x[:5], y[:5], loss=nn.CrossEntropy(), optimizer=nn.SGD(0.005), epochs=1, batch_size=1, seed=0,
               progress=False)                                              # warm up (PyPy's JIT)
     c, w = time.process_time(), time.perf_counter()
@@ -234,13 +230,10 @@ def pure_step_parts(count, repeats):
     """Where a training step of series A's CNN goes: CPU ms per example of each call of fit's step
     (each layer's forward and backward, the loss, the optimizer), timed inside the same loop as fit's
     (batch 1, SGD 0.005), best pass of `repeats` over `count` digits. Rows (name, ms), then the total."""
-    import data
     import pure as nn
-    images, labels = data.load_mnist("train", limit=count)
-    images = images.with_scale("centered")
-    x, y = [[images.image(i)] for i in range(len(images))], list(labels)
-    model = nn.Sequential([nn.Conv2D(1, 8, 3, bias=False, init=nn.init.Normal(1 / 9), seed=1), nn.MaxPool2D(2),
-                           nn.Flatten(), nn.Dense(1352, 10, init=nn.init.Normal(1 / 1352), seed=2)])
+    from lessons.zhou_cnn import build, digits
+    x, y = digits("train", count)
+    model = build(nn)
     loss, optimizer, layers, clock = nn.CrossEntropy(), nn.SGD(0.005), model.layers, time.process_time
     names = ([f"{type(layer).__name__} forward" for layer in layers] + ["CrossEntropy forward + backward"]
              + [f"{type(layer).__name__} backward" for layer in reversed(layers)] + ["SGD step"])
