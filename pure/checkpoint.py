@@ -246,8 +246,9 @@ def save_training(path, model, optimizer, state: dict, twin: str = "pure", to_li
 def remove_stale_temporaries(path) -> int:
     """Delete the temporary files a killed writer of `path` left behind; returns how many.
 
-    Only call this when no other process is writing `path` (fit calls it on resume)."""
-    pattern = temporary_name(glob.escape(os.path.abspath(os.fspath(path))), "*")
+    Only call this when no other process is writing `path` (fit calls it on resume). A symbolic
+    link is followed, as atomic_write_bytes follows it: the leftovers are next to the file it points to."""
+    pattern = temporary_name(glob.escape(os.path.realpath(os.fspath(path))), "*")
     removed = 0
     for leftover in glob.glob(pattern):
         try:

@@ -109,3 +109,17 @@ def test_resume_cleans_up_what_a_killed_save_left_even_in_a_folder_named_with_br
     (folder / ".other.json.1-2.tmp").write_text("")      # another file's temporary stays
     assert remove_stale_temporaries(path) == 1
     assert sorted(os.listdir(folder)) == [".other.json.1-2.tmp", "run.ckpt.json"]
+
+
+def test_resume_cleans_up_next_to_the_file_a_symbolic_link_points_to(tmp_path):
+    """A save through a link writes its temporary file next to the real file: that is where resume looks."""
+    from pure.checkpoint import remove_stale_temporaries
+    from pure.io import temporary_name
+    (tmp_path / "store").mkdir()
+    real = tmp_path / "store" / "real.json"
+    real.write_text("{}")
+    link = tmp_path / "run.ckpt.json"
+    link.symlink_to(real)
+    open(temporary_name(str(real), "1234-abcd"), "w").close()
+    assert remove_stale_temporaries(link) == 1
+    assert os.listdir(tmp_path / "store") == ["real.json"]
