@@ -11,6 +11,9 @@ import re
 import pytest
 
 from pure.io import LAYER_MODULES
+from pure.ops import shape as _shape
+
+from conftest import to_list
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SPEC = os.path.join(ROOT, "FORMAT.md")
@@ -54,15 +57,13 @@ def test_every_example_loads_and_predicts(nn, tmp_path):
     for i, (description, x, shape) in enumerate(zip(examples(), INPUTS, OUTPUT_SHAPES)):
         model = nn.load(write(tmp_path, description, i))
         assert [type(layer).__name__ for layer in model.layers] == [e["type"] for e in description["layers"]]
-        out = model.predict(x if nn.TWIN == "pure" else __import__("numpy").array(x))
-        out = out.tolist() if hasattr(out, "tolist") else out
+        out = to_list(model.predict(x if nn.TWIN == "pure" else __import__("numpy").array(x)))
         assert _shape(out) == shape, f"example {i}"
 
 
 def test_the_mlp_predicts_what_the_spec_works_out(nn, tmp_path):
     model = nn.load(write(tmp_path, examples()[0], 0))
-    out = model.predict([[1.0, 2.0]])
-    out = out.tolist() if hasattr(out, "tolist") else out
+    out = to_list(model.predict([[1.0, 2.0]]))
     assert out[0] == pytest.approx([0.7211151780228631, 0.27888482197713693], rel=1e-15)
     assert "[[0.7211151780228631, 0.27888482197713693]]" in spec_text()
 
@@ -96,11 +97,3 @@ def test_the_pytorch_column_of_the_spec_holds_for_every_example(tmp_path):
         with torch.no_grad():
             theirs = module(torch.as_tensor(np.array(x))).numpy()
         np.testing.assert_allclose(theirs, model.predict(np.array(x)), rtol=1e-10, atol=1e-12)
-
-
-def _shape(value):
-    dims = []
-    while isinstance(value, list):
-        dims.append(len(value))
-        value = value[0]
-    return tuple(dims)
