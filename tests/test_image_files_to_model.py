@@ -9,18 +9,14 @@ original digits fed straight to the model. The rates are printed
 (pytest -s); measured on the first 1,000 test digits, see the README.
 """
 import random
-import struct
-import zlib
-
 
 import data
 import pictures
+from data.tests.test_imagefiles import encode as encode_png_for_tests
+
+from conftest import to_list
 
 DIGITS = 100          # test digits per way (each way costs ~0.01-0.05 s per digit in pure Python)
-
-
-def to_list(x):
-    return x.tolist() if hasattr(x, "tolist") else x
 
 
 def trained_model(nn):
@@ -32,22 +28,9 @@ def trained_model(nn):
 
 
 def png16_interlaced(path, levels, width, height):
-    """A 16-bit grey, Adam7-interlaced PNG (a kind pictures.write_png does not write)."""
-    passes = [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
-    raw = b""
-    for x0, y0, dx, dy in passes:
-        xs, ys = range(x0, width, dx), range(y0, height, dy)
-        if len(xs) and len(ys):
-            for y in ys:
-                raw += b"\x00" + b"".join(struct.pack(">H", levels[y * width + x]) for x in xs)
-
-    def chunk(kind, body):
-        import binascii
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", binascii.crc32(kind + body) & 0xFFFFFFFF)
-
+    """A 16-bit grey, Adam7-interlaced PNG (a kind pictures.write_png does not write), by the tests' own encoder."""
     with open(path, "wb") as f:
-        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 16, 0, 0, 0, 1))
-                + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+        f.write(encode_png_for_tests(levels, width, height, colour=0, depth=16, interlace=True))
 
 
 def write_ways(folder, index, pixels, rng):
