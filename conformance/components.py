@@ -845,11 +845,11 @@ def pattern(value):
     return 0.0 if math.isfinite(v) else 1.0 if v != v else 2.0 if v > 0 else 3.0
 
 
-def _flat_count(value) -> int:
-    return sum(_flat_count(v) for v in value) if isinstance(value, list) else 1
+def flat_count(value) -> int:
+    return sum(flat_count(v) for v in value) if isinstance(value, list) else 1
 
 
-def _by_position(value, replace: Callable):
+def by_position(value, replace: Callable):
     """A copy of nested lists value with each number v at flat position i replaced by replace(i, v)."""
     position = [0]
 
@@ -864,14 +864,14 @@ def _by_position(value, replace: Callable):
 
 def _poisoned(value, bad: float):
     """A copy of value with `bad` at its second and its last flat position (its only one, if single)."""
-    count = _flat_count(value)
+    count = flat_count(value)
     places = {min(1, count - 1), count - 1}
-    return _by_position(value, lambda i, v: bad if i in places else v)
+    return by_position(value, lambda i, v: bad if i in places else v)
 
 
 def _zeroed(value, every: int):
     """A copy of value with a zero at every `every`-th flat position (every=1: all zeros)."""
-    return _by_position(value, lambda i, v: 0.0 if i % every == 0 else v)
+    return by_position(value, lambda i, v: 0.0 if i % every == 0 else v)
 
 
 def nonfinite_layer_cases(spec: NonFiniteLayer):

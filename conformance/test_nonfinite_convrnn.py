@@ -17,8 +17,9 @@ import math
 
 import pytest
 
-from conformance.components import CONV, HAS_CONV, HAS_RECURRENT, RECURRENT, grad_out_for, random_params
-from conformance.twins import TWINS, as_lists, run_layer
+from conformance.components import (CONV, HAS_CONV, HAS_RECURRENT, RECURRENT, by_position, flat_count,
+                                    grad_out_for, is_ragged, pattern, random_params)
+from conformance.twins import TWINS, run_layer
 
 pytestmark = [pytest.mark.skipif(not (HAS_CONV and HAS_RECURRENT), reason="no conv/recurrent layers"),
               pytest.mark.filterwarnings("ignore::RuntimeWarning")]   # numpy warns of inf - inf, 0 · inf
@@ -26,31 +27,9 @@ pytestmark = [pytest.mark.skipif(not (HAS_CONV and HAS_RECURRENT), reason="no co
 SPECIALS = {"NaN": math.nan, "inf": math.inf, "-inf": -math.inf}
 
 
-def pattern(value):
-    """Nested numbers as their IEEE class: 'f' (finite), 'nan', 'inf' or '-inf'."""
-    if isinstance(value, list):
-        return [pattern(v) for v in value]
-    if value is None:                  # Embedding's input gradient: integer ids have none
-        return None
-    if value != value:
-        return "nan"
-    return "f" if math.isfinite(value) else ("inf" if value > 0 else "-inf")
-
-
-def count(value) -> int:
-    return sum(count(v) for v in value) if isinstance(value, list) else 1
-
-
 def filled(value, fill, special=None, at=None):
     """value's nested (possibly ragged) shape with every number `fill`, the one at flat index `at` `special`."""
-    position = [0]
-
-    def walk(v):
-        if isinstance(v, list):
-            return [walk(item) for item in v]
-        k, position[0] = position[0], position[0] + 1
-        return special if k == at else (fill if fill is not None else v)
-    return walk(value)
+    return by_position(value, lambda k, v: special if k == at else (fill if fill is not None else v))
 
 
 def cases():
@@ -58,7 +37,7 @@ def cases():
     out = []
     for spec in CONV + RECURRENT:
         fixtures = spec.cases()
-        chosen = [fixtures[0]] + [c for c in fixtures if len({len(s) for s in c.x}) > 1][:1]
+        chosen = [fixtures[0]] + [c for c in fixtures if is_ragged(c.x)][:1]
         for case in chosen:
             out.append((spec, case, case.x, grad_out_for(spec.make, case.x), random_params(spec.make)))
     return out
@@ -72,15 +51,15 @@ def injections(spec, x, grad_out, params):
     others = [("", x, grad_out, params), (", zero input", zero_x, grad_out, params),
               (", zero grad_out", x, zero_g, params), (", zero weights", x, grad_out, zero_p)]
     for label, special in SPECIALS.items():
-        for at in sorted({0, count(x) // 2}) if spec.check_input else ():       # token ids cannot be NaN
+        for at in sorted({0, flat_count(x) // 2}) if spec.check_input else ():       # token ids cannot be NaN
             for suffix, _, g, p in others[:1] + others[2:]:
                 yield f"{label} in the input at {at}{suffix}", filled(x, None, special, at), g, p
         for name, value in params.items():
-            for at in sorted({0, count(value) // 2, count(value) - 1}):
+            for at in sorted({0, flat_count(value) // 2, flat_count(value) - 1}):
                 for suffix, x_, g, p in others[:3]:
                     p = dict(p, **{name: filled(value, None, special, at)})
                     yield f"{label} in {name} at {at}{suffix}", x_, g, p
-        for at in sorted({0, count(grad_out) // 2}):
+        for at in sorted({0, flat_count(grad_out) // 2}):
             for suffix, x_, _, p in others[:2] + others[3:]:
                 yield f"{label} in grad_out at {at}{suffix}", x_, filled(grad_out, None, special, at), p
 
@@ -91,7 +70,7 @@ CASES = [pytest.param(spec, case, where, xs, gs, ps, id=f"{spec.name}-{case.name
 
 @pytest.mark.parametrize("spec, case, where, x, grad_out, params", CASES)
 def test_the_twins_give_the_same_nan_and_inf_pattern(spec, case, where, x, grad_out, params):
-    results = {nn.TWIN: {key: pattern(as_lists(value))
+    results = {nn.TWIN: {key: pattern(value)
                          for key, value in run_layer(nn, spec.make, x, grad_out, params).items()}
                for nn in TWINS}
     pure, vectorized = results["pure"], results["vectorized"]
