@@ -56,7 +56,7 @@ import numpy as np
 
 import pure
 
-from .fixtures import away_from_zero, distinct_image, tensor, zeros
+from .fixtures import away_from_zero, distinct_image, like, tensor, zeros
 from .tolerances import ATOL, GRADCHECK_EPS, GRADCHECK_RTOL, RTOL, compare
 from .twins import as_lists, relative_error
 
@@ -642,8 +642,7 @@ def _grade_layer_case(kind, layer, reference, case, label, feed, row, seed):
     ids = kind.inputs == "ids"
     reference.train()
     ref_out = reference.forward(copy.deepcopy(case.x))
-    rng = random.Random(seed + 99)
-    grad_out = _fill(as_lists(ref_out), lambda _v: rng.uniform(-1.0, 1.0))
+    grad_out = like(as_lists(ref_out), seed + 99)
     ref_dx = reference.backward(copy.deepcopy(grad_out))
     forward_row = row("forward", "what forward(x) returns")
     dx_row = None if ids else row("dL/dx", "what backward(grad_out) returns")
@@ -720,8 +719,7 @@ def _grade_dropout_case(layer, reference, case, label, feed, row, seed, counts):
     """
     p = reference.p
     keep = 1.0 / (1.0 - p)
-    rng = random.Random(seed + 3)
-    grad_out = _fill(case.x, lambda _v: rng.uniform(-1.0, 1.0))
+    grad_out = like(case.x, seed + 3)
     eval_row = row("forward (eval)", "what forward(x) returns in evaluation mode: x itself")
     train_row = row("forward", "what forward(x) returns in training mode: each value 0 or x / (1 - p)")
     dx_row = row("dL/dx", "what backward(grad_out) returns: grad_out times the same mask")
