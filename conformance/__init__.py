@@ -15,10 +15,11 @@ numbers exactly.
     conformance.compare_layer(MyDense, like="Dense")   # the same as an API (conformance/grade.py)
 
 Modules: tolerances (the policy and compare()), fixtures (seeded inputs),
-twins (run both twins, compare, finite differences), differences (the
-central differences themselves, standard library only: tests/ use them too), components (what is
-checked, per report row), report (the table), checkmodel (the `check` command),
-against (its --against torch,onnx columns), grade (the `grade` command: a user's own layer).
+twins (run both twins, compare, finite differences), differences (the central
+differences themselves, standard library only: tests/ use them too),
+components (what is checked, per report row), report (the table), checkmodel
+(the `check` command), against (its --against torch,onnx columns), grade (the
+`grade` command: a user's own layer).
 The test_*.py files are the specification, one promise per test; a bug found
 in a twin is a test marked xfail(strict=True, reason="BUG: ...") and a
 KNOWN BUG row in the report, until the twin is fixed.
