@@ -11,16 +11,7 @@ import pytest
 from conftest import tensor
 from finite_differences import layer_problems, loss_problems
 
-
-def randoms(rng, dims, low=-1.0, high=1.0):
-    if len(dims) == 1:
-        return [rng.uniform(low, high) for _ in range(dims[0])]
-    return [randoms(rng, dims[1:], low, high) for _ in range(dims[0])]
-
-
-def away_from_zero(rng, dims):
-    """Uniform in [-2, -0.05] or [0.05, 2]."""
-    return [[rng.choice((-1.0, 1.0)) * rng.uniform(0.05, 2.0) for _ in range(dims[1])] for _ in range(dims[0])]
+from conformance import fixtures
 
 
 LAYERS = [
@@ -52,7 +43,7 @@ LAYERS = [
 
 @pytest.mark.parametrize("name, make, dims", LAYERS, ids=[c[0] for c in LAYERS])
 def test_layer_backward_matches_finite_differences(nn, name, make, dims):
-    x = randoms(random.Random(len(name)), dims)
+    x = fixtures.tensor(random.Random(len(name)), dims)
     problems = layer_problems(nn, make(nn), x)
     assert not problems, f"{name} ({nn.TWIN}): " + "\n".join(problems[:10])
 
@@ -72,7 +63,7 @@ ACTIVATIONS = [
 
 @pytest.mark.parametrize("name, make", ACTIVATIONS, ids=[c[0] for c in ACTIVATIONS])
 def test_activation_backward_matches_finite_differences(nn, name, make):
-    x = away_from_zero(random.Random(1), (3, 5))
+    x = fixtures.away_from_zero(random.Random(1), (3, 5), 0.05, 2.0)      # |x| in [0.05, 2]
     problems = layer_problems(nn, make(nn), x)
     assert not problems, f"{name} ({nn.TWIN}): " + "\n".join(problems[:10])
 
@@ -92,10 +83,10 @@ def test_a_wrong_backward_fails_the_check(nn):
 
 def test_losses_backward_matches_finite_differences(nn):
     rng = random.Random(0)
-    pred = randoms(rng, (4, 3))
-    target = randoms(rng, (4, 3))
+    pred = fixtures.tensor(rng, (4, 3))
+    target = fixtures.tensor(rng, (4, 3))
     assert not loss_problems(nn, nn.MSE(), pred, tensor(nn, target))
-    probs = randoms(rng, (4, 3), 0.05, 0.95)
+    probs = fixtures.tensor(rng, (4, 3), 0.05, 0.95)
     bits = [[float(rng.random() < 0.5) for _ in range(3)] for _ in range(4)]
     assert not loss_problems(nn, nn.BinaryCrossEntropy(), probs, tensor(nn, bits))
     labels = [0, 2, 1, 2]
