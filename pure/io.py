@@ -324,13 +324,12 @@ def read_bytes(path, what: str, max_bytes: int) -> bytes:
         raise ModelFileError(f"cannot read {what} {path!r}: {e.strerror}") from None
 
 
-def read_json(path, what: str = "model file", max_bytes: int = None):
-    """Read a JSON file; ModelFileError (naming the file) if unreadable, too long, not UTF-8 or not JSON."""
+def read_json(path, what: str = "model file", *, max_bytes: int):
+    """Read a JSON file of at most max_bytes; ModelFileError (naming the file) if unreadable, too long,
+    not UTF-8 or not JSON."""
     if isinstance(path, bool) or not isinstance(path, (str, bytes, os.PathLike)):
         raise TypeError(f"load: path must be a file name (str or os.PathLike), got {excerpt(path, 60)}")
     path = os.fspath(path)
-    if max_bytes is None:
-        max_bytes = BYTES_PER_PARAM * MAX_PARAMS + (1 << 20)
     raw = read_bytes(path, what, max_bytes)
     try:
         return json.loads(raw.decode("utf-8"))
