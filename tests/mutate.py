@@ -44,7 +44,6 @@ class Mutant(NamedTuple):
 BOTH = "pure,vectorized"
 OPT = ["tests/test_by_hand.py", "tests/test_optimizers.py"]
 ACT = ["tests/test_by_hand.py", "tests/test_finite_differences.py", "conformance/test_activations.py"]
-FD = ["tests/test_finite_differences.py"]
 
 
 def both(path_in_twin, old, new, vec_old=None, vec_new=None):
