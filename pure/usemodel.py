@@ -34,7 +34,7 @@ import os
 import sys
 
 from .activations import Softmax
-from .ops import argmax, flatten
+from .ops import argmax, flatten, reshape
 
 SPLITS = ("test", "train")
 
@@ -234,7 +234,7 @@ def predict_command(nn, argv, to_inputs, to_tensor=None) -> int:
         return 2
 
     def batch(rows):
-        return to_tensor([[[r[i * 28:(i + 1) * 28] for i in range(28)]] for r in rows] if image_model else rows)
+        return to_tensor([reshape(r, (1, 28, 28)) for r in rows] if image_model else rows)
 
     try:
         scores = _as_lists(model.predict(batch(prepared)))

@@ -23,7 +23,7 @@ import data
 import pure as nn
 from data import toy
 from pure.cli import build_mlp
-from pure.ops import argmax, flatten, shape
+from pure.ops import argmax, flatten, reshape, shape
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -121,7 +121,7 @@ class Digits:
     def _input(self, pixels):
         pixels = [float(v) for v in pixels]
         if self.images:
-            return [[[pixels[r * 28:(r + 1) * 28] for r in range(28)]]]
+            return [reshape(pixels, (1, 28, 28))]
         return [pixels]
 
     def predict(self, pixels, saliency=True) -> dict:
