@@ -154,6 +154,11 @@ def swatch(rgb, text):
     return ("swatch", tuple(rgb), str(text))
 
 
+def _notes(*parts):
+    """The non-empty notes among `parts`, each a text, a list of texts or None, as one list."""
+    return [n for part in parts for n in ([part] if isinstance(part, str) else list(part or [])) if n]
+
+
 def _annotate(body, title=None, notes=(), legend=(), min_width=360):
     """`body` (a Canvas) with a title above and legend entries and notes (wrapped text) below.
 
@@ -161,9 +166,7 @@ def _annotate(body, title=None, notes=(), legend=(), min_width=360):
     is the 3x5 bitmap font at twice its size (title) or its own size x2
     (notes), so it stays readable when the picture is shown small.
     """
-    if isinstance(notes, str):
-        notes = [notes]
-    notes = [n for n in (notes or []) if n]
+    notes = _notes(notes)
     if not title and not notes and not legend:
         return body
     scale = 2
@@ -329,9 +332,8 @@ def weight_tiles(path, weights, tile_width=28, tile_height=28, cols=8, scale=2, 
     legend = []
     if title or note:
         legend = [colour_scale("-BIGGEST", "+BIGGEST", lambda t: diverging(2 * t - 1))]
-        note = ["BLUE: A NEGATIVE WEIGHT (INK THERE LOWERS THE UNIT), RED: POSITIVE (RAISES IT), WHITE: 0. "
-                "EACH TILE IS SCALED BY ITS OWN LARGEST |WEIGHT|."] + ([note] if isinstance(note, str) else
-                                                                       list(note or []))
+        note = _notes("BLUE: A NEGATIVE WEIGHT (INK THERE LOWERS THE UNIT), RED: POSITIVE (RAISES IT), WHITE: 0. "
+                      "EACH TILE IS SCALED BY ITS OWN LARGEST |WEIGHT|.", note)
     return _save(path, _annotate(canvas, title, note, legend))
 
 
@@ -428,9 +430,8 @@ def decision_boundary(path, predict, points, labels, bounds=None, resolution=200
         names = class_names or ["CLASS %d" % c for c in range(10)]
         legend = [swatch(light(category(c)), "REGION: PREDICTED %s" % names[c]) for c in classes]
         legend += [swatch(dark(category(c)), "DOT: A POINT, TRUE CLASS %s" % names[c]) for c in classes]
-        note = ["X FROM %s TO %s (LEFT TO RIGHT), Y FROM %s TO %s (BOTTOM TO TOP)"
-                % tuple(_short(v) for v in (x_min, x_max, y_min, y_max))] + (
-            [note] if isinstance(note, str) else list(note or []))
+        note = _notes("X FROM %s TO %s (LEFT TO RIGHT), Y FROM %s TO %s (BOTTOM TO TOP)"
+                      % tuple(_short(v) for v in (x_min, x_max, y_min, y_max)), note)
     return _save(path, _annotate(canvas, title, note, legend))
 
 
