@@ -14,6 +14,8 @@ last rename wins.
 import os
 import secrets
 
+from .notebook import PictureFile
+
 
 def write_atomic(path, data):
     """Write `data` (bytes) to `path` atomically; create the folder if needed. Returns `path`.
@@ -37,5 +39,4 @@ def write_atomic(path, data):
         if os.path.exists(tmp):
             os.remove(tmp)
         raise
-    from .notebook import PictureFile
     return PictureFile(path)
