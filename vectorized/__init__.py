@@ -21,11 +21,11 @@ except ModuleNotFoundError as _missing:
     if _missing.name != "numpy":
         raise
     import sys
+    _needs = ("needs numpy, which is not installed: python3 -m pip install numpy "
+              "(the pure twin needs nothing: python3 -m pure)")
     if sys.argv[:1] == ["-m"]:                # `python -m vectorized` (argv[0] is "-m" while it is located)
-        sys.exit("python -m vectorized needs numpy, which is not installed: python3 -m pip install numpy "
-                 "(the pure twin needs nothing: python3 -m pure)")
-    raise ModuleNotFoundError("%s needs numpy, which is not installed: python3 -m pip install numpy "
-                              "(the pure twin needs nothing: python3 -m pure)" % __name__, name="numpy") from None
+        sys.exit(f"python -m vectorized {_needs}")
+    raise ModuleNotFoundError(f"{__name__} {_needs}", name="numpy") from None
 
 from . import init
 from .activations import ELU, ArcTan, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Softplus, Tanh
