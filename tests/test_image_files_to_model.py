@@ -13,6 +13,7 @@ import random
 import data
 import pictures
 from data.tests.test_imagefiles import encode as encode_png_for_tests
+from data.tests.test_prepare import scaled_up
 
 from conftest import to_list
 
@@ -42,8 +43,7 @@ def write_ways(folder, index, pixels, rng):
         return paths[way]
 
     pictures.write_png(path("28x28"), pixels, 28, 28)
-    big = [pixels[(r // 5) * 28 + c // 5] for r in range(140) for c in range(140)]
-    pictures.write_png(path("5x larger"), big, 140, 140)
+    pictures.write_png(path("5x larger"), scaled_up(pixels, 5), 140, 140)
     pictures.write_png(path("inverted"), [255 - v for v in pixels], 28, 28)
     # blue ink on cream paper
     paper, ink = (250, 240, 215), (20, 40, 160)
@@ -62,7 +62,7 @@ def write_ways(folder, index, pixels, rng):
     png16_interlaced(path("16-bit interlaced"), [v * 257 for v in pixels], 28, 28)
     # ink or paper only (as NIST's scans were, before MNIST's anti-aliasing), 6x larger: area averaging
     # has to bring the grey edges back
-    bilevel = [255 if pixels[(r // 6) * 28 + c // 6] >= 128 else 0 for r in range(168) for c in range(168)]
+    bilevel = [255 if v >= 128 else 0 for v in scaled_up(pixels, 6)]
     pictures.write_png(path("bilevel, 6x larger"), bilevel, 168, 168)
     return paths
 
