@@ -5,6 +5,8 @@ import stat
 
 import pytest
 
+from conftest import tensor, to_list
+
 
 def model(nn):
     return nn.Sequential([nn.Dense(2, 3, seed=0), nn.ReLU(), nn.Dense(3, 2, seed=1)])
@@ -75,14 +77,9 @@ def test_nan_weights_are_refused_naming_the_layer_and_the_old_file_survives(nn, 
     m = model(nn)
     nn.save(m, path)
     before = path.read_text()
-    W = m.layers[2].params["W"]
-    if hasattr(W, "copy"):
-        W = W.copy()
-        W[1][0] = float("nan")
-    else:
-        W = [list(row) for row in W]
-        W[1][0] = float("nan")
-    m.layers[2].params["W"] = W
+    W = [list(row) for row in to_list(m.layers[2].params["W"])]
+    W[1][0] = float("nan")
+    m.layers[2].params["W"] = tensor(nn, W)
     with pytest.raises(ValueError, match=r"layer 2 \(Dense\) parameter 'W' holds NaN or infinity"):
         nn.save(m, path)
     assert path.read_text() == before
