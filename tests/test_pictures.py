@@ -17,7 +17,7 @@ import zlib
 import pytest
 
 import pictures
-from data.imagefiles import paeth
+from data.tests.test_imagefiles import predictor as png_predictor
 from pictures import png, svg
 
 from conftest import ROOT
@@ -356,8 +356,7 @@ def test_read_png_undoes_every_filter_type(tmp_path):
             a = row[i - bpp] if i >= bpp else 0
             b = previous[i]
             c = previous[i - bpp] if i >= bpp else 0
-            predictor = [0, a, b, (a + b) // 2, paeth(a, b, c)][kind]
-            filtered.append((v - predictor) & 0xFF)
+            filtered.append((v - png_predictor(kind, a, b, c)) & 0xFF)
         raw += bytes([kind] + filtered)
         previous = row
     header = struct.pack(">IIBBBBB", width, len(rows), 8, 0, 0, 0, 0)
