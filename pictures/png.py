@@ -187,9 +187,7 @@ def _annotate(body, title=None, notes=(), legend=(), min_width=360):
         canvas.text(margin, y, line, CAPTION, scale)
         y += line_h
     left = (width - body.width) // 2
-    for row in range(body.height):                       # copy the picture itself
-        start = row * body.width * 3
-        canvas._put_line(left, top + row, body.pixels[start:start + body.width * 3])
+    canvas.paste_canvas(left, top, body)                 # the picture itself
     y = top + body.height + margin
     for entry in legend:
         if entry[0] == "swatch":

@@ -2,8 +2,8 @@
 
 What it is: `Canvas(width, height)`, a bytearray of width*height*3 bytes
 (row by row, top to bottom, r g b per pixel) with the few operations the
-pictures need: fill a rectangle, frame one, paste a scaled-up image, draw a
-disc, write text with the bitmap font in `font.py`.
+pictures need: fill a rectangle, frame one, paste a scaled-up image or another
+canvas, draw a disc, write text with the bitmap font in `font.py`.
 
 What it is not: a graphics library. No anti-aliasing, no alpha; anything
 drawn outside the canvas is clipped away.
@@ -46,6 +46,12 @@ class Canvas:
                 line += bytes(rgb) * scale
             for k in range(scale):
                 self._put_line(x, y + r * scale + k, line)
+
+    def paste_canvas(self, x, y, other):
+        """Copy another Canvas onto this one, its top-left corner at (x, y)."""
+        stride = other.width * 3
+        for row in range(other.height):
+            self._put_line(x, y + row, other.pixels[row * stride:(row + 1) * stride])
 
     def _put_line(self, x, y, line):
         if not 0 <= y < self.height:
