@@ -25,8 +25,8 @@ lists otherwise), so your parameters must have the reference's names and shapes
 (Dense: W (n_in, n_out) and b (n_out,)). Your forward must read them from
 `params` (the contract: params is the single source of truth).
 
-    python -m conformance grade examples/my_dense.py:MyDense --like Dense
-    python -m conformance grade examples/my_dense.py:BuggyDense --like Dense   # a bug, caught
+    python -m conformance grade lessons/exercises/my_dense.py:MyDense --like Dense
+    python -m conformance grade lessons/exercises/my_dense.py:BuggyDense --like Dense   # a bug, caught
 
     import conformance
     report = conformance.compare_layer(MyDense, like="Dense")
@@ -819,7 +819,7 @@ def load_object(spec: str):
     """'path/to/file.py:NAME' -> the object NAME defined in that file (the file is run as a module)."""
     path, sep, attr = spec.rpartition(":")
     if not sep or not path or not attr:
-        raise GradeError(f"expected FILE.py:NAME (e.g. examples/my_dense.py:MyDense), got {spec!r}")
+        raise GradeError(f"expected FILE.py:NAME (e.g. lessons/exercises/my_dense.py:MyDense), got {spec!r}")
     if not os.path.isfile(path):
         raise GradeError(f"no such file: {path!r}")
     module_name = "_graded_" + "".join(c if c.isalnum() else "_" for c in os.path.abspath(path))

@@ -16,7 +16,7 @@ import vectorized
 from conformance import grade
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-EXAMPLE = os.path.join(HERE, "..", "examples", "my_dense.py")
+EXAMPLE = os.path.join(HERE, "..", "lessons", "exercises", "my_dense.py")
 
 
 class Dense:
@@ -286,8 +286,8 @@ def test_python_m_conformance_grade_dispatches_to_grade(capsys):
 
 
 def test_the_readme_worked_example_is_what_grade_prints(capsys):
-    """README.md shows BuggyDense's report: every line of it (but the one cut short) is printed as shown."""
-    with open(os.path.join(HERE, "..", "README.md"), encoding="utf-8") as f:
+    """conformance/README.md shows BuggyDense's report: every line of it (but the one cut short) is printed as shown."""
+    with open(os.path.join(HERE, "README.md"), encoding="utf-8") as f:
         readme = f.read()
     start = readme.index("           against the reference")
     block = readme[start:readme.index("```", start)].rstrip("\n").split("\n")

@@ -1,8 +1,8 @@
 """An exercise: write Dense yourself, then grade it against the reference.
 
-    python -m conformance grade examples/my_dense.py:MyDense --like Dense      # PASS
-    python -m conformance grade examples/my_dense.py:BuggyDense --like Dense   # FAIL: the bug is named
-    python -m conformance grade examples/my_dense.py:ListDense --like Dense    # PASS, plain Python
+    python -m conformance grade lessons/exercises/my_dense.py:MyDense --like Dense      # PASS
+    python -m conformance grade lessons/exercises/my_dense.py:BuggyDense --like Dense   # FAIL: the bug is named
+    python -m conformance grade lessons/exercises/my_dense.py:ListDense --like Dense    # PASS, plain Python
 
 The contract a layer follows (the same as pure/layers.py and vectorized/layers.py):
 `params` (W of shape (n_in, n_out), b of shape (n_out,)), `grads` (the same names,
