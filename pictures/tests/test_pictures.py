@@ -20,7 +20,7 @@ import pictures
 from data.tests.test_imagefiles import predictor as png_predictor
 from pictures import png, svg
 
-from conftest import ROOT
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 NS = "{http://www.w3.org/2000/svg}"
 NAN = float("nan")
