@@ -1,15 +1,16 @@
-"""The main command: `python -m vectorized` trains an MLP (or, with --model cnn, a CNN) on MNIST with numpy.
+"""The main command of the numpy twin: `python -m vectorized` trains an MLP (or, with --model cnn, a CNN) on MNIST.
 
-The same command as `python -m pure` (see pure/cli.py for the flags and the
+The same command as `python -m pure` (see app/cli.py for the flags and the
 subcommands train, evaluate and predict), run with this twin; only the data
 preparation differs: the images' bytes become
 one float64 array, scaled as data.Images scales them, without a Python loop.
 """
 from __future__ import annotations
 
+import vectorized  # first: without numpy, it says what to install
 import numpy as np
 
-from pure.cli import DEFAULTS, dispatch
+from .cli import DEFAULTS, dispatch
 
 # numpy is fast enough for a wider, deeper network and more epochs by default
 # (96.2% on the official test set in about 75 s; see benchmarks/accuracy.py).
@@ -28,7 +29,6 @@ def to_inputs(images, as_images: bool = False):
 
 
 def main(argv=None) -> int:
-    import vectorized
     return dispatch(vectorized, argv, to_inputs=to_inputs, defaults=VECTORIZED_DEFAULTS, to_tensor=to_tensor)
 
 

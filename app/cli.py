@@ -16,10 +16,13 @@ or the full set if `python -m data download mnist` fetched it), trains with a
 live progress line, prints accuracy on the official 10,000-image test set, and
 saves the model as JSON (loadable by either twin) with its loss and what it
 was trained on. The network's shape, epochs and learning rate come from
-DEFAULTS (this twin) and VECTORIZED_DEFAULTS (vectorized/cli.py); `--help`
+DEFAULTS (the pure twin) and VECTORIZED_DEFAULTS (app/arrays.py); `--help`
 shows them. The vectorized twin's command (`python -m vectorized`) is this
-same code run with numpy arrays: see `run()`. evaluate and predict are in
-pure/usemodel.py.
+same code run with numpy arrays: see `run()` and app/arrays.py. evaluate and
+predict are in app/usemodel.py, serve in app/serve.py.
+
+This is the application, not the library: it calls a twin (`nn`, the package
+pure or vectorized) and the twins never call it.
 """
 from __future__ import annotations
 
@@ -112,7 +115,7 @@ def parse_args(argv, twin: str, defaults=DEFAULTS):
     if args.limit is not None and args.limit < 1:
         p.error(f"--limit must be at least 1, got {args.limit}")
     try:
-        from .activations import get as activation
+        from pure.activations import get as activation
         activation(args.activation)
     except ValueError as e:
         p.error(f"--activation: {e}")
@@ -203,7 +206,7 @@ def to_inputs(images, as_images: bool = False):
 def writable(path: str, flag: str):
     """Can a file be saved at `path`? Creates its folder; None if so, else why not (checked before training:
     a folder, a device, a file where a folder should be, a read-only folder, a full disk)."""
-    from .io import ModelFileError, writable_target
+    from pure.modelfile import ModelFileError, writable_target
     folder = os.path.dirname(os.path.abspath(path))
     try:
         os.makedirs(folder, exist_ok=True)

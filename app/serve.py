@@ -83,7 +83,7 @@ def site_config(model: Optional[str], pyodide: str, root: str = ROOT) -> dict:
 
 def check_model(path: str) -> None:
     """Refuse, before serving, a model the page could not use (pure.load raises ModelFileError)."""
-    from .io import load
+    from pure.io import load
     load(path)
 
 

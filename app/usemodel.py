@@ -3,8 +3,8 @@
     python -m pure evaluate runs/mnist-mlp-pure.json             # accuracy, loss, confusion matrix, pictures
     python -m pure predict runs/mnist-mlp-pure.json digit.png --top 3 --explain why.png
 
-The two subcommands of the main command (pure/cli.py dispatches to them; the
-vectorized twin runs this same code with numpy arrays, see vectorized/cli.py).
+The two subcommands of the main command (app/cli.py dispatches to them; the
+vectorized twin runs this same code with numpy arrays, see app/arrays.py).
 
 evaluate loads the model, runs it over the official test set (or --dataset /
 --data-dir), and prints accuracy and mean loss computed exactly as `fit` and
@@ -33,8 +33,8 @@ import argparse
 import os
 import sys
 
-from .activations import Softmax
-from .ops import argmax, flatten, reshape
+from pure.activations import Softmax
+from pure.ops import argmax, flatten, reshape
 
 SPLITS = ("test", "train")
 

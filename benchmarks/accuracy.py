@@ -85,7 +85,7 @@ def flags(config):
 def load(split):
     import numpy as np
     import data
-    from vectorized.cli import to_inputs
+    from app.arrays import to_inputs
     images, labels = data.load_mnist(split)
     return to_inputs(images), np.frombuffer(bytes(labels), dtype=np.uint8).astype(np.int64)
 
@@ -117,8 +117,8 @@ def shifted(x, rows=28, cols=28):
 # ---------------------------------------------------------------- training, as the CLI does it
 
 def train(nn, config, x, y, validation=None, progress=False):
-    """Build and train exactly as pure/cli.py's run() does; returns (model, history)."""
-    from pure.cli import build_mlp
+    """Build and train exactly as app/cli.py's run() does; returns (model, history)."""
+    from app.cli import build_mlp
     hidden = [int(h) for h in str(config["hidden"]).split(",")]
     model = build_mlp(nn, 784, hidden, 10, "relu", config["seed"])
     lr = config["lr"]

@@ -37,7 +37,7 @@ sys.path[:0] = [ROOT, os.path.join(ROOT, "web")]
 import data  # noqa: E402
 import pure as nn  # noqa: E402
 from pure import serve  # noqa: E402
-from pure.cli import build_cnn, build_mlp  # noqa: E402
+from app.cli import build_cnn, build_mlp  # noqa: E402
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",

@@ -47,7 +47,7 @@ if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
 TARGET_RATIO = 2.0          # vectorized time / torch time, at most
-FILTERS, HIDDEN = (32, 64), 256     # the strong CNN: pure/cli.py CNN_DEFAULTS (filters "32,64", hidden "256")
+FILTERS, HIDDEN = (32, 64), 256     # the strong CNN: app/cli.py CNN_DEFAULTS (filters "32,64", hidden "256")
 
 # (name, batch-free input shape (C, H, W), out channels, kernel, stride, padding)
 CONV_SHAPES = [
@@ -145,8 +145,8 @@ def epoch_rows(torch, dtype_name, count, repeats):
 
     import data
     import vectorized as nn
-    from pure.cli import build_cnn
-    from vectorized.cli import to_inputs
+    from app.cli import build_cnn
+    from app.arrays import to_inputs
     dtype = np.dtype(dtype_name)
     images, labels = data.load_mnist("train", limit=count)
     x = to_inputs(images, as_images=True).astype(dtype)

@@ -88,7 +88,7 @@ def worker_vectorized(args):
     """vectorized (step loop and fit()) and, if importable, torch; same weights, same batches."""
     import numpy as np
     import vectorized as nn
-    from vectorized.cli import to_inputs
+    from app.arrays import to_inputs
 
     images, labels = _mnist_train()
     x64 = to_inputs(images)

@@ -16,9 +16,9 @@ import pure
 import vectorized
 from conformance.tolerances import compare
 from pure import usemodel
-from pure.cli import to_inputs as pure_inputs
-from vectorized.cli import to_inputs as vectorized_inputs
-from vectorized.cli import to_tensor as vectorized_tensor
+from app.cli import to_inputs as pure_inputs
+from app.arrays import to_inputs as vectorized_inputs
+from app.arrays import to_tensor as vectorized_tensor
 
 TWINS = {"pure": (pure, pure_inputs, None), "vectorized": (vectorized, vectorized_inputs, vectorized_tensor)}
 

@@ -47,7 +47,7 @@ def mnist(nn, split, limit=None, scale="unit", directory=None, result=None):
         say_source(result, split, len(labels), directory, first=limit is not None)
     images = images.with_scale(scale)
     if nn.TWIN == "vectorized":
-        from vectorized.cli import to_inputs
+        from app.arrays import to_inputs
         return to_inputs(images), list(labels)
     return images, list(labels)
 

@@ -31,7 +31,7 @@ fit refuses to start a run over an existing checkpoint without resume=True (it w
 be overwritten after one epoch), and a checkpoint that cannot be written (a full
 disk) is a warning: training goes on, and the previous checkpoint stays intact.
 
-Writes are atomic (pure.io.atomic_write_text: a temporary file, fsync, rename), so
+Writes are atomic (pure.modelfile.atomic_write_text: a temporary file, fsync, rename), so
 killing the process while it saves leaves the previous checkpoint intact. Reading
 checks every field before touching the model: a damaged or forged file raises
 CheckpointError (a ModelFileError) naming what is wrong, and nothing is changed.
@@ -50,9 +50,9 @@ import random
 import struct
 import warnings
 
-from .io import (BYTES_PER_PARAM, MAX_PARAMS, ModelFileError, atomic_write_text, build_layers, check_format,
-                 check_model_description, excerpt, has_shape, is_finite_number, layer_types, model_to_dict, read_json,
-                 temporary_name, writable_target)
+from .modelfile import (BYTES_PER_PARAM, MAX_PARAMS, ModelFileError, atomic_write_text, build_layers, check_format,
+                        check_model_description, excerpt, has_shape, is_finite_number, layer_types, model_to_dict,
+                        read_json, temporary_name, writable_target)
 from .checks import check_lr
 from .ops import copy, shape
 
@@ -265,7 +265,7 @@ def remove_stale_temporaries(path) -> int:
 def read_checkpoint(path, twin: str = "pure", max_params: int = MAX_PARAMS) -> dict:
     """Read and check the structure of a checkpoint file; returns the dict.
 
-    The model part is checked exactly as a model file is (pure.io.read_model_dict);
+    The model part is checked exactly as a model file is (pure.modelfile.read_model_dict);
     the rest field by field. Raises CheckpointError naming the problem. A checkpoint
     holds the weights up to four times (weights, best weights, two optimizer slots),
     plus the example order: its size is bounded by that many numbers within max_params."""
@@ -447,7 +447,8 @@ def restore_training(path, model, optimizer, n: int, batch_size: int, shuffle: b
 
 
 def load_model(path, twin: str = "pure", max_params: int = MAX_PARAMS, **build):
-    """The model stored in a checkpoint, as load() would build it from a model file."""
+    """The model stored in a checkpoint, as load() would build it from a model file (build names the
+    twin's `sequential` and its converters; io.load_checkpoint(path) is the call for a user)."""
     description = read_checkpoint(path, twin, max_params)
     known = layer_types(twin)
     return build_layers(description["model"], known, path, max_params=max_params, **build)

@@ -390,7 +390,7 @@ def split_steps(rows, lengths: List[int]):
 
 def _layer_from_entry(entry: dict, twin: str) -> Layer:
     """Build the layer a model file's {"type", "config"} entry names, from io's table of layer types."""
-    from .io import layer_types                  # here, not at the top: io imports the layer modules
+    from .modelfile import layer_types           # here, not at the top: modelfile imports the layer modules
     known = layer_types(twin)
     kind = entry.get("type")
     if kind not in known or not isinstance(entry.get("config", {}), dict):

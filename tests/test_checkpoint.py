@@ -210,13 +210,12 @@ def test_resuming_without_the_validation_data_of_the_run_is_refused(nn, tmp_path
 def test_the_model_inside_a_checkpoint_loads(nn, tmp_path):
     path = tmp_path / "c.json"
     model, _ = train(nn, nn.Adam(0.01), 2, checkpoint=path)
-    checkpoint = __import__(f"{nn.TWIN}.checkpoint", fromlist=["load_model"])
-    assert weights(checkpoint.load_model(path)) == weights(model)
+    assert weights(nn.io.load_checkpoint(path)) == weights(model)
 
 
 # ---------------------------------------------------------------- SIGKILL while saving
 
-# The write that must be atomic is shared (pure.io.atomic_write_text); the numpy twin only adds startup time.
+# The write that must be atomic is shared (pure.modelfile.atomic_write_text); the numpy twin only adds startup time.
 KILL_TRIALS = {"pure": 300 if SLOW else 32, "vectorized": 300 if SLOW else 12}
 WIDTH = 96
 

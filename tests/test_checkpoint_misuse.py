@@ -96,9 +96,9 @@ def test_a_checkpoint_onto_a_device_is_refused_before_training(nn, tmp_path):
 
 
 def test_resume_cleans_up_what_a_killed_save_left_even_in_a_folder_named_with_brackets(tmp_path):
-    """remove_stale_temporaries looks for the writer's own temporary name (pure.io.temporary_name)."""
+    """remove_stale_temporaries looks for the writer's own temporary name (pure.modelfile.temporary_name)."""
     from pure.checkpoint import remove_stale_temporaries
-    from pure.io import temporary_name
+    from pure.modelfile import temporary_name
     folder = tmp_path / "runs [2]"                       # glob would read "[2]" as a set of characters
     folder.mkdir()
     path = folder / "run.ckpt.json"
@@ -114,7 +114,7 @@ def test_resume_cleans_up_what_a_killed_save_left_even_in_a_folder_named_with_br
 def test_resume_cleans_up_next_to_the_file_a_symbolic_link_points_to(tmp_path):
     """A save through a link writes its temporary file next to the real file: that is where resume looks."""
     from pure.checkpoint import remove_stale_temporaries
-    from pure.io import temporary_name
+    from pure.modelfile import temporary_name
     (tmp_path / "store").mkdir()
     real = tmp_path / "store" / "real.json"
     real.write_text("{}")

@@ -1,6 +1,6 @@
 """The main command's --checkpoint / --resume, run for real in subprocesses.
 
-Both twins' commands are the same code (pure/cli.py), and every run evaluates on the
+Both twins' commands are the same code (app/cli.py), and every run evaluates on the
 10,000 test images (slow in the pure twin), so these run once, with the vectorized
 twin when numpy is there and the pure twin otherwise. Exact resumption in each twin
 is tested in test_checkpoint.py.

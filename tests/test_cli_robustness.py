@@ -126,7 +126,7 @@ def test_ctrl_c_says_how_to_resume_and_exits_130(nn, tmp_path):
 
 def test_a_full_disk_is_found_before_training(nn, tmp_path, monkeypatch, capsys):
     import errno
-    cli = __import__(f"{nn.TWIN}.cli", fromlist=["main"])
+    cli = __import__({"pure": "app.cli", "vectorized": "app.arrays"}[nn.TWIN], fromlist=["main"])
 
     def full(fd, data):
         raise OSError(errno.ENOSPC, "No space left on device")

@@ -361,12 +361,12 @@ def test_main_command_gives_images_shaped_for_a_cnn(nn):
     import importlib
 
     import data
-    cli = importlib.import_module(f"{nn.TWIN}.cli")
+    cli = importlib.import_module({"pure": "app.cli", "vectorized": "app.arrays"}[nn.TWIN])
     images, _ = data.load_mnist("test", limit=3)
     x = cli.to_inputs(images, as_images=True)
     assert len(x) == 3 and to_list(x[1]) == [images.image(1)]           # (1, 28, 28) per example
     assert len(cli.to_inputs(images)[0]) == 784                         # flat rows, as before
-    from pure.cli import build_cnn, parse_args
+    from app.cli import build_cnn, parse_args
     model = build_cnn(nn, (1, 28, 28), [128], 10, "relu", seed=0, filters=(4, 8), dropout=0.5)
     assert repr(model.layers[7]) == "Dense(128, 128)" and repr(model.layers[9]) == "Dropout(p=0.5)"
     assert len(to_list(model.predict(x))[0]) == 10

@@ -145,13 +145,11 @@ def test_a_file_larger_than_the_budget_allows_is_refused_unread(nn, tmp_path):
 
 
 def test_a_forged_checkpoint_model_is_refused_too(nn, tmp_path):
-    from importlib import import_module
-    checkpoint = import_module(f"{nn.TWIN}.checkpoint")
     path = tmp_path / "run.ckpt.json"
     path.write_text(json.dumps({"format": "twinnet-checkpoint", "version": 1, "model": json.loads(
         model_text([FORGED_SIZES["LSTM(3000, 3000)"]]))}))
     with pytest.raises(nn.ModelFileError):
-        checkpoint.load_model(path)
+        nn.io.load_checkpoint(path)
 
 
 def test_conformance_check_on_a_forged_file_fails_fast(tmp_path):

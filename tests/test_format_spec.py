@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from pure.io import LAYER_MODULES
+from pure.modelfile import LAYER_MODULES
 from pure.ops import shape as _shape
 
 from conftest import to_list

@@ -280,7 +280,7 @@ def trained(tmp_path_factory):
 @pytest.mark.parametrize("kind", ["mlp", "cnn"])
 def test_main_command_models_predict_the_same_in_pytorch(kind, trained):
     torch = torch_or_skip()
-    from vectorized.cli import to_inputs
+    from app.arrays import to_inputs
     models, test_images, _ = trained
     model = nn.load(models[kind])
     x = to_inputs(test_images, as_images=kind == "cnn")
@@ -296,7 +296,7 @@ def test_main_command_models_predict_the_same_in_pytorch(kind, trained):
 @pytest.mark.parametrize("kind", ["mlp", "cnn"])
 def test_main_command_models_predict_the_same_in_onnxruntime(kind, trained, tmp_path):
     run_onnx = onnx_or_skip()
-    from vectorized.cli import to_inputs
+    from app.arrays import to_inputs
     models, test_images, _ = trained
     model = nn.load(models[kind])
     x = to_inputs(test_images, as_images=kind == "cnn")

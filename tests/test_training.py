@@ -117,7 +117,7 @@ def test_fit_on_mnist_images_directly(nn):
     """The pure twin trains on data.Images (rows made on demand); the vectorized twin on an array."""
     images, labels = data.load_mnist("train", limit=300)
     if nn.TWIN == "vectorized":
-        from vectorized.cli import to_inputs
+        from app.arrays import to_inputs
         x = to_inputs(images)
     else:
         x = images

@@ -11,16 +11,10 @@ import numpy as np
 from pure.checkpoint import (FORMAT, VERSION, CheckpointError, check_target, fingerprint,  # noqa: F401
                              read_checkpoint, remove_stale_temporaries)
 from pure import checkpoint as _shared
+from pure.modelfile import MAX_PARAMS
 
-from .network import Sequential
-
-
-def _to_list(a):
-    return np.asarray(a, dtype=np.float64).tolist()
-
-
-def _from_list(t):
-    return np.asarray(t, dtype=np.float64)
+from .modelfile import from_list as _from_list
+from .modelfile import to_list as _to_list
 
 
 def save_training(path, model, optimizer, state: dict) -> None:
@@ -50,7 +44,7 @@ def restore_training(path, model, optimizer, n, batch_size, shuffle, rng, histor
     return saved
 
 
-def load_model(path) -> Sequential:
-    """The model stored in a checkpoint, as load() would build it from a model file."""
-    return _shared.load_model(path, twin="vectorized", from_list=_from_list, shape_of=np.shape,
-                              sequential=Sequential)
+def load_model(path, max_params: int = MAX_PARAMS, **build):
+    """The model stored in a checkpoint, as load() would build it from a model file (build names
+    the `sequential`; io.load_checkpoint(path) is the call for a user)."""
+    return _shared.load_model(path, "vectorized", max_params, from_list=_from_list, shape_of=np.shape, **build)

@@ -44,7 +44,7 @@ import os
 
 import numpy as np
 
-from pure.io import atomic_write_bytes
+from pure.modelfile import atomic_write_bytes
 
 from .network import Sequential
 

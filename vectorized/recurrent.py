@@ -327,7 +327,7 @@ class TimeDistributed(Layer):
 
 def _layer_from_entry(entry: dict, twin: str) -> Layer:
     """Build the layer a model file's {"type", "config"} entry names, from io's table of layer types."""
-    from pure.io import layer_types              # the one table, shared with the pure twin
+    from pure.modelfile import layer_types       # the one table, shared with the pure twin
     known = layer_types(twin)
     kind = entry.get("type")
     if kind not in known or not isinstance(entry.get("config", {}), dict):

@@ -22,10 +22,21 @@ import time
 import data
 import pure as nn
 from data import toy
-from pure.cli import build_mlp
 from pure.ops import argmax, flatten, reshape, shape
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def build_mlp(nn, n_in, hidden_sizes, n_out, activation, seed):
+    """n_in -> hidden... -> n_out, as the main command builds it (app/cli.py's build_mlp, which the
+    page does not load): He weights for ReLU-like units, Xavier otherwise."""
+    init = "he" if activation.lower() in ("relu", "leaky_relu", "leakyrelu", "elu") else "xavier"
+    layers, width = [], n_in
+    for i, h in enumerate(hidden_sizes):
+        layers += [nn.Dense(width, h, init=init, seed=seed + i), nn.activations.get(activation)]
+        width = h
+    layers.append(nn.Dense(width, n_out, init="xavier", seed=seed + len(hidden_sizes)))
+    return nn.Sequential(layers)
 
 
 # ------------------------------------------------------------------ the code beside each view

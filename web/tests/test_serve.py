@@ -17,7 +17,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, ROOT)
 
-from pure import serve  # noqa: E402
+from app import serve  # noqa: E402
 
 
 @pytest.fixture(scope="module")
