@@ -1,17 +1,21 @@
 """Pictures that show themselves in a Jupyter notebook, with the standard library.
 
 Jupyter (IPython) displays an object inline when it has a `_repr_svg_` or
-`_repr_png_` method returning the picture's text or bytes. Three kinds of
+`_repr_png_` method returning the picture's text or bytes. Two kinds of
 object have them:
 
 - every picture function's result (`pictures.line_chart(...)`,
   `pictures.image_grid(...)`, ...): a `PictureFile`, the path as a `str`
   (it compares and prints as the path) whose repr is the picture written;
-- `fit()`'s history in either twin (`pure.training.History`, a dict): the
-  loss and accuracy curves, drawn by `history_svg`;
-- `confusion_matrix(...)`'s result in either twin
-  (`pure.metrics.ConfusionMatrix`, a list of rows): the heat map, drawn by
-  `confusion_svg`.
+- an `SVG`, the text of a drawing: `show_history(history)` for `fit()`'s
+  history in either twin (a dict of per-epoch lists: the loss and accuracy
+  curves) and `show_confusion(matrix)` for `confusion_matrix(...)`'s result
+  (a list of rows: the heat map).
+
+The twins return plain dicts and lists and never import this package:
+
+    history = model.fit(...)
+    show_history(history)          # the last expression of a cell: shown as curves
 
 The SVG is drawn by the same functions that write files (pictures/svg.py),
 into a temporary folder, and read back. Nothing here imports IPython: the
@@ -52,6 +56,23 @@ def inline(svg_text):
     if svg_text.startswith("<?xml"):
         svg_text = svg_text[svg_text.index("?>") + 2:].lstrip()
     return svg_text
+
+
+class SVG(str):
+    """The text of an SVG drawing; in a notebook, the drawing itself."""
+
+    def _repr_svg_(self):
+        return str(self)
+
+
+def show_history(history, title=""):
+    """fit()'s history (either twin), shown in a notebook as its loss and accuracy curves."""
+    return SVG(history_svg(history, title))
+
+
+def show_confusion(matrix, class_names=None, title=""):
+    """confusion_matrix()'s result (either twin), shown in a notebook as a heat map."""
+    return SVG(confusion_svg(matrix, class_names, title))
 
 
 def history_svg(history, title=""):

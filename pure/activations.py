@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 
 from . import checks
-from .layers import Layer
+from .base import Layer
 from .ops import map_rows
 
 

@@ -18,6 +18,7 @@ import os
 import warnings
 from typing import List, Optional, Tuple
 
+from .base import Layer
 from .ops import flatten, shape
 
 # ---------------------------------------------------------------- tensors (all layers)
@@ -493,7 +494,6 @@ def embedding_output_shape(layer, input_shape):
 
 def check_row_layer(layer, excluded: tuple):
     """TimeDistributed's inner layer: one that works on rows (not a sequence layer)."""
-    from .layers import Layer
     if not isinstance(layer, Layer) or isinstance(layer, excluded):
         raise ValueError(f"TimeDistributed: expected a layer that works on rows (Dense, an activation, "
                          f"Dropout), got {layer!r:.60}")

@@ -21,18 +21,6 @@ from typing import List, Sequence
 from .ops import argmax
 
 
-class ConfusionMatrix(list):
-    """What confusion_matrix() returns: a list of rows, matrix[true][predicted] = count.
-
-    A plain list in every way; in a Jupyter notebook it shows as a heat map (an SVG
-    drawn with the standard library by pictures/notebook.py).
-    """
-
-    def _repr_svg_(self):
-        from pictures.notebook import confusion_svg
-        return confusion_svg(self)
-
-
 def to_labels(values) -> List[int]:
     """Rows of scores -> class indices; a single column is thresholded at 0.5; ints pass through."""
     labels = []
@@ -80,7 +68,9 @@ def accuracy(y_true, y_pred) -> float:
 
 
 def confusion_matrix(y_true, y_pred, n_classes: int = None) -> List[List[int]]:
-    """matrix[true][predicted] = how many examples of class `true` were predicted `predicted`."""
+    """matrix[true][predicted] = how many examples of class `true` were predicted `predicted`.
+
+    A list of rows (in a notebook, pictures.notebook.show_confusion(matrix) draws it as a heat map)."""
     t, p = true_labels(y_true, "confusion_matrix"), to_labels(y_pred)
     if len(p) != len(t):
         raise ValueError(f"confusion_matrix: {len(t)} true classes (y_true) but {len(p)} predictions (y_pred)")
@@ -89,7 +79,7 @@ def confusion_matrix(y_true, y_pred, n_classes: int = None) -> List[List[int]]:
     matrix = [[0] * n_classes for _ in range(n_classes)]
     for a, b in zip(t, p):
         matrix[a][b] += 1
-    return ConfusionMatrix(matrix)
+    return matrix
 
 
 def precision_recall(matrix: Sequence[Sequence[int]]):

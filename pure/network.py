@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Dict, List
 
 from . import checks, training
-from .layers import Layer
+from .base import Layer
 from .metrics import accuracy
 from .ops import copy, shape
 

@@ -204,7 +204,7 @@ def fit(model, x, y, loss, optimizer, epochs: int = 1, batch_size: int = 32,
     if best_weights is not None:
         model.set_weights(best_weights)
     model.eval()
-    return History(history)
+    return history
 
 
 def take(data, indices):
@@ -215,18 +215,6 @@ def take(data, indices):
 def as_list(data):
     """Targets as a list (bytes of labels become ints)."""
     return list(data)
-
-
-class History(dict):
-    """What fit() returns: a dict of per-epoch lists ("loss", "accuracy", "val_loss", ...).
-
-    A plain dict in every way; in a Jupyter notebook it shows as the loss and
-    accuracy curves (an SVG drawn with the standard library by pictures/notebook.py).
-    """
-
-    def _repr_svg_(self):
-        from pictures.notebook import history_svg
-        return history_svg(self)
 
 
 def is_classification(loss, y, pred=None) -> bool:

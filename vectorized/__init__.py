@@ -32,7 +32,8 @@ from .activations import ELU, ArcTan, Identity, LeakyReLU, ReLU, Sigmoid, Softma
 from .conv import AvgPool2D, Conv2D, MaxPool2D
 from .gradcheck import GradcheckReport, gradcheck
 from .io import ModelFileError, load, save
-from .layers import Dense, Dropout, Flatten, Layer
+from .base import Layer
+from .layers import Dense, Dropout, Flatten
 from .losses import MSE, BinaryCrossEntropy, CrossEntropy, one_hot
 from .metrics import accuracy, binary_report, confusion_matrix, precision_recall
 from .network import Sequential

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import checks
-from .layers import Layer
+from .base import Layer
 from .ops import as_array
 
 

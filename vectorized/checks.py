@@ -19,6 +19,7 @@ from pure.checks import (check_alpha,  # noqa: F401
                          embedding_output_shape, output_size, pair, pool_output_shape, recurrent_output_shape,
                          require_forward)
 
+from .base import Layer
 from .ops import DTYPE, as_array, is_ragged
 
 # ---------------------------------------------------------------- tensors (all layers)
@@ -359,7 +360,6 @@ def check_recurrent_grad(layer, grad_out) -> np.ndarray:
 
 def check_row_layer(layer, excluded: tuple):
     """TimeDistributed's inner layer: one that works on rows (not a sequence layer)."""
-    from .layers import Layer
     if not isinstance(layer, Layer) or isinstance(layer, excluded):
         raise ValueError(f"TimeDistributed: expected a layer that works on rows (Dense, an activation, "
                          f"Dropout), got {layer!r:.60}")

@@ -33,7 +33,7 @@ import numpy as np
 from . import init as initializers
 from .checks import (check_grad_shape, check_images, check_sizes, conv_output_shape, output_size, pair,  # noqa: F401
                      pool_output_shape, require_forward)
-from .layers import Layer
+from .base import Layer
 from .ops import DTYPE
 
 # ----------------------------------------------------------------------------- shapes

@@ -12,7 +12,6 @@ import numpy as np
 
 from pure.metrics import true_labels as _pure_true_labels
 
-from pure.metrics import ConfusionMatrix  # noqa: F401  (the same list, shown as a heat map in a notebook)
 
 
 def to_labels(values) -> np.ndarray:
@@ -73,7 +72,9 @@ def accuracy(y_true, y_pred) -> float:
 
 
 def confusion_matrix(y_true, y_pred, n_classes: int = None) -> List[List[int]]:
-    """matrix[true][predicted] = how many examples of class `true` were predicted `predicted`."""
+    """matrix[true][predicted] = how many examples of class `true` were predicted `predicted`.
+
+    A list of rows (in a notebook, pictures.notebook.show_confusion(matrix) draws it as a heat map)."""
     t, p = true_labels(y_true, "confusion_matrix"), to_labels(y_pred)
     if len(p) != len(t):
         raise ValueError(f"confusion_matrix: {len(t)} true classes (y_true) but {len(p)} predictions (y_pred)")
@@ -81,7 +82,7 @@ def confusion_matrix(y_true, y_pred, n_classes: int = None) -> List[List[int]]:
         n_classes = int(max(t.max(initial=-1), p.max(initial=-1))) + 1
     matrix = np.zeros((n_classes, n_classes), dtype=np.int64)
     np.add.at(matrix, (t, p), 1)
-    return ConfusionMatrix(matrix.tolist())
+    return matrix.tolist()
 
 
 def precision_recall(matrix):

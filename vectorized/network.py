@@ -21,7 +21,7 @@ from typing import Dict, List
 import numpy as np
 
 from . import checks, training
-from .layers import Layer
+from .base import Layer
 from .metrics import accuracy
 from .ops import copy, shape
 

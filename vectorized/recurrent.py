@@ -32,7 +32,7 @@ from .activations import sigmoid
 from .checks import (check_lengths_like, check_recurrent_grad, check_row_layer, check_sequences, check_sizes,
                      check_steps_like, check_token_ids, embedding_output_shape, recurrent_output_shape,
                      require_forward)
-from .layers import Layer
+from .base import Layer
 from .ops import DTYPE
 
 

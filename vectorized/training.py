@@ -24,8 +24,6 @@ from typing import Dict, List, Optional, Union
 
 import numpy as np
 
-from pure.training import History  # noqa: F401  (the same dict, shown as curves in a notebook)
-
 from . import checks
 from .diagnostics import ARITHMETIC_ERRORS, TrainingError, Watch, first_bad_weights  # noqa: F401
 from .losses import BinaryCrossEntropy, CrossEntropy, MSE
@@ -216,7 +214,7 @@ def fit(model, x, y, loss, optimizer, epochs: int = 1, batch_size: int = 32,
     if best_weights is not None:
         model.set_weights(best_weights)
     model.eval()
-    return History(history)
+    return history
 
 
 def take(data, indices):
