@@ -14,8 +14,6 @@ last rename wins.
 import os
 import secrets
 
-from .notebook import PictureFile
-
 
 def write_atomic(path, data):
     """Write `data` (bytes) to `path` atomically; create the folder if needed. Returns `path`.
@@ -40,3 +38,26 @@ def write_atomic(path, data):
             os.remove(tmp)
         raise
     return PictureFile(path)
+
+
+class PictureFile(str):
+    """The path of a picture just written; in a notebook, the picture itself."""
+
+    def _repr_svg_(self):
+        if not self.lower().endswith(".svg") or not os.path.exists(self):
+            return None
+        with open(self, encoding="utf-8") as f:
+            return inline(f.read())
+
+    def _repr_png_(self):
+        if not self.lower().endswith(".png") or not os.path.exists(self):
+            return None
+        with open(self, "rb") as f:
+            return f.read()
+
+
+def inline(svg_text):
+    """An SVG file's text without its XML declaration, as it goes inside a notebook's HTML."""
+    if svg_text.startswith("<?xml"):
+        svg_text = svg_text[svg_text.index("?>") + 2:].lstrip()
+    return svg_text

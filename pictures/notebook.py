@@ -5,7 +5,7 @@ Jupyter (IPython) displays an object inline when it has a `_repr_svg_` or
 object have them:
 
 - every picture function's result (`pictures.line_chart(...)`,
-  `pictures.image_grid(...)`, ...): a `PictureFile`, the path as a `str`
+  `pictures.image_grid(...)`, ...): a `PictureFile` (files.py), the path as a `str`
   (it compares and prints as the path) whose repr is the picture written;
 - an `SVG`, the text of a drawing: `show_history(history)` for `fit()`'s
   history in either twin (a dict of per-epoch lists: the loss and accuracy
@@ -26,21 +26,8 @@ directly.
 import os
 import tempfile
 
-
-class PictureFile(str):
-    """The path of a picture just written; in a notebook, the picture itself."""
-
-    def _repr_svg_(self):
-        if not self.lower().endswith(".svg") or not os.path.exists(self):
-            return None
-        with open(self, encoding="utf-8") as f:
-            return inline(f.read())
-
-    def _repr_png_(self):
-        if not self.lower().endswith(".png") or not os.path.exists(self):
-            return None
-        with open(self, "rb") as f:
-            return f.read()
+from .files import PictureFile, inline  # noqa: F401  (PictureFile: the path that shows its picture)
+from .svg import confusion_matrix, line_chart, small_multiples
 
 
 def render_svg(draw, *args, **kwargs):
@@ -49,13 +36,6 @@ def render_svg(draw, *args, **kwargs):
         path = draw(os.path.join(folder, "picture.svg"), *args, **kwargs)
         with open(path, encoding="utf-8") as f:
             return inline(f.read())
-
-
-def inline(svg_text):
-    """An SVG file's text without its XML declaration, as it goes inside a notebook's HTML."""
-    if svg_text.startswith("<?xml"):
-        svg_text = svg_text[svg_text.index("?>") + 2:].lstrip()
-    return svg_text
 
 
 class SVG(str):
@@ -77,8 +57,6 @@ def show_confusion(matrix, class_names=None, title=""):
 
 def history_svg(history, title=""):
     """A training history (a dict of per-epoch lists, as fit returns) as SVG: loss, then accuracy if measured."""
-    from .svg import line_chart, small_multiples
-
     losses = {key: list(history[key]) for key in ("loss", "val_loss") if history.get(key)}
     accuracies = {key: list(history[key]) for key in ("accuracy", "val_accuracy") if history.get(key)}
     if losses and accuracies:
@@ -91,6 +69,4 @@ def history_svg(history, title=""):
 
 def confusion_svg(matrix, class_names=None, title=""):
     """A confusion matrix (rows = true classes) as SVG."""
-    from .svg import confusion_matrix
-
     return render_svg(confusion_matrix, matrix, class_names=class_names, title=title)
