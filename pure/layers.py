@@ -10,10 +10,10 @@ import random
 from operator import mul
 from typing import Optional
 
-from . import checks
+from . import checks, ops
 from . import init as initializers
 from .base import Layer
-from .ops import add_row, column_sums, elementwise2, flatten, map_rows, matmul, matmul_nt, matmul_tn, reshape, shape
+from .ops import add_row, column_sums, elementwise2, flatten, map_rows, reshape, shape
 
 
 class Dense(Layer):
@@ -44,17 +44,17 @@ class Dense(Layer):
     def forward(self, x):
         x = checks.check_batch(x, self.label, self.n_in)
         self.x = x
-        y = matmul(x, self.params["W"])
+        y = ops.matmul(x, self.params["W"])                # through ops, so pure.fast can swap it
         return add_row(y, self.params["b"]) if self.bias else y
 
     def backward(self, grad_out, need_input_grad=True):
         checks.check_backward(grad_out, self.label, self.x, self.n_out)
-        self.grads["W"] = matmul_tn(self.x, grad_out)   # xᵀ · grad_out
+        self.grads["W"] = ops.matmul_tn(self.x, grad_out)   # xᵀ · grad_out
         if self.bias:
-            self.grads["b"] = column_sums(grad_out)      # sum over the batch
+            self.grads["b"] = column_sums(grad_out)          # sum over the batch
         if not need_input_grad:
             return None
-        return matmul_nt(grad_out, self.params["W"])     # grad_out · Wᵀ
+        return ops.matmul_nt(grad_out, self.params["W"])     # grad_out · Wᵀ
 
     def output_shape(self, input_shape):
         checks.check_features(input_shape, self.label, self.n_in)

@@ -23,12 +23,13 @@ from operator import add
 from typing import List, Optional
 
 from . import init as initializers
+from . import ops
 from .activations import sigmoid
 from .checks import (check_lengths_like, check_recurrent_grad, check_row_layer, check_sequences, check_sizes,
                      check_steps_like, check_token_ids, embedding_output_shape, recurrent_output_shape,
                      require_forward)
-from .layers import Layer
-from .ops import ZeroRow, column_sums, elementwise2, matmul, matmul_nt, matmul_tn, zeros
+from .base import Layer
+from .ops import column_sums, elementwise2, zeros
 
 
 class RNN(Layer):
@@ -75,11 +76,11 @@ class RNN(Layer):
         Wxh, Whh, b = self.params["Wxh"], self.params["Whh"], self.params["b"]
         self.x, self.states = x, []
         for sequence in x:
-            xw = matmul(sequence, Wxh)           # x_t Wxh for all the steps at once: (T, n_hidden)
+            xw = ops.matmul(sequence, Wxh)           # x_t Wxh for all the steps at once: (T, n_hidden)
             h = [0.0] * self.n_hidden            # h_0 = 0
             states = [h]
             for xw_t in xw:
-                hw = matmul([h], Whh)[0]         # h_{t-1} Whh
+                hw = ops.matmul([h], Whh)[0]         # h_{t-1} Whh
                 h = [math.tanh(p + q + c) for p, q, c in zip(xw_t, hw, b)]
                 states.append(h)
             self.states.append(states)           # h_0 ... h_T: T + 1 rows
@@ -101,13 +102,13 @@ class RNN(Layer):
             for t in reversed(range(T)):
                 dh = [p + q for p, q in zip(dh_next, grad_out[n][t])] if self.return_sequences else dh_next
                 da[t] = [g * (1.0 - h * h) for g, h in zip(dh, states[t + 1])]
-                dh_next = matmul_nt([da[t]], Whh)[0]          # dL/da_t · Whhᵀ flows back to h_{t-1}
+                dh_next = ops.matmul_nt([da[t]], Whh)[0]          # dL/da_t · Whhᵀ flows back to h_{t-1}
             # With dL/da_t known at every step, the weights get Dense's gradients, summed over the steps:
-            dWxh = elementwise2(add, dWxh, matmul_tn(self.x[n], da))      # Σ_t x_tᵀ · da_t
-            dWhh = elementwise2(add, dWhh, matmul_tn(states[:-1], da))    # Σ_t h_{t-1}ᵀ · da_t
+            dWxh = elementwise2(add, dWxh, ops.matmul_tn(self.x[n], da))      # Σ_t x_tᵀ · da_t
+            dWhh = elementwise2(add, dWhh, ops.matmul_tn(states[:-1], da))    # Σ_t h_{t-1}ᵀ · da_t
             db = [p + q for p, q in zip(db, column_sums(da))]
             if need_input_grad:
-                grad_in.append(matmul_nt(da, Wxh))           # dL/dx_t = da_t · Wxhᵀ
+                grad_in.append(ops.matmul_nt(da, Wxh))           # dL/dx_t = da_t · Wxhᵀ
         self.grads["Wxh"], self.grads["Whh"], self.grads["b"] = dWxh, dWhh, db
         return grad_in if need_input_grad else None
 
@@ -176,11 +177,11 @@ class LSTM(Layer):
         H = self.n_hidden
         self.x, self.steps = x, []
         for sequence in x:
-            xw = matmul(sequence, Wx)            # x_t Wx for all the steps at once: (T, 4 n_hidden)
+            xw = ops.matmul(sequence, Wx)            # x_t Wx for all the steps at once: (T, 4 n_hidden)
             h, c = [0.0] * H, [0.0] * H          # h_0 = c_0 = 0
             hs, cs, gates, tanh_cs = [h], [c], [], []
             for xw_t in xw:
-                z = [p + q + r for p, q, r in zip(xw_t, matmul([h], Wh)[0], b)]
+                z = [p + q + r for p, q, r in zip(xw_t, ops.matmul([h], Wh)[0], b)]
                 i = [sigmoid(v) for v in z[:H]]
                 f = [sigmoid(v) for v in z[H:2 * H]]
                 g = [math.tanh(v) for v in z[2 * H:3 * H]]
@@ -222,12 +223,12 @@ class LSTM(Layer):
                          + [d * v * (1.0 - v) for d, v in zip(df, f)]
                          + [d * (1.0 - v * v) for d, v in zip(dg, g)]        # through tanh' = 1 - tanh²
                          + [d * v * (1.0 - v) for d, v in zip(do, o)])
-                dh_next = matmul_nt([dz[t]], Wh)[0]                          # to h_{t-1}: dz · Whᵀ
-            dWx = elementwise2(add, dWx, matmul_tn(self.x[n], dz))        # Σ_t x_tᵀ · dz_t
-            dWh = elementwise2(add, dWh, matmul_tn(hs[:-1], dz))          # Σ_t h_{t-1}ᵀ · dz_t
+                dh_next = ops.matmul_nt([dz[t]], Wh)[0]                          # to h_{t-1}: dz · Whᵀ
+            dWx = elementwise2(add, dWx, ops.matmul_tn(self.x[n], dz))        # Σ_t x_tᵀ · dz_t
+            dWh = elementwise2(add, dWh, ops.matmul_tn(hs[:-1], dz))          # Σ_t h_{t-1}ᵀ · dz_t
             db = [p + q for p, q in zip(db, column_sums(dz))]
             if need_input_grad:
-                grad_in.append(matmul_nt(dz, Wx))            # dL/dx_t = dz_t · Wxᵀ
+                grad_in.append(ops.matmul_nt(dz, Wx))            # dL/dx_t = dz_t · Wxᵀ
         self.grads["Wx"], self.grads["Wh"], self.grads["b"] = dWx, dWh, db
         return grad_in if need_input_grad else None
 
@@ -274,7 +275,7 @@ class Embedding(Layer):
     def backward(self, grad_out, need_input_grad=True):
         require_forward(self.label, self.ids)
         check_steps_like(grad_out, self.lengths, self.dim, self.label)
-        dW = [ZeroRow(self.dim)] * self.vocab_size                        # one shared row of zeros (see ZeroRow)
+        dW = zeros(self.vocab_size, self.dim)                           # (vocab_size, dim)
         for sequence, grads in zip(self.ids, grad_out):
             for token, g in zip(sequence, grads):
                 dW[token] = [p + q for p, q in zip(dW[token], g)]     # rows of repeated tokens add up
