@@ -251,6 +251,11 @@ def preflight(args, train_images, test_images, out):
 
 
 def resume_command(twin: str, argv) -> str:
+    """The command that continues an interrupted run: the same arguments, and --resume.
+
+    >>> resume_command("pure", ["--epochs", "3", "--checkpoint", "run.json"])
+    'python -m pure --epochs 3 --checkpoint run.json --resume'
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
     return f"python -m {twin} " + " ".join(shlex.quote(a) for a in argv + ([] if "--resume" in argv else ["--resume"]))
 
