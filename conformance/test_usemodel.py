@@ -15,7 +15,7 @@ import data
 import pure
 import vectorized
 from conformance.tolerances import compare
-from pure import usemodel
+from app import usemodel
 from app.cli import to_inputs as pure_inputs
 from app.arrays import to_inputs as vectorized_inputs
 from app.arrays import to_tensor as vectorized_tensor

@@ -133,7 +133,7 @@ def test_plain_command_still_trains_and_help_names_the_subcommands(nn):
 def test_a_closed_pipe_ends_the_command_quietly(monkeypatch):
     """`python -m pure evaluate model.json | head -3`: the reader leaves early; no traceback, exit 141 (as SIGPIPE)."""
     import pure
-    from pure import cli, usemodel
+    from app import cli, usemodel
 
     def evaluate_into_a_closed_pipe(*args):
         raise BrokenPipeError(32, "Broken pipe")

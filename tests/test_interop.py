@@ -264,7 +264,7 @@ HAS_ONNX = all(importlib.util.find_spec(name) is not None for name in ("onnx", "
 def trained(tmp_path_factory):
     """An MLP and a CNN trained by `python -m vectorized` (1 epoch on a few hundred digits), and the test set."""
     import data
-    from vectorized import cli
+    from app import arrays as cli
     folder = tmp_path_factory.mktemp("runs")
     models = {}
     for name, extra in (("mlp", ["--hidden", "64", "--limit", "1000"]),

@@ -35,7 +35,7 @@ sys.path.insert(0, os.path.join(ROOT, "web"))
 
 import data  # noqa: E402
 import pure as nn  # noqa: E402
-from pure import serve  # noqa: E402
+from app import serve  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
