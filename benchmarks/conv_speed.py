@@ -21,8 +21,9 @@ What it measures, in one run on one machine:
    when `pypy3` is on PATH, on PyPy; and where a step's time goes, call by
    call (each layer's forward and backward, the loss, SGD). Then, on that
    CNN's shapes, each pure layer's plain loops (the docstring's formula,
-   `layer.fast = False`) against the named fast helpers it uses by default
-   (the same numbers, bit for bit).
+   `pure.fast.disable()`) against the fast loops of pure/fast.py it uses by
+   default (the same numbers, bit for bit). `PURE_FAST=0 python
+   benchmarks/conv_speed.py --pure` measures the rate with the plain loops only.
 
 Each time is the best of several repeats (the least disturbed), measured as
 CPU time of this process (time.process_time), which a busy machine inflates
@@ -296,24 +297,25 @@ def pure_fast_vs_plain(repeats):
             ("Conv2D backward, with the input gradient", lambda: conv.backward(g_conv)),
             ("MaxPool2D 2 forward", lambda: pool.forward(y)),
             ("MaxPool2D 2 backward", lambda: pool.backward(g_pool))]
-    rows = []
+    rows, was = [], nn.fast.enabled()
     for name, job in jobs:
         times = []
         for fast in (False, True):
-            conv.fast = pool.fast = fast
+            nn.fast.enable() if fast else nn.fast.disable()
             conv.forward(x)
             pool.forward(y)
             times.append(best_time(job, repeats)[0])
         rows.append((name, times[0], times[1]))
-    conv.fast = pool.fast = True
+    nn.fast.enable() if was else nn.fast.disable()
     return rows
 
 
 def print_pure(count, quick, no_pypy):
     print("\n3. pure twin, series A's CNN, per-sample SGD training")
+    import pure
     cpu, wall = pure_rate(count)
     print(f"  {sys.implementation.name} {sys.version.split()[0]}: {cpu:,.1f} examples/s CPU ({wall:,.1f} wall), "
-          f"over {count} digits")
+          f"over {count} digits; pure.fast {'on' if pure.fast.enabled() else 'off (PURE_FAST=0): the plain loops'}")
     if not no_pypy:
         rate = pypy_rate(count * (5 if not quick else 2))
         if rate is None:
@@ -326,7 +328,7 @@ def print_pure(count, quick, no_pypy):
     print(f"\n  one training step, call by call (CPU ms per example, inside the loop; {total:.2f} ms in all):")
     for name, ms in parts:
         print(f"  {name:44s} {ms:9.2f}  {ms / total:4.0%}")
-    print(f"\n  plain loops (layer.fast = False) against the fast helpers, {sys.implementation.name}, one 28x28 image")
+    print(f"\n  plain loops (pure.fast.disable()) against pure/fast.py's, {sys.implementation.name}, one 28x28 image")
     print("  of random pixels (no patch repeats: the worst case of Conv2D forward, which computes a repeat once)")
     print("  but for the row marked as a digit:")
     print(f"  {'':44s} {'plain ms':>9s} {'fast ms':>9s} {'speed-up':>9s}")

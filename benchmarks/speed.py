@@ -448,6 +448,8 @@ def section_torch(quick, thread_counts, results):
 
 def section_pure(quick, results):
     print("\n== pure: MLP 784-32-10, plain SGD, float64 (Python floats) ==")
+    fast = os.environ.get("PURE_FAST", "1").strip().lower() not in ("0", "off", "false", "no")
+    print("  pure.fast: " + ("on (the default)" if fast else "off (PURE_FAST=0): the plain loops only"))
     batches, repeats = size("pure_batches", quick), size("pure_repeats", quick)
     common = ["--hidden", 32, "--batch", 32]
     cp = run_worker(sys.executable, "pure", *common, "--batches", batches, "--repeats", repeats, "--warmup", 1)

@@ -43,11 +43,13 @@ one bit for bit against the plain loop, on inputs full of ±0.0, NaN and inf):
   `+` one at a time (reduce(add, ...)) where the plain loop writes `+=`, the
   built-in sum() where it writes sum() (on Python 3.12+ sum() is a compensated
   sum; the variants never swap one for the other).
-- descend keeps the numbers of a weight row p when the step row s is all ±0.0
-  (`not any(s)`: NaN is true), lr is finite and p holds no zero of either
-  sign: then lr * s[i] is ±0.0 and p[i] - (±0.0) is p[i] for every p[i] that is
-  not a zero, inf and NaN included. A zero weight (p[i] = -0.0 with s[i] = -0.0
-  gives +0.0), an lr of inf or NaN (inf * 0.0 is NaN) or any nonzero step takes the loop.
+- descend keeps a weight row p when its step row s is all ±0.0 (`not any(s)`:
+  NaN counts as true), lr is finite and p holds no zero of either sign: then
+  lr * s[i] is ±0.0, and p[i] - (±0.0) is p[i] for every p[i] that is not a
+  zero, inf and NaN included. A zero weight (-0.0 - lr * (-0.0) is +0.0), an lr
+  of inf or NaN (inf * 0.0 is NaN) or any nonzero step takes the loop. The new
+  weights then share the rows the step left unchanged with the old ones (the
+  plain step makes new rows); a step never changes a row in place.
 """
 from __future__ import annotations
 
@@ -177,11 +179,12 @@ def matmul_nt(a, b):
 
 
 def descend(param, step, lr):
-    """optimizers.descend (param - lr * step), a weight row kept (copied) when its step row is all
-    zeros, it holds no zero weight and lr is finite (why this is exact: the module's docstring).
+    """optimizers.descend (param - lr * step), a weight row kept as it is when its step row is all
+    zeros, the row holds no zero weight and lr is finite (why this is exact: the module's docstring).
 
     Buys: per-example SGD on MNIST, where about 630 of the first layer's 784 gradient rows are
-    zeros (blank pixels); the check costs about 0.36 µs a row of 32 against 1.1 µs for the loop.
+    zeros (blank pixels). The check (any(), then `in`) costs about 0.37 µs a row of 32, against
+    1.1 µs for the loop and its new list.
 
     >>> descend([[2.0, 3.0], [1.0, -0.0]], [[0.0, -0.0], [0.0, -0.0]], 0.5)    # the second row: the loop
     [[2.0, 3.0], [1.0, 0.0]]
@@ -191,7 +194,7 @@ def descend(param, step, lr):
 
     def rows(p, s):
         if not any(s) and 0.0 not in p:        # every p[i] - lr * (±0.0) is p[i]
-            return p[:]
+            return p
         return [pi - lr * si for pi, si in zip(p, s)]
     return ops.map_rows(rows, param, step)
 

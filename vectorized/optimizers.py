@@ -60,13 +60,13 @@ class SGD(Optimizer):
     def _update(self, key, param, grad):
         lr, mu, wd = self.lr, self.momentum, self.weight_decay
         if wd:
-            grad = grad + wd * param
+            grad = grad + wd * param                                                       # g + wd * p
         if mu == 0.0:
-            return param - lr * grad
+            return descend(param, grad, lr)                                                # p - lr * g
         velocity = self.state.get(key)
-        velocity = grad.copy() if velocity is None else mu * velocity + grad   # own copy, never the grad itself
+        velocity = grad.copy() if velocity is None else mu * velocity + grad   # mu * v + g (own copy, never the grad)
         self.state[key] = velocity
-        return param - lr * velocity
+        return descend(param, velocity, lr)                                                # p - lr * v
 
 
 class Adam(Optimizer):
@@ -103,6 +103,11 @@ class Adam(Optimizer):
         v = b2 * v + (1.0 - b2) * grad * grad
         self.state[key] = (m, v)
         return param - lr * (m / c1) / (np.sqrt(v / c2) + eps)
+
+
+def descend(param, step, lr):
+    """param - lr * step: a step down the gradient (SGD's last line). A new array, the old one left as it was."""
+    return param - lr * step
 
 
 def _params_and_grads(layers):
