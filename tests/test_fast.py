@@ -151,6 +151,13 @@ def test_descend_is_the_plain_loop(specials, lr):
             assert _bits(fast.descend(param[0], step[0], lr)) == expected[0]         # a bias: one row
 
 
+def test_descend_never_skips_a_row_with_a_nan_or_inf_step_among_zeros():
+    nan, inf = float("nan"), float("inf")
+    param, step = [[1.0, 2.0, 3.0]] * 4, [[0.0, nan, 0.0], [-0.0, 0.0, inf], [0.0, 0.0, -inf], [nan, 0.0, 0.0]]
+    for lr in (0.05, 0.0):
+        assert _bits(fast.descend(param, step, lr)) == _bits(_plain(optimizers, "descend")(param, step, lr))
+
+
 def test_descend_turns_a_minus_zero_weight_with_a_minus_zero_step_into_plus_zero():
     assert _bits(fast.descend([[-0.0, 1.0]], [[-0.0, 0.0]], 0.1)) == _bits([[0.0, 1.0]])
     assert _bits(fast.descend([[-0.0, 1.0]], [[0.0, 0.0]], -0.1)) == _bits([[0.0, 1.0]])
