@@ -13,7 +13,7 @@ Modules, in the order a reader might take them: ops (list helpers), init,
 layers, activations, losses, optimizers, metrics, network, training,
 gradcheck, io (save/load), progress.
 """
-from . import fast, init  # fast: the switch of the fast loops (pure.fast.enable(), disable(), enabled())
+from . import fast, init  # noqa: F401  (fast: the switch of the fast loops, pure.fast.enable() / disable())
 from .activations import ELU, ArcTan, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Softplus, Tanh
 from .conv import AvgPool2D, Conv2D, MaxPool2D
 from .gradcheck import GradcheckReport, gradcheck
