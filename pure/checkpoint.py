@@ -422,11 +422,11 @@ def restore_training(path, model, optimizer, n: int, batch_size: int, shuffle: b
         ignored.append(f"the learning rate {optimizer.lr!r} (the run started with {saved['initial_lr']!r} and "
                        f"continues with its saved lr {spare.lr!r})")
     if ignored:
-        warnings.warn(f"resuming {where}: ignoring " + " and ".join(ignored), stacklevel=3)
+        warnings.warn(f"resuming {where}: ignoring " + " and ".join(ignored), stacklevel=5)
     if saved.get("stopped") or (epochs is not None and saved["epoch"] >= epochs):
         how = "stopped early" if saved.get("stopped") else f"all {epochs} epochs done"
         warnings.warn(f"resuming {where}: the run had already finished at epoch {saved['epoch']} ({how}); "
-                      f"nothing left to train", stacklevel=3)
+                      f"nothing left to train", stacklevel=5)
     optimizer.__dict__.update(spare.__dict__)
     for layer, entry in zip(model.layers, saved["model"]["layers"]):
         for name, value in entry.get("params", {}).items():
