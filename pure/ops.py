@@ -67,8 +67,8 @@ def matmul_nt(a: Matrix, b: Matrix) -> Matrix:
 
         c[i][j] = Σ_m a[i][m] b[j][m]
 
-    Entry (i, j) is the dot product of row i of a with row j of b; this is the
-    input gradient grad_out·Wᵀ.
+    Entry (i, j) is the dot product of row i of a with row j of b, added up by
+    sum(); this is the input gradient grad_out·Wᵀ.
 
     >>> matmul_nt([[1.0, 2.0]], [[3.0, 4.0], [5.0, 6.0]])
     [[11.0, 17.0]]
@@ -77,8 +77,7 @@ def matmul_nt(a: Matrix, b: Matrix) -> Matrix:
     c = [[0.0] * k for _ in range(n)]
     for i in range(n):
         for j in range(k):
-            for p in range(m):
-                c[i][j] += a[i][p] * b[j][p]
+            c[i][j] = sum((a[i][p] * b[j][p] for p in range(m)), 0.0)
     return c
 
 
