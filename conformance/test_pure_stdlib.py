@@ -1,11 +1,13 @@
-"""The pure twin imports nothing outside the standard library (and its stdlib-only siblings data and pictures).
+"""The pure twin imports nothing outside the standard library and itself.
 
-`pictures` (the SVG/PNG writers) is imported only inside the functions that draw
-(notebook previews, `python -m pure evaluate`), and is itself scanned here: it too
-imports nothing outside the standard library and data.
+Its entry point, pure/__main__.py (`python -m pure`), is the one exception: it
+calls the application, app/. `pictures` (the SVG/PNG writers, used by app/ and
+the lessons) is scanned too: it imports nothing outside the standard library
+and data. (tests/test_architecture.py checks the whole import graph.)
 
 Read from the source with the ast module, so an import hidden in a function
-body or behind a try counts too. Tests (pure/tests) are excluded.
+body or behind a try counts too. Tests and pictures/examples (a script that trains with pure
+to draw the example pictures) are excluded.
 """
 import ast
 import pathlib
@@ -14,7 +16,8 @@ import sys
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-ALLOWED_PROJECT_ROOTS = {"pure", "data", "pictures"}
+ALLOWED_PROJECT_ROOTS = {"pure": {"pure"}, "pictures": {"pictures", "data"}}
+ENTRY_POINT_ROOTS = {"app"}          # pure/__main__.py runs the application
 
 # sys.stdlib_module_names exists from Python 3.10; older interpreters get a list of what pure may use.
 STDLIB = set(getattr(sys, "stdlib_module_names", ())) or {
@@ -27,7 +30,7 @@ STDLIB = set(getattr(sys, "stdlib_module_names", ())) or {
 def pure_sources():
     found = []
     for package in ("pure", "pictures"):
-        found += [p for p in (ROOT / package).rglob("*.py") if "tests" not in p.relative_to(ROOT / package).parts]
+        found += [p for p in (ROOT / package).rglob("*.py") if not {"tests", "examples"} & set(p.relative_to(ROOT / package).parts)]
     return sorted(found)
 
 
@@ -48,8 +51,10 @@ def test_there_are_pure_sources_to_scan():
 
 @pytest.mark.parametrize("path", pure_sources(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_pure_module_imports_only_the_standard_library(path):
+    package = path.relative_to(ROOT).parts[0]
+    allowed = ALLOWED_PROJECT_ROOTS[package] | (ENTRY_POINT_ROOTS if path.name == "__main__.py" else set())
     outside = [f"line {line}: import {name}" for line, name in imported_roots(path)
-               if name not in STDLIB and name not in ALLOWED_PROJECT_ROOTS]
+               if name not in STDLIB and name not in allowed]
     assert not outside, f"{path.relative_to(ROOT)} imports outside the standard library:\n" + "\n".join(outside)
 
 
