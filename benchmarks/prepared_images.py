@@ -5,7 +5,7 @@
 
 Trains an MLP (784-hidden-10, Adam) on the 10,000 shipped training digits,
 then writes each of the first N official test digits as PNG files in the ways
-of tests/test_image_files_to_model.py (as they are at 28x28, 5x larger,
+of app/tests/test_image_files_to_model.py (as they are at 28x28, 5x larger,
 inverted, blue ink on cream RGB, RGBA on a transparent sheet, off centre on a
 200x150 canvas at twice the size, 16-bit interlaced), reads them back with
 data.imagefiles and prepares them with data.prepare, and prints the share
@@ -25,7 +25,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 import data  # noqa: E402
-from tests.test_image_files_to_model import write_ways  # noqa: E402
+from app.tests.test_image_files_to_model import write_ways  # noqa: E402
 
 
 def main(argv=None):

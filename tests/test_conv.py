@@ -381,7 +381,7 @@ def test_main_command_trains_a_cnn(nn, tmp_path):
     if nn.TWIN == "pure":
         pytest.skip("the command tests on all 10,000 test digits: minutes for a CNN on the pure twin")
     import json
-    from test_cli import run
+    from app.tests.test_cli import run
     out = tmp_path / "cnn.json"
     result = run(nn.TWIN, "--model", "cnn", "--epochs", "2", "--limit", "600", "--batch-size", "16", "--hidden", "32",
                  "--filters", "8,16", "--dropout", "0", "--lr", "0.003", "--out", str(out))

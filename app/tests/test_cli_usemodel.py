@@ -10,7 +10,7 @@ import pytest
 
 import data
 import pictures
-from test_cli import run as run_command
+from app.tests.test_cli import run as run_command
 
 run = functools.partial(run_command, timeout=600)
 

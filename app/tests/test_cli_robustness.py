@@ -8,8 +8,8 @@ import time
 import pytest
 
 import data.idx
-from conftest import ROOT
-from test_cli import run
+from app.tests.conftest import ROOT
+from app.tests.test_cli import run
 
 FAST = ["--epochs", "1", "--limit", "60", "--hidden", "4", "--no-progress"]
 

@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from test_cli import run
+from app.tests.test_cli import run
 
 TWIN = "vectorized" if importlib.util.find_spec("numpy") and "vectorized" in os.environ.get(
     "TWINS", "pure,vectorized") else "pure"

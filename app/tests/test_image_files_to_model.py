@@ -15,7 +15,7 @@ import pictures
 from data.tests.test_imagefiles import encode as encode_png_for_tests
 from data.tests.test_prepare import scaled_up
 
-from conftest import to_list
+from app.tests.conftest import to_list
 
 DIGITS = 100          # test digits per way (each way costs ~0.01-0.05 s per digit in pure Python)
 

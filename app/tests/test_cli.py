@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from app.tests.conftest import ROOT
 
 
 def run(twin, *args, cwd=ROOT, timeout=300):
