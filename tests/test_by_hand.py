@@ -245,6 +245,23 @@ def test_predict_in_batches_keeps_every_example_in_order(nn):
 # ----------------------------------------------------------------------------- fit, step by step
 
 
+def test_train_step_is_one_step_of_gradient_descent(nn):
+    """train_step(model, loss, optimizer, x, y): Dense(1, 1) from W = 0, b = 0; x = 1, 2 with targets 2, 4;
+    MSE; SGD lr 0.1 (the first batch of the epoch below, worked the same way):
+
+        predictions 0, 0;  loss ((0-2)² + (0-4)²)/2 = 10;  dL/dpred = 2(p - t)/2 = (-2, -4)
+        dW = 1·-2 + 2·-4 = -10;  db = -2 + -4 = -6;  W = 0 - 0.1·-10 = 1;  b = 0 - 0.1·-6 = 0.6
+    It returns the loss before the step and the predictions it was computed from."""
+    model = nn.Sequential([nn.Dense(1, 1, init="zeros")])
+    loss_value, out = nn.train_step(model, nn.MSE(), nn.SGD(0.1), tensor(nn, [[1.0], [2.0]]),
+                                    tensor(nn, [[2.0], [4.0]]))
+    assert loss_value == pytest.approx(10.0, abs=1e-14)
+    assert to_list(out) == [[0.0], [0.0]]
+    assert weight(model.layers[0]) == pytest.approx(1.0, abs=1e-14)
+    assert to_list(model.layers[0].params["b"])[0] == pytest.approx(0.6, abs=1e-14)
+    assert to_list(model.layers[0].grads["W"]) == [[pytest.approx(-10.0, abs=1e-14)]]
+
+
 def test_one_epoch_of_fit_in_batches_of_2_and_1(nn):
     """Dense(1, 1) from W = 0, b = 0; x = 1, 2, 3 with targets 2, 4, 6; MSE; SGD lr 0.1; batch size 2, no shuffle.
 

@@ -39,7 +39,7 @@ from .metrics import accuracy, binary_report, confusion_matrix, precision_recall
 from .network import Sequential
 from .optimizers import SGD, Adam, clip_grads_by_norm, clip_grads_by_value
 from .recurrent import LSTM, RNN, Embedding, TimeDistributed
-from .training import TrainingError
+from .training import TrainingError, train_step
 
 # Graduating to PyTorch and ONNX (this twin only; torch/onnx are imported inside these functions,
 # and the names stay out of __all__, which lists the contract both twins share):
@@ -54,6 +54,6 @@ __all__ = [
     "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "Softplus", "ArcTan", "Identity", "Softmax",
     "MSE", "BinaryCrossEntropy", "CrossEntropy", "one_hot",
     "SGD", "Adam", "clip_grads_by_value", "clip_grads_by_norm",
-    "Sequential", "TrainingError", "accuracy", "confusion_matrix", "precision_recall", "binary_report",
+    "Sequential", "train_step", "TrainingError", "accuracy", "confusion_matrix", "precision_recall", "binary_report",
     "gradcheck", "GradcheckReport", "save", "load", "ModelFileError", "TWIN",
 ]
