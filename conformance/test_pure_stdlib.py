@@ -30,7 +30,8 @@ STDLIB = set(getattr(sys, "stdlib_module_names", ())) or {
 def pure_sources():
     found = []
     for package in ("pure", "pictures"):
-        found += [p for p in (ROOT / package).rglob("*.py") if not {"tests", "examples"} & set(p.relative_to(ROOT / package).parts)]
+        found += [p for p in (ROOT / package).rglob("*.py")
+                  if not {"tests", "examples"} & set(p.relative_to(ROOT / package).parts)]
     return sorted(found)
 
 

@@ -109,4 +109,5 @@ def test_the_front_door_fits_on_a_screen_and_gives_the_test_command():
     assert len(readme.splitlines()) <= 150
     assert max(map(len, readme.splitlines())) <= 120
     assert "python3 -m pip install tox && python3 -m tox" in readme
-    assert re.search(r"(?m)^python3 -m pip install (-q )?tox && python3 -m tox$", read(os.path.join(ROOT, ".ci", "run")))
+    ci = read(os.path.join(ROOT, ".ci", "run"))
+    assert re.search(r"(?m)^python3 -m pip install (-q )?tox && python3 -m tox$", ci)
