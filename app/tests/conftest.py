@@ -1,24 +1,4 @@
 """The application's tests run once per twin, as the library's do: `nn` is `pure`, then `vectorized`
-(TWINS=pure runs only the first; tox's numpy-free environment does)."""
-import os
-
-import pytest
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def _twins():
-    wanted = os.environ.get("TWINS", "pure,vectorized").split(",")
-    return [t.strip() for t in wanted if t.strip()]
-
-
-@pytest.fixture(params=_twins())
-def nn(request):
-    if request.param == "vectorized":
-        pytest.importorskip("numpy")
-    return __import__(request.param)
-
-
-def to_list(x):
-    """A twin's tensor as nested Python lists (numpy arrays have tolist())."""
-    return x.tolist() if hasattr(x, "tolist") else x
+(TWINS=pure runs only the first; tox's numpy-free environment does). The fixture and the helpers are
+the library's own (tests/conftest.py)."""
+from tests.conftest import ROOT, nn, to_list  # noqa: F401
