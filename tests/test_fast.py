@@ -76,6 +76,7 @@ def test_the_switch_swaps_exactly_the_table(switch):
     assert all(variant.__name__ == name for _, name, variant in switch.SWAPS)     # a variant is named after its plain
 
 
+@pytest.mark.skipif(sys.platform == "emscripten", reason="Pyodide cannot start a subprocess")
 def test_the_switch_is_on_by_default_and_PURE_FAST_0_turns_it_off():
     code = "import pure; print(pure.fast.enabled(), pure.ops.matmul.__module__)"
     env = dict(os.environ, PYTHONPATH=ROOT)
