@@ -425,6 +425,11 @@ MUTANTS = [
     Mutant("idx-little-endian-dimensions", "IDX dimensions read little-endian",
            [("data/idx.py", 'struct.unpack(f">{ndim}I", raw_dims)', 'struct.unpack(f"<{ndim}I", raw_dims)')],
            ["data/tests/test_idx.py"]),
+    # ---- data/: its readers, the image preparation, the PNG and netpbm decoders
+
+    # ---- the application (app/), the conformance tools (grade, against, checkmodel), interop, and the
+    # ---- library rules that first survived (checkpoint fingerprint, plateau across a resume, budgets)
+
 ]
 
 
