@@ -3,6 +3,7 @@
     python -m tests.mutate                   # every mutant (a few minutes)
     python -m tests.mutate --list            # the mutants, and whether each still applies
     python -m tests.mutate --only relu-grad-at-zero-both --only adam-no-bias-correction-both
+    python -m tests.mutate --changed main    # only the mutants of files changed since main: before you stop
 
 A test suite can pass and still be unable to fail. This script copies the repository to a
 temporary folder once, then for each mutant below: applies its text substitutions (a wrong
@@ -22,6 +23,8 @@ Exit status 0 when every mutant applies and is killed.
 from __future__ import annotations
 
 import argparse
+import ast
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -509,10 +512,52 @@ def run_tests(root, targets, twins, timeout, stop_first=True):
     return f"error (pytest exit {result.returncode})", seconds, (failed or (lines[-1] if lines else ""))[:160]
 
 
+def missing_dependencies(mutants, root=ROOT) -> List[str]:
+    """The modules the chosen mutants' tests import that this Python cannot: pytest always, and every
+    top-level import of their test files (and conftest.py) that is neither the standard library nor
+    the project's own, read with ast (an import inside pytest.importorskip() is not one)."""
+    project = {name for name in os.listdir(root) if os.path.isdir(os.path.join(root, name))} | {"conftest"}
+    stdlib = set(getattr(sys, "stdlib_module_names", ()))
+    wanted = {"pytest"}
+    files = {t.split("::")[0] for m in mutants for t in m.tests}
+    files |= {os.path.join(os.path.dirname(f), "conftest.py") for f in files}
+    for path in sorted(files):
+        full = os.path.join(root, path)
+        if not os.path.isfile(full):
+            continue
+        project |= {name[:-3] for name in os.listdir(os.path.dirname(full)) if name.endswith(".py")}   # siblings
+        with open(full, encoding="utf-8") as f:
+            tree = ast.parse(f.read(), full)
+        for node in tree.body:                      # the module's own imports, not those inside functions
+            if isinstance(node, ast.Import):
+                wanted |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                wanted.add(node.module.split(".")[0])
+    if any("vectorized" in m.twins.split(",") for m in mutants):
+        wanted.add("numpy")                         # the vectorized twin's spec tests
+    wanted -= project
+    if stdlib:
+        wanted -= stdlib
+    return sorted(name for name in wanted if importlib.util.find_spec(name) is None)
+
+
+def changed_files(since: str, root=ROOT) -> List[str]:
+    """The files that differ between commit `since` and the working tree (committed or not), from git."""
+    result = subprocess.run(["git", "diff", "--name-only", since, "--"], cwd=root, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"python -m tests.mutate: --changed {since}: git diff failed: {result.stderr.strip()}")
+    untracked = subprocess.run(["git", "ls-files", "--others", "--exclude-standard"], cwd=root,
+                               capture_output=True, text=True).stdout
+    return sorted(set(result.stdout.split()) | set(untracked.split()))
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.mutate", description=__doc__.split("\n\n")[0])
     parser.add_argument("--list", action="store_true", help="list the mutants and whether each applies")
     parser.add_argument("--only", action="append", metavar="NAME", help="run only this mutant (repeatable)")
+    parser.add_argument("--changed", metavar="REV",
+                        help="run only the mutants that edit a file changed since commit REV (e.g. main or HEAD~3): "
+                             "the ones a change can have broken; run it before you stop")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per test run (default 600)")
     args = parser.parse_args(argv)
 
@@ -524,6 +569,10 @@ def main(argv=None) -> int:
         if unknown:
             parser.error(f"unknown mutant(s) {', '.join(unknown)}; see --list")
         chosen = [m for m in MUTANTS if m.name in args.only]
+    if args.changed:
+        changed = set(changed_files(args.changed))
+        chosen = [m for m in chosen if {path for path, _, _ in m.edits} & changed]
+        print(f"{len(chosen)} mutants edit the {len(changed)} files changed since {args.changed}", flush=True)
 
     if args.list:
         broken = 0
@@ -537,6 +586,13 @@ def main(argv=None) -> int:
                 print(f"    {p}")
         print(f"{len(chosen)} mutants, {broken} do not apply")
         return 1 if broken else 0
+
+    missing = missing_dependencies(chosen)
+    if missing:
+        print(f"python -m tests.mutate: the tests of these mutants need {', '.join(missing)}, which "
+              f"{sys.executable} cannot import: python3 -m pip install {' '.join(missing)} (or run it in a tox "
+              f"environment that has them, e.g. .tox/conformance/bin/python -m tests.mutate)", file=sys.stderr)
+        return 2
 
     with tempfile.TemporaryDirectory(prefix="twinnet-mutate-") as tmp:
         copy = os.path.join(tmp, "repo")
