@@ -55,7 +55,8 @@ def python_files(root: str = ROOT) -> list:
     files = []
     for package in PACKAGES:
         folder = os.path.join(root, package)
-        files += [f"{package}/{name}" for name in sorted(os.listdir(folder)) if name.endswith(".py")]
+        files += [f"{package}/{name}" for name in sorted(os.listdir(folder))
+                  if name.endswith(".py") and not name.startswith(".")]
     return files
 
 
@@ -128,7 +129,8 @@ def _inside(folder: str, parts) -> Optional[str]:
     if not parts:
         return None
     path = os.path.join(folder, *parts)
-    return path if os.path.isfile(path) else None
+    inside = os.path.realpath(path).startswith(os.path.join(os.path.realpath(folder), ""))   # no symlink out
+    return path if inside and os.path.isfile(path) else None
 
 
 def make_handler(site: Site):
