@@ -159,6 +159,9 @@ def matmul_tn(a, b):
     """
     k = len(a[0]) if a else 0
     m = len(b[0]) if b else 0
+    if len(a) == 1 and finite_rows(b)[0]:               # one example (per-example training): one pass
+        b_row = b[0]
+        return [[0.0 + a_i * v for v in b_row] if a_i else [0.0] * m for a_i in a[0]]
     out = [None] * k                                    # None: a row of zeros so far
     for a_row, b_row, b_finite in zip(a, b, finite_rows(b)):
         for i, a_ni in enumerate(a_row):
@@ -193,6 +196,9 @@ def descend(param, step, lr):
     """
     if not math.isfinite(lr):
         return plain_descend(param, step, lr)
+    if param and isinstance(param[0], list) and not (param[0] and isinstance(param[0][0], list)):   # a matrix:
+        return [p if not any(s) and 0.0 not in p else [pi - lr * si for pi, si in zip(p, s)]   # one pass,
+                for p, s in zip(param, step)]                                                # no call a row
 
     def rows(p, s):
         if not any(s) and 0.0 not in p:        # every p[i] - lr * (±0.0) is p[i]
