@@ -209,3 +209,48 @@ def test_the_budget_of_a_checkpoint_counts_every_layer(nn, tmp_path):
     assert len(nn.io.load_checkpoint(str(path), max_params=27).layers) == 3
     with pytest.raises(nn.ModelFileError, match="more than 26 parameters"):
         nn.io.load_checkpoint(str(path), max_params=26)
+
+
+# ---------------------------------------------------------------- ONNX and PyTorch: a Conv2D padded unequally
+
+def _conv_padded_1_0():
+    import vectorized
+    import numpy as np
+    conv = vectorized.Conv2D(1, 1, (1, 1), padding=(1, 0), seed=0)
+    conv.params["W"] = np.ones((1, 1, 1, 1))
+    conv.params["b"] = np.zeros(1)
+    return vectorized.Sequential([conv])
+
+
+# a 1x1 kernel of weight 1 copies the image; padding (1, 0) adds a row of zeros above and below, no column
+IMAGE = [[[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]]]
+PADDED = [[[[0.0, 0.0, 0.0], [1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [0.0, 0.0, 0.0]]]]
+
+
+def test_a_conv_padded_1_0_by_hand_in_the_twins(nn):
+    conv = nn.Conv2D(1, 1, (1, 1), padding=(1, 0), seed=0)
+    conv.params["W"] = _array(nn, [[[[1.0]]]])
+    conv.params["b"] = _array(nn, [0.0])
+    assert to_list(conv.forward(_array(nn, IMAGE))) == PADDED
+
+
+def test_a_conv_padded_1_0_by_hand_in_onnxruntime(tmp_path):
+    pytest.importorskip("numpy")
+    pytest.importorskip("onnx")
+    pytest.importorskip("onnxruntime")
+    import vectorized
+    from vectorized.interop import run_onnx
+    path = tmp_path / "padded.onnx"
+    vectorized.save_onnx(_conv_padded_1_0(), path)
+    assert run_onnx(path, IMAGE).tolist() == PADDED
+
+
+def test_a_conv_padded_1_0_by_hand_in_pytorch():
+    pytest.importorskip("numpy")
+    torch = pytest.importorskip("torch")
+    import vectorized
+    module = vectorized.to_torch(_conv_padded_1_0())
+    with torch.no_grad():
+        assert module(torch.tensor(IMAGE, dtype=torch.float64)).tolist() == PADDED
+    back = vectorized.from_torch(module)
+    assert tuple(back.layers[0].padding) == (1, 0)
