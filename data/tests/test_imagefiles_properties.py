@@ -8,7 +8,7 @@ import struct
 
 import pytest
 
-from data.imagefiles import decode_image, paeth, to_grey, unpack_row
+from data.imagefiles import Picture, decode_image, paeth, to_grey, unpack_row
 from data.tests.test_imagefiles import CHANNELS_OF, encode
 
 hypothesis = pytest.importorskip("hypothesis")
@@ -138,3 +138,12 @@ def test_netpbm_maxval_255_is_one_byte_and_256_two():
     assert decode_image(b"P5 2 1 255\n" + bytes([1, 2])).samples == [1, 2]
     assert decode_image(b"P5 1 1 256\n" + bytes([1, 0])).samples == [256]
     assert decode_image(b"P6 1 1 256\n" + bytes([0, 1, 1, 0, 0, 255])).samples == [1, 256, 255]
+
+
+def test_transparency_goes_on_white_below_half_grey_ink_and_on_black_from_half():
+    # one opaque pixel and one fully transparent one: the opaque pixels' mean grey decides the sheet
+    assert to_grey(Picture(2, 1, "LA", 4, [1, 4, 0, 0])) == [0.25, 1.0]        # ink 0.25: dark, sheet white
+    assert to_grey(Picture(2, 1, "LA", 2, [1, 2, 0, 0])) == [0.5, 0.0]         # ink 0.5: not dark, sheet black
+    assert to_grey(Picture(2, 1, "LA", 4, [3, 4, 0, 0])) == [0.75, 0.0]        # ink 0.75: sheet black
+    # half transparent: grey * alpha + sheet * (1 - alpha) = 0 * 0.5 + 1 * 0.5
+    assert to_grey(Picture(2, 1, "LA", 2, [0, 2, 0, 1])) == [0.0, 0.5]
