@@ -25,6 +25,8 @@ def test_one_byte_of_trailing_garbage_is_refused_and_none_is_fine(tmp_path):
         stream.write(b"\x00")
     with pytest.raises(DataError, match="trailing garbage: 1 bytes"):
         read_idx(path)
+    with pytest.raises(DataError, match="trailing garbage: 1 bytes"):
+        read_idx(path, limit=1)                 # a plain file's size is checked even when reading only part
 
 
 def test_a_csv_line_of_only_spaces_is_skipped(tmp_path):
