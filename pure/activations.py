@@ -15,6 +15,7 @@ import math
 from . import checks
 from .base import Layer
 from .ops import map_rows
+from .portable import log1p
 
 
 def sigmoid(v: float) -> float:
@@ -31,7 +32,7 @@ def sigmoid(v: float) -> float:
 
 def softplus(v: float) -> float:
     """log(1 + e^v) = max(v, 0) + log(1 + e^-|v|), finite for any v."""
-    return max(v, 0.0) + math.log1p(math.exp(-abs(v)))
+    return max(v, 0.0) + log1p(math.exp(-abs(v)))
 
 
 class Activation(Layer):

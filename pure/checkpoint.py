@@ -54,6 +54,7 @@ from .modelfile import (BYTES_PER_PARAM, MAX_PARAMS, ModelFileError, atomic_writ
                         check_model_description, excerpt, has_shape, is_finite_number, layer_types, model_to_dict,
                         read_json, temporary_name, writable_target)
 from .checks import check_lr
+from .init import Random
 from .ops import copy, shape
 
 FORMAT = "twinnet-checkpoint"
@@ -185,7 +186,7 @@ def load_optimizer_state(optimizer, saved: dict, from_list=copy) -> None:
         raise ValueError(f"the saved {kind} state has no list of per-parameter entries")
     state = {}
     for entry in entries:
-        if (not isinstance(entry, dict) or set(entry) != {"layer", "param", *optimizer.SLOTS}
+        if (not isinstance(entry, dict) or set(entry) != {"layer", "param"} | set(optimizer.SLOTS)
                 or not isinstance(entry["layer"], int) or isinstance(entry["layer"], bool)
                 or not isinstance(entry["param"], str)):
             raise ValueError(f"the saved {kind} state has a bad entry {entry!r:.100}")
@@ -227,7 +228,7 @@ def training_state_to_dict(model, optimizer, state: dict, twin: str, to_list=cop
         "rng": rng_state(state["rng"]),
         "order": list(state["order"]),
         "layer_rngs": [{"layer": i, "state": rng_state(layer.rng)} for i, layer in enumerate(model.layers)
-                       if isinstance(getattr(layer, "rng", None), random.Random)],
+                       if isinstance(getattr(layer, "rng", None), Random)],
         "history": {key: [encode_number(v) for v in values] for key, values in state["history"].items()},
         "early_stopping": {"best": encode_number(state["best"]), "since_best": state["since_best"],
                            "best_weights": None if best_weights is None else
@@ -291,7 +292,7 @@ def read_checkpoint(path, twin: str = "pure", max_params: int = MAX_PARAMS) -> d
     if not isinstance(order, list) or len(order) != n or not all(
             isinstance(i, int) and not isinstance(i, bool) for i in order) or sorted(order) != list(range(n)):
         raise CheckpointError(f"{where}: \"order\" must be a permutation of 0..{n - 1}")
-    set_rng_state(random.Random(), description.get("rng"), f"{where}, rng")
+    set_rng_state(Random(), description.get("rng"), f"{where}, rng")
     layer_rngs = description.get("layer_rngs")
     if not isinstance(layer_rngs, list) or not all(
             isinstance(e, dict) and isinstance(e.get("layer"), int) for e in layer_rngs):
@@ -405,12 +406,12 @@ def restore_training(path, model, optimizer, n: int, batch_size: int, shuffle: b
     rngs = {}
     for entry in saved["layer_rngs"]:
         i = entry["layer"]
-        if not 0 <= i < len(model.layers) or not isinstance(getattr(model.layers[i], "rng", None), random.Random):
+        if not 0 <= i < len(model.layers) or not isinstance(getattr(model.layers[i], "rng", None), Random):
             raise CheckpointError(f"{where}: a generator state for layer {i}, which has no generator here")
-        set_rng_state(random.Random(), entry.get("state"), f"{where}, generator of layer {i}")
+        set_rng_state(Random(), entry.get("state"), f"{where}, generator of layer {i}")
         rngs[i] = entry["state"]
     missing = [i for i, layer in enumerate(model.layers)
-               if isinstance(getattr(layer, "rng", None), random.Random) and i not in rngs]
+               if isinstance(getattr(layer, "rng", None), Random) and i not in rngs]
     if missing:
         raise CheckpointError(f"{where}: no generator state for layer(s) {missing}")
 

@@ -12,6 +12,7 @@ section of the module that uses them.
 """
 from __future__ import annotations
 
+import array
 import math
 import numbers
 import os
@@ -20,6 +21,31 @@ from typing import List, Optional, Tuple
 
 from .base import Layer
 from .ops import flatten, shape
+
+# ---------------------------------------------------------------- what a value is (the same on every Python)
+
+# MicroPython's built-in sequences answer hasattr(x, "__len__") and hasattr(x, "__getitem__") with False:
+# they are named here (on CPython they have both, so the answers do not change).
+SEQUENCES = (list, tuple, bytes, bytearray, range, array.array)
+
+
+def has_len(x) -> bool:
+    """True when len(x) is defined (a list, tuple, bytes, array, or any object with __len__)."""
+    return isinstance(x, SEQUENCES) or hasattr(x, "__len__")
+
+
+def has_getitem(x) -> bool:
+    """True when x[i] is defined (a list, tuple, bytes, array, or any object with __getitem__)."""
+    return isinstance(x, SEQUENCES) or hasattr(x, "__getitem__")
+
+
+def is_whole(v: float) -> bool:
+    """float.is_integer (which MicroPython's float lacks): finite with no fractional part.
+
+    >>> is_whole(2.0), is_whole(2.5), is_whole(math.inf)
+    (True, False, False)
+    """
+    return math.isfinite(v) and v == math.floor(v)
 
 # ---------------------------------------------------------------- tensors (all layers)
 
@@ -152,7 +178,7 @@ def check_logits(dims: tuple) -> None:
 
 def check_sequence_targets(pred, target) -> None:
     """CrossEntropy on sequences: N sequences of logits (T_n, C) and N sequences of T_n classes."""
-    if isinstance(target, (str, bytes)) or not hasattr(target, "__len__") or len(target) != len(pred):
+    if isinstance(target, (str, bytes)) or not has_len(target) or len(target) != len(pred):
         raise ValueError(f"CrossEntropy: {len(pred)} sequences of logits need {len(pred)} sequences of "
                          f"targets (one class per step), got {target!r:.60}")
     for n, (logits, classes) in enumerate(zip(pred, target)):
@@ -170,14 +196,14 @@ def class_indices(target, n: int, classes: int) -> List[int]:
     >>> class_indices([2, 0.0], 2, 3)
     [2, 0]
     """
-    if isinstance(target, (str, float)) or not hasattr(target, "__len__"):
+    if isinstance(target, (str, float)) or not has_len(target):
         raise ValueError(f"CrossEntropy: targets must be a sequence of integer class indices, got {target!r:.60}")
     if len(target) != n:
         raise ValueError(f"CrossEntropy: {n} rows of logits but {len(target)} targets")
     out = []
     for i, y in enumerate(target):
         if isinstance(y, bool) or not isinstance(y, numbers.Integral):
-            if isinstance(y, float) and y.is_integer():
+            if isinstance(y, float) and is_whole(y):
                 y = int(y)
             else:
                 kind = "a row (one-hot?)" if isinstance(y, (list, tuple)) else repr(y)
@@ -197,7 +223,7 @@ def one_hot_indices(labels, n_classes: int) -> List[int]:
     """
     out = []
     for i, label in enumerate(labels):
-        if isinstance(label, float) and label.is_integer():
+        if isinstance(label, float) and is_whole(label):
             label = int(label)                       # 2.0 is class 2, as in CrossEntropy
         if isinstance(label, bool) or not isinstance(label, numbers.Integral):
             raise ValueError(f"one_hot: label {label!r} at index {i} is not an integer class index")
@@ -436,7 +462,7 @@ def check_token_ids(x, label: str, vocab_size: int) -> List[int]:
                 raise ValueError(f"{label}: expected token ids (N, T), but sequence {n} step {t} is a vector "
                                  f"(rank-3 input; one-hot or feature vectors go straight into RNN/LSTM)")
             if isinstance(token, bool) or not (isinstance(token, numbers.Integral)
-                                               or (isinstance(token, float) and token.is_integer())):
+                                               or (isinstance(token, float) and is_whole(token))):
                 raise ValueError(f"{label}: token ids must be integers, but sequence {n} step {t} is {token!r}")
             if not 0 <= token < vocab_size:
                 raise ValueError(f"{label}: token id {token!r} at sequence {n} step {t} is outside the "
@@ -525,8 +551,8 @@ def check_collection(data, name: str, where: str) -> None:
     """`data` must hold examples by index, with a length: a list, tuple, array, bytes of labels, data.Images.
 
     None, a dict, a string, a set or a generator is a TypeError naming the argument."""
-    if (data is None or isinstance(data, (str, dict, set, frozenset)) or not hasattr(data, "__len__")
-            or not hasattr(data, "__getitem__")):
+    if (data is None or isinstance(data, (str, dict, set, frozenset)) or not has_len(data)
+            or not has_getitem(data)):
         kind = "a generator or iterator (make it a list)" if hasattr(data, "__next__") else _describe(data)
         raise TypeError(f"{where}: {name} must be a list (or array) of examples, got {kind}")
 
@@ -587,7 +613,7 @@ def check_class_targets(y, classes, where: str, name: str = "y") -> None:
         target = as_values(y[i])
         for t in (target if isinstance(target, (list, tuple)) else [target]):
             if isinstance(t, bool) or not isinstance(t, numbers.Real) or (
-                    not isinstance(t, numbers.Integral) and not float(t).is_integer()):
+                    not isinstance(t, numbers.Integral) and not is_whole(float(t))):
                 raise ValueError(f"{where}: {name} example {i} is {_describe(target)}, not a class index "
                                  f"(an integer 0..{'C-1' if classes is None else classes - 1})")
             if t < 0 or (classes is not None and t >= classes):

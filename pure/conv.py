@@ -18,7 +18,7 @@ same numbers bit for bit (`pure.fast.enable()`, on by default).
 from __future__ import annotations
 
 import random
-from itertools import product
+from .portable import product
 from typing import Optional
 
 from . import init as initializers

@@ -21,8 +21,8 @@ TrainingError naming the epoch, the batch and that place.
 """
 from __future__ import annotations
 
-import random
 
+from .init import Random
 from .ops import all_finite
 from .optimizers import clip_grads_by_norm, clip_grads_by_value
 
@@ -77,7 +77,7 @@ class Watch:
     def __init__(self, model, loss, batches: int, clip_value=None, clip_norm=None):
         self.model, self.loss, self.batches = model, loss, batches
         self.clip_value, self.clip_norm = clip_value, clip_norm
-        self.generators = [layer for layer in model.layers if isinstance(getattr(layer, "rng", None), random.Random)]
+        self.generators = [layer for layer in model.layers if isinstance(getattr(layer, "rng", None), Random)]
         self.last = self.previous = None
 
     def before_step(self, at, x_batch, y_batch) -> None:

@@ -59,12 +59,13 @@ import math
 import os
 import sys
 from functools import reduce
-from itertools import chain, cycle, product
-from operator import add, mul
+from itertools import chain, cycle
 
 from . import conv, ops, optimizers
+from .portable import add, mul, product
 
 ON_PYPY = sys.implementation.name == "pypy"     # a JIT: comprehensions beat C iterators there
+ON_MICROPYTHON = sys.implementation.name == "micropython"
 
 
 # ----------------------------------------------------------------------------- ops: the matrix products
@@ -442,5 +443,9 @@ def enabled() -> bool:
     return all(getattr(module, name) is fast for module, name, fast in SWAPS)
 
 
-if os.environ.get("PURE_FAST", "1").strip().lower() not in ("0", "off", "false", "no"):
+# MicroPython keeps the plain loops: the variants need C iterators it lacks (chain.from_iterable,
+# a list's bound __getitem__), and its os has no environ.
+if ON_MICROPYTHON:
+    pass
+elif os.environ.get("PURE_FAST", "1").strip().lower() not in ("0", "off", "false", "no"):
     enable()

@@ -22,9 +22,9 @@ fail at points within eps of 0; that is the finite difference's fault.
 from __future__ import annotations
 
 import math
-import random
 from typing import Dict, Optional
 
+from .init import Random
 from .ops import flatten, reshape, shape
 
 
@@ -43,7 +43,7 @@ def gradcheck(model, x, y=None, loss=None, eps: float = 1e-6, seed: int = 0,
     modes = [layer.training for layer in layers]
     for layer in layers:
         layer.eval()
-    rng = random.Random(seed)
+    rng = Random(seed)
     try:
         out = model.forward(x)
         if loss is None:

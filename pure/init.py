@@ -24,6 +24,7 @@ import re
 from typing import Sequence, Union
 
 from .checks import check_nonnegative, check_uniform_bounds
+from .portable import Random
 
 
 class Initializer:
@@ -149,4 +150,4 @@ def make_rng(seed=None, rng=None) -> random.Random:
     """The generator a layer draws from: `rng` if given, else a new one seeded with `seed`."""
     if rng is not None:
         return rng
-    return random.Random(seed)
+    return Random(seed)

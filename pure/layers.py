@@ -7,7 +7,7 @@ at a time). Tensors are nested lists, batch first: a batch of vectors is N rows.
 from __future__ import annotations
 
 import random
-from operator import mul
+from .portable import mul
 from typing import Optional
 
 from . import checks, ops

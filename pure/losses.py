@@ -21,6 +21,7 @@ from typing import List, Sequence
 
 from . import checks
 from .ops import elementwise2, flatten, map_rows
+from .portable import log1p
 
 
 class Loss:
@@ -67,7 +68,7 @@ class BinaryCrossEntropy(Loss):
         total = 0.0
         for p, t in zip(p_flat, t_flat):
             log_p = max(math.log(p), -100.0) if p > 0 else -100.0
-            log_1p = max(math.log1p(-p), -100.0) if p < 1 else -100.0
+            log_1p = max(log1p(-p), -100.0) if p < 1 else -100.0
             total -= t * log_p + (1.0 - t) * log_1p
         return total / self.count
 

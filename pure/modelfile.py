@@ -42,6 +42,12 @@ import stat
 
 from .ops import shape
 
+# MicroPython's os has no fspath, PathLike, fstat, realpath, fsync or file descriptors: a path is a
+# str there, and a model file is written and read as a plain file (POSIX is False).
+POSIX = hasattr(os, "fsync")
+PATH_TYPES = (str, bytes, os.PathLike) if POSIX else (str, bytes)
+fspath = os.fspath if POSIX else str
+
 FORMAT = "twinnet-model"
 VERSION = 1
 
@@ -100,13 +106,15 @@ def writable_target(path, what: str = "model") -> str:
     /dev/null or /dev/full), a pipe or a socket is refused: a save replaces a file,
     never a device, even when run as root. Raises ModelFileError naming the path.
     """
-    if isinstance(path, bool) or not isinstance(path, (str, bytes, os.PathLike)):
+    if isinstance(path, bool) or not isinstance(path, PATH_TYPES):
         raise TypeError(f"save: path must be a file name (str or os.PathLike), got {excerpt(path, 60)}")
-    path = os.fspath(path)
+    path = fspath(path)
     if isinstance(path, bytes):
         path = os.fsdecode(path)
     if not path:
         raise ModelFileError("save: path is empty")
+    if not POSIX:
+        return path
     target = os.path.realpath(path)
     try:
         info = os.stat(target)
@@ -149,6 +157,12 @@ def atomic_write_bytes(path, data: bytes, what: str = "model") -> None:
     any file a program creates); a replaced file keeps its own permission bits.
     """
     target = writable_target(path, what)
+    if not POSIX:                       # MicroPython: the temporary file, then a rename over the target
+        tmp = temporary_name(target, "tmp")
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.rename(tmp, target)
+        return
     folder = os.path.dirname(target)
     try:
         mode = stat.S_IMODE(os.stat(target).st_mode)
@@ -206,7 +220,7 @@ def attach_training_record(model, description: dict, twin: str, path):
     measures with the loss the model was trained with; "trained_on" (what the main command
     trained it on, and the test accuracy it printed) becomes the dict model.trained_on.
     """
-    path = os.fspath(path)
+    path = fspath(path)
     record = description.get("loss")
     if record is not None:
         kind = record.get("type") if isinstance(record, dict) else None
@@ -241,7 +255,12 @@ def write_model_dict(description: dict, path) -> None:
     naming the layer (JSON has no such numbers; a model file holds finite weights only).
     The path is checked by atomic_write_text (save() checks it first, before any conversion)."""
     try:
-        text = json.dumps(description, allow_nan=False, separators=(",", ":"))
+        if POSIX:
+            text = json.dumps(description, allow_nan=False, separators=(",", ":"))
+        elif first_non_finite(description) is None:     # MicroPython's json has no allow_nan
+            text = json.dumps(description, separators=(",", ":"))
+        else:
+            raise ValueError("a weight is not finite")
     except ValueError:
         bad = first_non_finite(description)
         if bad is None:
@@ -296,10 +315,10 @@ def read_bytes(path, what: str, max_bytes: int) -> bytes:
     (the first byte that is not white space must be "{") or passes max_bytes."""
     try:
         with open(path, "rb") as f:
-            info = os.fstat(f.fileno())
-            if stat.S_ISDIR(info.st_mode):
+            info = os.fstat(f.fileno()) if POSIX else None      # MicroPython: no fstat; read in pieces
+            if info is not None and stat.S_ISDIR(info.st_mode):
                 raise ModelFileError(f"cannot read {what} {path!r}: it is a folder")
-            regular = stat.S_ISREG(info.st_mode)
+            regular = info is not None and stat.S_ISREG(info.st_mode)
             if regular and info.st_size > max_bytes:
                 raise ModelFileError(f"{path!r}: {info.st_size:,} bytes, more than a {what} within the "
                                      f"parameter budget can hold ({max_bytes:,}); if it is genuine, raise "
@@ -328,9 +347,9 @@ def read_bytes(path, what: str, max_bytes: int) -> bytes:
 def read_json(path, what: str = "model file", *, max_bytes: int):
     """Read a JSON file of at most max_bytes; ModelFileError (naming the file) if unreadable, too long,
     not UTF-8 or not JSON."""
-    if isinstance(path, bool) or not isinstance(path, (str, bytes, os.PathLike)):
+    if isinstance(path, bool) or not isinstance(path, PATH_TYPES):
         raise TypeError(f"load: path must be a file name (str or os.PathLike), got {excerpt(path, 60)}")
-    path = os.fspath(path)
+    path = fspath(path)
     raw = read_bytes(path, what, max_bytes)
     try:
         return json.loads(raw.decode("utf-8"))
@@ -356,9 +375,16 @@ def check_format(description, path, fmt: str = FORMAT, version: int = VERSION) -
                              f"version {version}. Upgrade to load it.")
 
 
+def is_identifier(key: str) -> bool:
+    """key.isidentifier(); MicroPython's str has no isidentifier: there, ASCII letters, digits and "_"."""
+    if hasattr(key, "isidentifier"):
+        return key.isidentifier()
+    return (key[:1].isalpha() or key[:1] == "_") and all(c.isalpha() or c.isdigit() or c == "_" for c in key)
+
+
 def check_model_description(description, known_types, path) -> dict:
     """Check a model description (a model file's contents); returns it. Raises ModelFileError."""
-    path = os.fspath(path)
+    path = fspath(path)
     check_format(description, path)
     entries = description.get("layers")
     if not isinstance(entries, list) or not entries:
@@ -503,13 +529,13 @@ def build_layers(description: dict, known_types, path, *, sequential, from_list=
     constructed, and their parameters checked again against the built layer's, and
     `sequential` (the twin's Sequential) stacks them.
     """
-    path = os.fspath(path)
+    path = fspath(path)
     total = 0
     for i, entry in enumerate(description["layers"]):
         kind = entry["type"]
         where = f"{path!r}, layer {i} ({kind})"
         config = entry.get("config", {})
-        if any(not isinstance(key, str) or not key.isidentifier() for key in config):
+        if any(not isinstance(key, str) or not is_identifier(key) for key in config):
             raise ModelFileError(f"{where}: bad config keys {excerpt(sorted(map(str, config)), 100)}")
         expected = expected_param_shapes(kind, known_types[kind], config)
         if expected is not None:

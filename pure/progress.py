@@ -16,6 +16,8 @@ from __future__ import annotations
 import sys
 import time
 
+clock = getattr(time, "perf_counter", time.time)     # seconds (MicroPython's time has no perf_counter)
+
 
 def format_duration(seconds: float) -> str:
     seconds = max(0, int(seconds + 0.5))
@@ -33,12 +35,12 @@ class Progress:
         self.live, self.verbose = bool(live), bool(verbose)
         self.epochs, self.batches, self.examples = epochs, batches, examples
         self.min_interval = min_interval
-        self.run_start = time.perf_counter()
+        self.run_start = clock()
         self.epochs_done = 0
 
     def start_epoch(self, epoch: int):
         self.epoch = epoch
-        self.epoch_start = time.perf_counter()
+        self.epoch_start = clock()
         self.last_draw = 0.0
         self.seen = 0
 
@@ -46,7 +48,7 @@ class Progress:
         self.seen += batch_size
         if not self.live:
             return
-        now = time.perf_counter()
+        now = clock()
         if now - self.last_draw < self.min_interval and batch < self.batches:
             return
         self.last_draw = now
@@ -59,7 +61,7 @@ class Progress:
         self.stream.flush()
 
     def end_epoch(self, summary: dict):
-        elapsed = time.perf_counter() - self.epoch_start
+        elapsed = clock() - self.epoch_start
         if not (self.live or self.verbose):
             return
         parts = [f"epoch {self.epoch}/{self.epochs}"]

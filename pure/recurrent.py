@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import random
-from operator import add
+from .portable import add
 from typing import List, Optional
 
 from . import init as initializers

@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import math
 import os
-import random
 import warnings
 from typing import Dict, List, Optional, Union
 
 from . import checkpoint as checkpoints
 from . import checks
+from .init import Random
 from .diagnostics import ARITHMETIC_ERRORS, TrainingError, Watch, first_bad_weights  # noqa: F401
 from .losses import BinaryCrossEntropy, CrossEntropy, MSE
 from .metrics import to_labels
@@ -161,7 +161,7 @@ class Run:
         self.track_accuracy = "accuracy" in metrics
         model.loss = loss
 
-        self.rng = random.Random(seed)
+        self.rng = Random(seed)
         self.order = list(range(n))
         self.batches = (n + batch_size - 1) // batch_size
         self.history = new_history(self.track_accuracy, validation_data is not None)

@@ -1,0 +1,128 @@
+"""The pure twin on MicroPython 1.27 (its WebAssembly port, run by Node.js) against this CPython.
+
+runs.py runs in both; the test compares:
+1. the first weights of Dense (Xavier and He), Conv2D and RNN, and a Dropout mask, for a seed:
+   the same numbers (pure.portable.MersenneTwister is CPython's generator);
+2. XOR (120 steps) and the README's moons run (650 steps): every loss and final weight within the
+   numeric policy for whole runs (1e-8, conformance/tolerances.py);
+3. a 784-32-10 model trained and saved here, loaded there: the same classes for 200 test digits,
+   outputs within 1e-10 relative;
+4. the moons model saved there loads here to the very bits it had there (MicroPython prints
+   and reads floats exactly, which this checks).
+
+Skipped, saying what to install, where Node.js or the npm package (`npm ci`) is missing.
+"""
+import json
+import math
+import os
+import shutil
+import struct
+import subprocess
+import sys
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+PACKAGE = os.path.join(ROOT, "node_modules", "@micropython", "micropython-webassembly-pyscript", "micropython.mjs")
+POLICY = 1e-8           # conformance/tolerances.py TRAINING_ATOL, relative above 1
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+
+def node():
+    found = shutil.which("node")
+    if found is None:
+        pytest.skip("Node.js is not installed (`apt-get install nodejs npm`): the MicroPython tests run "
+                    "MicroPython's WebAssembly port in Node.js")
+    if not os.path.isfile(PACKAGE):
+        pytest.skip("MicroPython's WebAssembly port is not installed: run `npm ci` in the checkout")
+    return found
+
+
+def inputs():
+    import data
+    import pure as nn
+    moons_x, moons_y = data.moons(200, noise=0.1, seed=0)
+    train, train_labels = data.load_mnist("train", limit=1000)
+    test, test_labels = data.load_mnist("test", limit=200)
+    model = nn.Sequential([nn.Dense(784, 32, seed=0), nn.Sigmoid(), nn.Dense(32, 10, seed=1)])
+    model.fit(train, train_labels, loss=nn.CrossEntropy(), optimizer=nn.SGD(0.5), epochs=1, batch_size=16, seed=0,
+              progress=False)
+    return model, {"moons_x": [list(row) for row in moons_x], "moons_y": list(moons_y),
+                   "xor_x": [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], "xor_y": [[0.0], [1.0], [1.0], [0.0]],
+                   "digits": [list(test[i]) for i in range(len(test))]}
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory):
+    """(MicroPython's output, CPython's output, the folder), runs.py run by each in its own folder."""
+    runner = node()
+    import pure as nn
+    model, given = inputs()
+    out = {}
+    for where in ("cpython", "micropython"):
+        folder = tmp_path_factory.mktemp(where)
+        with open(folder / "inputs.json", "w") as f:
+            json.dump(given, f)
+        nn.save(model, str(folder / "model.json"))
+        if where == "cpython":
+            command = [sys.executable, os.path.join(HERE, "runs.py")]
+        else:
+            command = [runner, os.path.join(HERE, "run.mjs"),
+                       "--in", f"{folder / 'inputs.json'}:/work/inputs.json",
+                       "--in", f"{folder / 'model.json'}:/work/model.json",
+                       "--out", f"/work/saved.json:{folder / 'saved.json'}", os.path.join(HERE, "runs.py")]
+        result = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=1200,
+                                env=dict(os.environ, PYTHONPATH=ROOT))
+        assert result.returncode == 0, f"{where}: {result.stderr[-3000:]}"
+        out[where] = json.loads(result.stdout)
+        out[where + " folder"] = folder
+    return out
+
+
+def close(a, b, tolerance):
+    return abs(a - b) <= tolerance * max(1.0, abs(b))
+
+
+def test_the_first_weights_and_a_dropout_mask_are_cpythons(both):
+    ours, theirs = both["cpython"]["weights"], both["micropython"]["weights"]
+    assert sorted(ours) == sorted(theirs)
+    for layer in ours:
+        assert theirs[layer] == ours[layer], layer
+
+
+@pytest.mark.parametrize("run", ["xor", "moons"])
+def test_training_gives_cpythons_losses_and_weights_within_the_policy(both, run):
+    ours, theirs = both["cpython"][run], both["micropython"][run]
+    assert sorted(ours["history"]) == sorted(theirs["history"])
+    worst = 0.0
+    for key in ours["history"]:
+        for a, b in zip(theirs["history"][key], ours["history"][key]):
+            assert close(a, b, POLICY), (run, key, a, b)
+            worst = max(worst, abs(a - b))
+    for a, b in zip(theirs["weights"], ours["weights"]):
+        assert close(a, b, POLICY), (run, a, b)
+        worst = max(worst, abs(a - b))
+    print(f"{run}: MicroPython against CPython, largest difference {worst:.3g}")
+
+
+def test_a_model_saved_by_cpython_predicts_the_same_classes_on_micropython(both):
+    ours, theirs = both["cpython"]["digits"], both["micropython"]["digits"]
+    assert theirs["classes"] == ours["classes"]
+    for row_a, row_b in zip(theirs["outputs"], ours["outputs"]):
+        for a, b in zip(row_a, row_b):
+            assert abs(a - b) <= 1e-12 + 1e-10 * abs(b)
+
+
+def test_a_model_saved_on_micropython_loads_here_to_the_same_bits(both):
+    import pure as nn
+    there = both["micropython"]["moons"]
+    model = nn.load(str(both["micropython folder"] / "saved.json"))
+    here = [v for layer in model.layers for key in sorted(layer.params) for v in flat(layer.params[key])]
+    assert [struct.pack("<d", v).hex() for v in here] == there["bits"]
+    assert all(math.isfinite(v) for v in here)
+
+
+def flat(tensor):
+    return [v for t in tensor for v in flat(t)] if isinstance(tensor, list) else [tensor]
