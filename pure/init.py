@@ -129,7 +129,7 @@ def get(spec: Union[str, Initializer]) -> Initializer:
         return NAMES[spec]()
     if not isinstance(spec, str):
         raise ValueError(f"initializer must be a name or an Initializer, got {spec!r}")
-    match = re.fullmatch(r"\s*([a-z_]+)\s*(?:\((.*)\))?\s*", spec.lower())
+    match = re.match(r"\s*([a-z_]+)\s*(?:\((.*)\))?\s*$", spec.lower())      # (MicroPython's re has no fullmatch)
     if not match or match.group(1) not in NAMES:
         raise ValueError(f"unknown initializer {spec!r}; known: {', '.join(sorted(NAMES))} "
                          f"(normal and uniform take arguments: 'normal(0.1)', 'uniform(-1, 1)')")

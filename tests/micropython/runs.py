@@ -35,6 +35,45 @@ def first_weights():
     return out
 
 
+def every_layer():
+    """Forward and backward of every layer of the contract (and LSTM, Embedding, AvgPool2D), each loss's
+    value and gradient, and three steps of each optimizer: one input each, as flat lists."""
+    x = [[0.5, -1.25, 2.0, 0.0, -0.3], [1.5, 0.25, -2.0, 3.0, 0.7]]
+    images = [[[[((n + 1) * (c + 2) * (i - j) % 7) / 7.0 - 0.4 for j in range(6)] for i in range(6)]
+               for c in range(2)] for n in range(2)]
+    sequences = [[[0.1 * (n + t - f) for f in range(3)] for t in range(4)] for n in range(2)]
+    layers = [("Dense", nn.Dense(5, 3, seed=0), x), ("Sigmoid", nn.Sigmoid(), x), ("Tanh", nn.Tanh(), x),
+              ("ReLU", nn.ReLU(), x), ("LeakyReLU", nn.LeakyReLU(0.1), x), ("ELU", nn.ELU(1.0), x),
+              ("Softplus", nn.Softplus(), x), ("ArcTan", nn.ArcTan(), x), ("Identity", nn.Identity(), x),
+              ("Softmax", nn.Softmax(), x), ("Dropout", nn.Dropout(0.3, seed=5), x), ("Flatten", nn.Flatten(), images),
+              ("Conv2D", nn.Conv2D(2, 3, 3, stride=2, padding=1, seed=1), images),
+              ("MaxPool2D", nn.MaxPool2D(2), images), ("AvgPool2D", nn.AvgPool2D(3), images),
+              ("RNN", nn.RNN(3, 4, seed=2), sequences), ("RNN sequences", nn.RNN(3, 4, return_sequences=True, seed=3),
+                                                         sequences),
+              ("LSTM", nn.LSTM(3, 4, seed=4), sequences), ("Embedding", nn.Embedding(6, 3, seed=6), [[0, 5, 2], [1, 1, 4]])]
+    out = {}
+    for name, layer, given in layers:
+        layer.train()
+        y = layer.forward(given)
+        g = layer.backward([[v * 0.5 - 0.1 for v in row] for row in y] if not isinstance(y[0][0], list) else y)
+        out[name] = flat(y) + (flat(g) if name != "Embedding" else []) + [
+            v for key in sorted(layer.grads) for v in flat(layer.grads[key])]
+    pred = [[0.2, 0.7, 0.1], [0.9, 0.05, 0.3]]
+    for name, loss, target in [("MSE", nn.MSE(), [[0.0, 1.0, 0.0], [1.0, 0.0, 0.5]]),
+                               ("BinaryCrossEntropy", nn.BinaryCrossEntropy(), [[0.0, 1.0, 0.0], [1.0, 0.0, 1.0]]),
+                               ("CrossEntropy", nn.CrossEntropy(), [1, 0])]:
+        out[name] = [loss.forward(pred, target)] + flat(loss.backward())
+    for name, optimizer in [("SGD", nn.SGD(0.1, momentum=0.9, weight_decay=0.01)), ("Adam", nn.Adam(0.01))]:
+        layer = nn.Dense(5, 3, seed=7)
+        for _ in range(3):
+            layer.backward([[v - 0.5 for v in row] for row in layer.forward(x)])
+            optimizer.step([layer])
+        out[name] = [v for key in sorted(layer.params) for v in flat(layer.params[key])]
+    report = nn.gradcheck(nn.Sequential([nn.Dense(5, 3, seed=8), nn.Tanh()]), x)
+    out["gradcheck"] = [1.0 if report.ok() else 0.0]
+    return out
+
+
 def history(h):
     return {key: list(h[key]) for key in sorted(h)}
 
@@ -65,4 +104,4 @@ def digits(inputs):
 
 if __name__ == "__main__":
     given = json.load(open("inputs.json"))
-    print(json.dumps({"weights": first_weights(), "xor": xor(given), "moons": moons(given), "digits": digits(given)}))
+    print(json.dumps({"weights": first_weights(), "layers": every_layer(), "xor": xor(given), "moons": moons(given), "digits": digits(given)}))

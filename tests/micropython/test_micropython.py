@@ -1,6 +1,8 @@
 """The pure twin on MicroPython 1.27 (its WebAssembly port, run by Node.js) against this CPython.
 
 runs.py runs in both; the test compares:
+0. the forward and backward of every layer, each loss and three steps of each optimizer, within the
+   numeric policy for one layer (and gradcheck passes there);
 1. the first weights of Dense (Xavier and He), Conv2D and RNN, and a Dropout mask, for a seed:
    the same numbers (pure.portable.MersenneTwister is CPython's generator);
 2. XOR (120 steps) and the README's moons run (650 steps): every loss and final weight within the
@@ -90,6 +92,16 @@ def test_the_first_weights_and_a_dropout_mask_are_cpythons(both):
     assert sorted(ours) == sorted(theirs)
     for layer in ours:
         assert theirs[layer] == ours[layer], layer
+
+
+def test_every_layer_loss_and_optimizer_agrees_with_cpython_within_the_policy(both):
+    ours, theirs = both["cpython"]["layers"], both["micropython"]["layers"]
+    assert sorted(ours) == sorted(theirs)
+    assert theirs["gradcheck"] == [1.0]
+    for name in ours:
+        assert len(theirs[name]) == len(ours[name]), name
+        for a, b in zip(theirs[name], ours[name]):
+            assert abs(a - b) <= 1e-12 + 1e-10 * abs(b), (name, a, b)        # one layer's policy
 
 
 @pytest.mark.parametrize("run", ["xor", "moons"])
