@@ -9,6 +9,11 @@
 // SCRIPT.py runs as __main__ in /work; its output goes to this process's stdout. After it, each
 // --out GUEST file is copied to HOST. A Python exception (traceback on stderr) or SystemExit(n)
 // gives exit status 1 (or n); --heap is MicroPython's heap (default 256 MiB).
+//
+// This port collects garbage only between calls from JavaScript (WebAssembly hides the pointers
+// a running call holds), so within one script the heap only grows. A script that wants to measure
+// its heap defines STEPS, a list of functions: each runs in a call of its own, after the script,
+// and gc.collect() at the start of a step frees what earlier steps left.
 
 import { loadMicroPython } from "@micropython/micropython-webassembly-pyscript";
 import fs from "node:fs";
@@ -62,8 +67,8 @@ import os, sys
 os.chdir("/work")
 _status = 0
 try:
-    exec(compile(open("/work/__main__.py").read(), ${JSON.stringify(path.resolve(script))}, "exec"),
-         {"__name__": "__main__", "__file__": "/work/__main__.py"})
+    _ns = {"__name__": "__main__", "__file__": "/work/__main__.py"}
+    exec(compile(open("/work/__main__.py").read(), ${JSON.stringify(path.resolve(script))}, "exec"), _ns)
 except SystemExit as e:
     _status = e.args[0] if e.args and isinstance(e.args[0], int) else (1 if e.args and e.args[0] else 0)
     if e.args and not isinstance(e.args[0], int):
@@ -73,6 +78,18 @@ except BaseException as e:
     _status = 1
 `);
   status = mp.globals.get("_status");
+  mp.runPython("_steps = len(_ns.get('STEPS', ())) if _status == 0 else 0");
+  const steps = mp.globals.get("_steps");
+  for (let i = 0; i < steps && status === 0; i++) {
+    mp.runPython(`
+try:
+    _ns["STEPS"][${i}]()
+except BaseException as e:
+    sys.print_exception(e, sys.stderr)
+    _status = 1
+`);
+    status = mp.globals.get("_status");
+  }
 } catch (error) {
   console.error(String(error));
   status = 1;

@@ -48,9 +48,10 @@ def every_layer():
               ("Softmax", nn.Softmax(), x), ("Dropout", nn.Dropout(0.3, seed=5), x), ("Flatten", nn.Flatten(), images),
               ("Conv2D", nn.Conv2D(2, 3, 3, stride=2, padding=1, seed=1), images),
               ("MaxPool2D", nn.MaxPool2D(2), images), ("AvgPool2D", nn.AvgPool2D(3), images),
-              ("RNN", nn.RNN(3, 4, seed=2), sequences), ("RNN sequences", nn.RNN(3, 4, return_sequences=True, seed=3),
-                                                         sequences),
-              ("LSTM", nn.LSTM(3, 4, seed=4), sequences), ("Embedding", nn.Embedding(6, 3, seed=6), [[0, 5, 2], [1, 1, 4]])]
+              ("RNN", nn.RNN(3, 4, seed=2), sequences),
+              ("RNN sequences", nn.RNN(3, 4, return_sequences=True, seed=3), sequences),
+              ("LSTM", nn.LSTM(3, 4, seed=4), sequences),
+              ("Embedding", nn.Embedding(6, 3, seed=6), [[0, 5, 2], [1, 1, 4]])]
     out = {}
     for name, layer, given in layers:
         layer.train()
@@ -104,4 +105,5 @@ def digits(inputs):
 
 if __name__ == "__main__":
     given = json.load(open("inputs.json"))
-    print(json.dumps({"weights": first_weights(), "layers": every_layer(), "xor": xor(given), "moons": moons(given), "digits": digits(given)}))
+    print(json.dumps({"weights": first_weights(), "layers": every_layer(), "xor": xor(given), "moons": moons(given),
+                      "digits": digits(given)}))
