@@ -10,7 +10,9 @@ runs.py runs in both; the test compares:
 3. a 784-32-10 model trained and saved here, loaded there: the same classes for 200 test digits,
    outputs within 1e-10 relative;
 4. the moons model saved there loads here to the very bits it had there (MicroPython prints
-   and reads floats exactly, which this checks).
+   and reads floats exactly, which this checks);
+5. digits.py: that model predicts all 10,000 MNIST test digits there: the same classes, and every
+   output within the one-layer policy (most are the same bits).
 
 Skipped, saying what to install, where Node.js or the npm package (`npm ci`) is missing.
 """
@@ -138,3 +140,35 @@ def test_a_model_saved_on_micropython_loads_here_to_the_same_bits(both):
 
 def flat(tensor):
     return [v for t in tensor for v in flat(t)] if isinstance(tensor, list) else [tensor]
+
+
+def test_the_10000_test_digits_get_the_same_classes_on_micropython(both, tmp_path):
+    import data
+    runner = node()
+    images, _ = data.load_mnist("test")
+    folders = {}
+    for where in ("cpython", "micropython"):
+        folder = folders[where] = tmp_path / where
+        folder.mkdir()
+        with open(folder / "digits.bin", "wb") as f:
+            for i in range(len(images)):
+                f.write(images.pixels(i))
+        shutil.copy(both["cpython folder"] / "model.json", folder / "model.json")
+        script = os.path.join(HERE, "digits.py")
+        command = [sys.executable, script] if where == "cpython" else [
+            runner, os.path.join(HERE, "run.mjs"), "--in", f"{folder / 'digits.bin'}:/work/digits.bin",
+            "--in", f"{folder / 'model.json'}:/work/model.json",
+            "--out", f"/work/classes.json:{folder / 'classes.json'}",
+            "--out", f"/work/outputs.bin:{folder / 'outputs.bin'}", script]
+        result = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=1800,
+                                env=dict(os.environ, PYTHONPATH=ROOT))
+        assert result.returncode == 0, f"{where}: {result.stderr[-3000:]}"
+    classes = {where: json.loads((folders[where] / "classes.json").read_text()) for where in folders}
+    assert len(classes["cpython"]) == len(images) == 10_000
+    assert classes["micropython"] == classes["cpython"]
+    outputs = {where: (folders[where] / "outputs.bin").read_bytes() for where in folders}
+    ours = struct.unpack(f"<{len(outputs['cpython']) // 8}d", outputs["cpython"])
+    theirs = struct.unpack(f"<{len(outputs['micropython']) // 8}d", outputs["micropython"])
+    assert len(ours) == len(theirs) == 100_000
+    assert all(abs(a - b) <= 1e-12 + 1e-10 * abs(b) for a, b in zip(theirs, ours))
+    print(f"10,000 digits: {sum(a == b for a, b in zip(theirs, ours)):,} of 100,000 outputs the same bits")
