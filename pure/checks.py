@@ -802,5 +802,5 @@ def check_fit_call(model, x, y, loss, optimizer, validation_data, metrics, early
     if type(loss).__name__ == "CrossEntropy" and type(model.layers[-1]).__name__ == "Softmax":
         warnings.warn("fit: the model ends with Softmax and the loss is CrossEntropy, which applies softmax to "
                       "logits itself: a double softmax (it learns slowly and badly). Remove the Softmax layer; "
-                      "argmax of the logits gives the same predictions", UserWarning, stacklevel=5)
+                      "argmax of the logits gives the same predictions", stacklevel=5)     # a UserWarning
     return x, y, validation_data

@@ -47,6 +47,18 @@ from .ops import shape
 POSIX = hasattr(os, "fsync")
 PATH_TYPES = (str, bytes, os.PathLike) if POSIX else (str, bytes)
 fspath = os.fspath if POSIX else str
+# Nor has it these exceptions: its json raises ValueError, its deepest recursion RuntimeError.
+UNICODE_ERROR = UnicodeDecodeError if POSIX else ()
+JSON_ERROR = json.JSONDecodeError if POSIX else ()
+RECURSION_ERROR = RecursionError if POSIX else RuntimeError
+
+
+def strerror(e: OSError):
+    """What went wrong, as the system says it (MicroPython's OSError has no strerror: there ENOENT...)."""
+    if POSIX:
+        return e.strerror
+    import errno
+    return errno.errorcode.get(e.args[0], str(e)) if e.args else str(e)
 
 FORMAT = "twinnet-model"
 VERSION = 1
@@ -124,7 +136,7 @@ def writable_target(path, what: str = "model") -> str:
             raise ModelFileError(f"cannot save the {what} to {path!r}: folder {folder!r} does not exist") from None
         return target
     except OSError as e:
-        raise ModelFileError(f"cannot save the {what} to {path!r}: {e.strerror}") from None
+        raise ModelFileError(f"cannot save the {what} to {path!r}: {strerror(e)}") from None
     if stat.S_ISDIR(info.st_mode):
         raise ModelFileError(f"cannot save the {what} to {path!r}: it is a folder")
     if not stat.S_ISREG(info.st_mode):
@@ -341,7 +353,7 @@ def read_bytes(path, what: str, max_bytes: int) -> bytes:
                 pieces.append(piece)
             return b"".join(pieces)
     except OSError as e:
-        raise ModelFileError(f"cannot read {what} {path!r}: {e.strerror}") from None
+        raise ModelFileError(f"cannot read {what} {path!r}: {strerror(e)}") from None
 
 
 def read_json(path, what: str = "model file", *, max_bytes: int):
@@ -353,12 +365,12 @@ def read_json(path, what: str = "model file", *, max_bytes: int):
     raw = read_bytes(path, what, max_bytes)
     try:
         return json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as e:
+    except UNICODE_ERROR as e:
         raise ModelFileError(f"{path!r} is not a {what}: not UTF-8 text (byte {e.start})") from None
-    except json.JSONDecodeError as e:
+    except JSON_ERROR as e:
         raise ModelFileError(f"{path!r} is not a valid {what}: broken or truncated JSON "
                              f"({e.msg} at line {e.lineno}, column {e.colno})") from None
-    except (ValueError, RecursionError) as e:  # e.g. an integer of 5,000 digits, nesting 100,000 deep
+    except (ValueError, RECURSION_ERROR) as e:  # e.g. an integer of 5,000 digits, nesting 100,000 deep
         raise ModelFileError(f"{path!r} is not a valid {what}: {type(e).__name__}: {e}"[:300]) from None
 
 

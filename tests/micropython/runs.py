@@ -75,6 +75,29 @@ def every_layer():
     return out
 
 
+def errors():
+    """The exception class of bad input and bad files (the same in both), and a warning that does not stop fit."""
+    with open("broken.json", "w") as f:
+        f.write("{broken")
+    out = {}
+    for name, call in [("missing file", lambda: nn.load("no such file.json")),
+                       ("broken file", lambda: nn.load("broken.json")),
+                       ("wrong width", lambda: nn.Dense(2, 3, seed=0).forward([[1.0]])),
+                       ("class out of range", lambda: nn.CrossEntropy().forward([[0.1, 0.2]], [2])),
+                       ("bad initializer", lambda: nn.Dense(2, 3, init="gauss(2)")),
+                       ("save a layer", lambda: nn.save(nn.Dense(2, 3, seed=0), "layer.json"))]:
+        try:
+            call()
+            out[name] = None
+        except Exception as e:
+            out[name] = type(e).__name__
+    model = nn.Sequential([nn.Dense(2, 3, seed=0), nn.Softmax()])
+    h = model.fit([[0.0, 1.0], [1.0, 0.0]], [0, 1], loss=nn.CrossEntropy(), optimizer=nn.SGD(0.1), epochs=1,
+                  progress=False)                       # warns: a double softmax
+    out["fit after the warning"] = h["loss"]
+    return out
+
+
 def history(h):
     return {key: list(h[key]) for key in sorted(h)}
 
@@ -106,4 +129,4 @@ def digits(inputs):
 if __name__ == "__main__":
     given = json.load(open("inputs.json"))
     print(json.dumps({"weights": first_weights(), "layers": every_layer(), "xor": xor(given), "moons": moons(given),
-                      "digits": digits(given)}))
+                      "digits": digits(given), "errors": errors()}))

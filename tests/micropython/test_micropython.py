@@ -106,6 +106,12 @@ def test_every_layer_loss_and_optimizer_agrees_with_cpython_within_the_policy(bo
             assert abs(a - b) <= 1e-12 + 1e-10 * abs(b), (name, a, b)        # one layer's policy
 
 
+def test_bad_input_and_bad_files_raise_the_same_exception_classes(both):
+    ours, theirs = both["cpython"]["errors"], both["micropython"]["errors"]
+    assert theirs == ours
+    assert ours["missing file"] == ours["broken file"] == "ModelFileError" and ours["wrong width"] == "ValueError"
+
+
 @pytest.mark.parametrize("run", ["xor", "moons"])
 def test_training_gives_cpythons_losses_and_weights_within_the_policy(both, run):
     ours, theirs = both["cpython"][run], both["micropython"][run]

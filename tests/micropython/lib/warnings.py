@@ -1,9 +1,10 @@
-"""A stand-in for CPython's warnings on MicroPython: warn() prints "Category: message" to stderr."""
+"""A stand-in for CPython's warnings on MicroPython: warn() prints "Category: message" to stderr.
+
+MicroPython has no Warning classes: a warning without a category is a UserWarning, as in CPython.
+"""
 import sys
 
 
 def warn(message, category=None, stacklevel=1):
-    if isinstance(message, Warning):
-        category, message = type(message), message.args[0] if message.args else ""
-    name = (category or UserWarning).__name__
+    name = category.__name__ if category is not None else "UserWarning"
     print("%s: %s" % (name, message), file=sys.stderr)
