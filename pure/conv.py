@@ -18,7 +18,6 @@ same numbers bit for bit (`pure.fast.enable()`, on by default).
 from __future__ import annotations
 
 import random
-from .portable import product
 from typing import Optional
 
 from . import init as initializers
@@ -26,6 +25,7 @@ from .checks import (check_grad_shape, check_images, check_sizes, conv_output_sh
                      pool_output_shape, require_forward)
 from .base import Layer
 from .ops import zeros
+from .portable import product
 
 
 class Conv2D(Layer):

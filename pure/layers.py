@@ -7,13 +7,13 @@ at a time). Tensors are nested lists, batch first: a batch of vectors is N rows.
 from __future__ import annotations
 
 import random
-from .portable import mul
 from typing import Optional
 
 from . import checks, ops
 from . import init as initializers
 from .base import Layer
 from .ops import add_row, column_sums, elementwise2, flatten, map_rows, reshape, shape
+from .portable import mul
 
 
 class Dense(Layer):

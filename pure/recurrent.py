@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 import random
-from .portable import add
 from typing import List, Optional
 
 from . import init as initializers
@@ -30,6 +29,7 @@ from .checks import (check_lengths_like, check_recurrent_grad, check_row_layer, 
                      require_forward)
 from .base import Layer
 from .ops import column_sums, elementwise2, zeros
+from .portable import add
 
 
 class RNN(Layer):
