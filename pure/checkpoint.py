@@ -41,9 +41,9 @@ a checkpoint written by one twin resumes in the other.
 """
 from __future__ import annotations
 
+import binascii
 import glob
 import hashlib
-import json
 import math
 import os
 import random
@@ -51,8 +51,8 @@ import struct
 import warnings
 
 from .modelfile import (BYTES_PER_PARAM, MAX_PARAMS, ModelFileError, atomic_write_text, build_layers, check_format,
-                        check_model_description, excerpt, has_shape, is_finite_number, layer_types, model_to_dict,
-                        read_json, temporary_name, writable_target)
+                        check_model_description, compact_json, excerpt, fspath, has_shape, is_finite_number,
+                        layer_types, model_to_dict, read_json, realpath, temporary_name, writable_target)
 from .checks import check_lr
 from .init import Random
 from .ops import copy, shape
@@ -135,7 +135,7 @@ def fingerprint(x, y, inputs: int = 256):
                 digest.update(repr(dims).encode() + struct.pack(f"<{len(values)}d", *values))
     except (TypeError, ValueError, OverflowError):
         return None
-    return digest.hexdigest()
+    return binascii.hexlify(digest.digest()).decode()     # hexdigest(), which MicroPython's sha256 lacks
 
 
 def check_target(checkpoint, resume) -> None:
@@ -144,8 +144,8 @@ def check_target(checkpoint, resume) -> None:
         return
     writable_target(checkpoint, "checkpoint")
     if os.path.lexists(checkpoint) and resume is not True and not (
-            resume and os.path.abspath(os.fspath(resume)) == os.path.abspath(os.fspath(checkpoint))):
-        raise ValueError(f"fit: checkpoint={os.fspath(checkpoint)!r} already exists (another run's checkpoint?) "
+            resume and os.path.abspath(fspath(resume)) == os.path.abspath(fspath(checkpoint))):
+        raise ValueError(f"fit: checkpoint={fspath(checkpoint)!r} already exists (another run's checkpoint?) "
                          f"and would be overwritten after the first epoch; pass resume=True to continue it, or "
                          f"remove it (or choose another path) to start afresh")
 
@@ -239,8 +239,7 @@ def training_state_to_dict(model, optimizer, state: dict, twin: str, to_list=cop
 
 def save_training(path, model, optimizer, state: dict, twin: str = "pure", to_list=copy) -> None:
     """Write a checkpoint atomically (the previous file survives a crash at any moment)."""
-    text = json.dumps(training_state_to_dict(model, optimizer, state, twin, to_list),
-                      allow_nan=False, separators=(",", ":"))
+    text = compact_json(training_state_to_dict(model, optimizer, state, twin, to_list))
     atomic_write_text(path, text, "checkpoint")
 
 
@@ -249,7 +248,7 @@ def remove_stale_temporaries(path) -> int:
 
     Only call this when no other process is writing `path` (fit calls it on resume). A symbolic
     link is followed, as atomic_write_bytes follows it: the leftovers are next to the file it points to."""
-    pattern = temporary_name(glob.escape(os.path.realpath(os.fspath(path))), "*")
+    pattern = temporary_name(glob.escape(realpath(fspath(path))), "*")
     removed = 0
     for leftover in glob.glob(pattern):
         try:
@@ -270,7 +269,7 @@ def read_checkpoint(path, twin: str = "pure", max_params: int = MAX_PARAMS) -> d
     the rest field by field. Raises CheckpointError naming the problem. A checkpoint
     holds the weights up to four times (weights, best weights, two optimizer slots),
     plus the example order: its size is bounded by that many numbers within max_params."""
-    path = os.fspath(path)
+    path = fspath(path)
     try:
         description = read_json(path, "checkpoint", max_bytes=5 * BYTES_PER_PARAM * max_params + (64 << 20))
         check_format(description, path, FORMAT, VERSION)
@@ -360,7 +359,7 @@ def restore_training(path, model, optimizer, n: int, batch_size: int, shuffle: b
     with the saved generators and lr), and that a finished run (`epochs` reached, or
     stopped early) has nothing left to train."""
     saved = read_checkpoint(path, twin)
-    where = f"{os.fspath(path)!r}"
+    where = f"{fspath(path)!r}"
     for name, value in (("n", n), ("batch_size", batch_size), ("shuffle", bool(shuffle))):
         if saved.get(name) != value:
             what = {"n": "training examples", "batch_size": "batch size", "shuffle": "shuffle"}[name]
@@ -386,8 +385,8 @@ def restore_training(path, model, optimizer, n: int, batch_size: int, shuffle: b
         for i, (layer, params) in enumerate(zip(model.layers, best_weights)):
             _check_weights(layer, params, f"{where}, best weights of layer {i}", shape_of)
     try:                    # first the optimizer checks its type and hyperparameters itself
-        spare = type(optimizer).__new__(type(optimizer))
-        spare.__dict__.update(optimizer.__dict__)
+        spare = object.__new__(type(optimizer))
+        copy_attributes(optimizer, spare)
         load_optimizer_state(spare, saved["optimizer"], from_list)
     except (ValueError, TypeError) as e:
         raise CheckpointError(f"{where}: {e}") from None
@@ -428,7 +427,7 @@ def restore_training(path, model, optimizer, n: int, batch_size: int, shuffle: b
         how = "stopped early" if saved.get("stopped") else f"all {epochs} epochs done"
         warnings.warn(f"resuming {where}: the run had already finished at epoch {saved['epoch']} ({how}); "
                       f"nothing left to train", stacklevel=5)
-    optimizer.__dict__.update(spare.__dict__)
+    copy_attributes(spare, optimizer)
     for layer, entry in zip(model.layers, saved["model"]["layers"]):
         for name, value in entry.get("params", {}).items():
             layer.params[name] = from_list(value)
@@ -445,6 +444,12 @@ def restore_training(path, model, optimizer, n: int, batch_size: int, shuffle: b
         "plateau_best": decode_number(plateau["best"], where), "since_plateau_best": plateau["since_best"],
         "seed": saved.get("seed", seed), "initial_lr": saved.get("initial_lr") or lr_asked,
     }
+
+
+def copy_attributes(source, target) -> None:
+    """target.__dict__.update(source.__dict__), one setattr each (MicroPython's __dict__ is read-only)."""
+    for name, value in source.__dict__.items():
+        setattr(target, name, value)
 
 
 def load_model(path, twin: str = "pure", max_params: int = MAX_PARAMS, **build):

@@ -47,6 +47,7 @@ from .ops import shape
 POSIX = hasattr(os, "fsync")
 PATH_TYPES = (str, bytes, os.PathLike) if POSIX else (str, bytes)
 fspath = os.fspath if POSIX else str
+realpath = os.path.realpath if POSIX else str           # (links are not followed there: a save writes to path)
 # Nor has it these exceptions: its json raises ValueError, its deepest recursion RuntimeError.
 UNICODE_ERROR = UnicodeDecodeError if POSIX else ()
 JSON_ERROR = json.JSONDecodeError if POSIX else ()
@@ -260,6 +261,23 @@ def first_non_finite(description: dict):
             if not finite(p):
                 return i, name
     return None
+
+
+def compact_json(value) -> str:
+    """json.dumps(value, allow_nan=False, separators=(",", ":")): ValueError for a NaN or infinity anywhere
+    (MicroPython's json has no allow_nan and would write them: it is checked here first)."""
+    if POSIX:
+        return json.dumps(value, allow_nan=False, separators=(",", ":"))
+
+    def finite(v):
+        if isinstance(v, dict):
+            return all(finite(item) for item in v.values())
+        if isinstance(v, (list, tuple)):
+            return all(finite(item) for item in v)
+        return not isinstance(v, float) or math.isfinite(v)
+    if not finite(value):
+        raise ValueError("Out of range float values are not JSON compliant")
+    return json.dumps(value, separators=(",", ":"))
 
 
 def write_model_dict(description: dict, path) -> None:
