@@ -11,7 +11,7 @@ LESSONS = [
     "c1_logistic", "c2_shallow", "c3_deep",
     "d1_linear_neuron", "d2_bias_and_rate", "d3_step_neuron", "d4_two_layer", "d5_backprop_xor",
     "autograd", "d6_hyperparameters", "d7_mnist_softmax", "d8_validation",
-    "char_lstm",
+    "char_lstm", "micropython_predict",
 ]
 
 
