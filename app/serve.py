@@ -108,7 +108,7 @@ class Site:
         """The file for a URL path, or None (never anything outside the folders above)."""
         path = unquote(urlsplit(url_path).path)
         parts = [p for p in path.split("/") if p]
-        if any(p in (".", "..") or "\\" in p or p.startswith(".") for p in parts):
+        if any(p in (".", "..", "__pycache__") or "\\" in p or p.startswith(".") for p in parts):   # no bytecode
             return None
         if not parts:
             parts = ["index.html"]

@@ -22,7 +22,7 @@ from app import serve  # noqa: E402
 FILES = [                                     # every file of the made-up checkout
     "README.md", ".gitignore", ".env", ".git/config", "setup.py",
     "web/index.html", "web/app.js", "web/style.css", "web/.secret.js", "web/.hidden/page.html",
-    "web/tests/test_page.py", "web/tests/conftest.py",
+    "web/tests/test_page.py", "web/tests/conftest.py", "web/__pycache__/browser.cpython-311.pyc",
     "pure/__init__.py", "pure/layers.py", "pure/.hidden.py", "pure/notes.txt", "pure/layers.pyc",
     "pure/sub/__init__.py", "pure/sub/deep.py", "pure/tests/test_layers.py", "pure/__pycache__/layers.py",
     "data/__init__.py", "data/toy.py", "data/mnist/train.gz", "data/tests/test_toy.py", "data/sub/reader.py",
