@@ -34,6 +34,7 @@ from .init import Random
 from .diagnostics import ARITHMETIC_ERRORS, TrainingError, Watch, first_bad_weights  # noqa: F401
 from .losses import BinaryCrossEntropy, CrossEntropy, MSE
 from .metrics import to_labels
+from .modelfile import fspath
 from .optimizers import clip_grads_by_norm, clip_grads_by_value
 from .progress import Progress
 
@@ -295,8 +296,9 @@ class Run:
         try:
             self.parts.checkpoints.save_training(self.checkpoint, self.model, self.optimizer, state)
         except OSError as e:     # a full disk: the previous checkpoint is intact, and training goes on
-            warnings.warn(f"fit: could not write checkpoint {os.fspath(self.checkpoint)!r} at epoch {epoch} "
-                          f"({e.strerror or e}); training continues, the previous checkpoint is intact",
+            warnings.warn(f"fit: could not write checkpoint {fspath(self.checkpoint)!r} at epoch {epoch} "
+                          f"({getattr(e, 'strerror', None) or e}); training continues, the previous checkpoint "
+                          f"is intact",
                           stacklevel=5)
 
 
