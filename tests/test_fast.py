@@ -119,6 +119,14 @@ def test_matrix_products_are_the_plain_loops(specials, zeros):
             assert _bits(fast.matmul_nt(a, d)) == _bits(_plain(ops, "matmul_nt")(a, d)), (n, k, m, trial)
 
 
+def test_mostly_nonzero_means_fewer_than_a_quarter_of_zeros():
+    """The rule that picks matmul_by_columns (both paths are exact; this is the documented threshold)."""
+    assert fast.mostly_nonzero([[0.0, 1.0, 1.0, 1.0, 1.0]])                     # 1 zero in 5
+    assert fast.mostly_nonzero([[0.0, 1.0], [1.0, 1.0, 1.0]])                  # 1 in 5, over two rows
+    assert not fast.mostly_nonzero([[-0.0, 1.0, 1.0, 1.0]])                     # exactly a quarter
+    assert not fast.mostly_nonzero([[0.0, 1.0, 1.0]]) and not fast.mostly_nonzero([[]])   # a third; nothing
+
+
 def test_matmul_hides_no_zero_times_inf():
     inf = float("inf")
     for a in ([[0.0, 1.0, 1.0, 1.0, 1.0]], [[0.0, 0.0, 1.0, 0.0, 0.0]], [[-0.0, 1.0, 0.0, 0.0, 0.0]]):
@@ -255,6 +263,8 @@ def test_conv_is_the_plain_loops(switch, case, specials, on_pypy, monkeypatch):
         x = _tensor(rng, (2, c, h, w), specials if trial % 2 else (0.0,))
         layer.params["W"] = _tensor(rng, (o, c) + layer.kernel_size, specials if trial >= 2 else (0.0,))
         g = _tensor(rng, (2,) + layer.output_shape((c, h, w)), specials)
+        if bias:                                        # a bias of its own, not the zeros it starts with
+            layer.params["b"] = _tensor(rng, (o,), specials if trial == 3 else (0.0,))
 
         def run():
             y = layer.forward(x)
