@@ -47,6 +47,7 @@ class Mutant(NamedTuple):
 BOTH = "pure,vectorized"
 OPT = ["tests/test_by_hand.py", "tests/test_optimizers.py"]
 ACT = ["tests/test_by_hand.py", "tests/test_finite_differences.py", "conformance/test_activations.py"]
+PORTABLE = ["tests/test_micropython_random.py"]      # MicroPython's stand-ins, checked on CPython
 
 
 def both(path_in_twin, old, new, vec_old=None, vec_new=None):
@@ -788,6 +789,21 @@ MUTANTS = [
            ["tests/test_rules_by_hand.py"]),
 
     # ---- the library's remaining modules and pure.fast's helpers (issue 20)
+    Mutant("portable-mt-tempering-constant", "MersenneTwister tempers with 0x9D2C5780: other draws than CPython's",
+           [("pure/portable.py", "y ^= (y << 7) & 0x9D2C5680", "y ^= (y << 7) & 0x9D2C5780")], PORTABLE, "pure"),
+    Mutant("portable-random-53-bits-swapped", "random() joins the 26 and 27 bits the other way round",
+           [("pure/portable.py", "a, b = self._genrand_uint32() >> 5, self._genrand_uint32() >> 6",
+             "a, b = self._genrand_uint32() >> 6, self._genrand_uint32() >> 5")], PORTABLE, "pure"),
+    Mutant("portable-shuffle-off-by-one", "shuffle draws j below i, not below i + 1 (Sattolo's cycle)",
+           [("pure/portable.py", "j = self._randbelow(i + 1)", "j = self._randbelow(i)")], PORTABLE, "pure"),
+    Mutant("portable-product-first-fastest", "plain_product moves the first position fastest",
+           [("pure/portable.py",
+             "combinations = [combination + (item,) for combination in combinations for item in pool]",
+             "combinations = [combination + (item,) for item in pool for combination in combinations]")],
+           PORTABLE, "pure"),
+    Mutant("portable-log1p-loses-tiny-x", "plain_log1p is log(1 + x): a tiny x is lost to rounding",
+           [("pure/portable.py", "    if u == 1.0:\n        return x\n    if u == math.inf:\n        return u\n"
+             "    return math.log(u) * x / (u - 1.0)", "    return math.log(u)")], PORTABLE, "pure"),
     Mutant("ops-argmax-last-on-ties", "argmax returns the last of equal maxima, not the first",
            [("pure/ops.py", "        if v > row[best]:\n", "        if v >= row[best]:\n")],
            ["tests/test_metrics.py", "tests/test_by_hand.py", "tests/test_library_rules_by_hand.py"], "pure"),
