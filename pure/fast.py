@@ -197,15 +197,10 @@ def descend(param, step, lr):
     """
     if not math.isfinite(lr):
         return plain_descend(param, step, lr)
-    if param and isinstance(param[0], list) and not (param[0] and isinstance(param[0][0], list)):   # a matrix:
-        return [p if not any(s) and 0.0 not in p else [pi - lr * si for pi, si in zip(p, s)]   # one pass,
-                for p, s in zip(param, step)]                                                # no call a row
-
-    def rows(p, s):
-        if not any(s) and 0.0 not in p:        # every p[i] - lr * (±0.0) is p[i]
-            return p
-        return [pi - lr * si for pi, si in zip(p, s)]
-    return ops.map_rows(rows, param, step)
+    if not (param and isinstance(param[0], list)) or (param[0] and isinstance(param[0][0], list)):  # not a matrix:
+        return ops.map_rows(lambda p, s: descend([p], [s], lr)[0], param, step)    # each row as a matrix of one
+    return [p if not any(s) and 0.0 not in p else [pi - lr * si for pi, si in zip(p, s)]   # every p[i] - lr * (±0.0)
+            for p, s in zip(param, step)]                                                # is p[i]: p is kept
 
 
 # ----------------------------------------------------------------------------- conv: the same loops, reordered

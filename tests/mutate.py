@@ -261,11 +261,12 @@ MUTANTS = [
            ["tests/test_checkpoint.py"]),
     Mutant("pure-fast-descend-keeps-zero-weights", "pure.fast's SGD step keeps a weight row for a step row of "
            "zeros even when the row holds a zero weight: -0.0 - lr * (-0.0) should be +0.0",
-           [("pure/fast.py", "if not any(s) and 0.0 not in p:", "if not any(s):")],
+           [("pure/fast.py", "p if not any(s) and 0.0 not in p else", "p if not any(s) else")],
            ["tests/test_fast.py"]),
     Mutant("pure-fast-descend-misses-a-nan-step", "pure.fast's SGD step tests a step row with max(map(abs, s)) == 0, "
            "which a NaN after a zero passes: the NaN step is skipped",
-           [("pure/fast.py", "if not any(s) and 0.0 not in p:", "if max(map(abs, s)) == 0.0 and 0.0 not in p:")],
+           [("pure/fast.py", "p if not any(s) and 0.0 not in p else",
+             "p if max(map(abs, s)) == 0.0 and 0.0 not in p else")],
            ["tests/test_fast.py"]),
     Mutant("pure-fast-descend-infinite-lr",
            "pure.fast's SGD step keeps rows of zero steps for lr = inf (inf * 0 is NaN)",
@@ -283,7 +284,9 @@ MUTANTS = [
     Mutant("pure-fast-matmul-tn-shares-a-zero-row", "pure.fast's matmul_tn gives every untouched input one shared "
            "row of zeros (what the old ZeroRow did): changing one gradient row in place changes others",
            [("pure/fast.py", "    return [[0.0] * m if row is None else row for row in out]",
-             "    zero = [0.0] * m\n    return [zero if row is None else row for row in out]")],
+             "    zero = [0.0] * m\n    return [zero if row is None else row for row in out]"),
+            ("pure/fast.py", "if a_i else [0.0] * m for a_i in a[0]]", "if a_i else zero for a_i in a[0]]"),
+            ("pure/fast.py", "        b_row = b[0]\n", "        b_row, zero = b[0], [0.0] * m\n")],
            ["tests/test_fast.py"]),
     Mutant("pure-fast-switch-leaves-out-matmul-nt", "pure.fast.enable() swaps in every variant but matmul_nt",
            [("pure/fast.py", "    (ops, \"matmul_nt\", matmul_nt),\n", "")],
