@@ -45,3 +45,14 @@ def test_bad_arguments_give_a_clear_error(nn, args, message):
     result = run(nn.TWIN, *args, "--epochs", "1", "--limit", "50")
     assert result.returncode == 2
     assert message in result.stderr
+
+
+def test_each_twin_names_its_own_defaults(nn):
+    """The numpy twin trains a wider, longer network by default (app/arrays.py): 256,128 for 12 epochs
+    against the pure twin's 96 for 6; --help says which."""
+    result = run(nn.TWIN, "--help")
+    assert result.returncode == 0, result.stderr
+    text = " ".join(result.stdout.split())
+    expected = {"pure": ("(default 6)", "(default 96)"), "vectorized": ("(default 12)", "(default 256,128)")}
+    for default in expected[nn.TWIN]:
+        assert default in text, f"python -m {nn.TWIN} --help should say {default}"
