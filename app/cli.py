@@ -135,7 +135,7 @@ def parse_args(argv, twin: str, defaults=DEFAULTS):
         p.error("--filters and --dropout are for --model cnn")
     if args.checkpoint_every < 1:
         p.error("--checkpoint-every must be at least 1")
-    if args.resume and not args.checkpoint:
+    if args.resume and args.checkpoint is None:
         p.error("--resume needs --checkpoint PATH (the file to continue from)")
     if args.checkpoint and args.out and os.path.realpath(args.checkpoint) == os.path.realpath(args.out):
         p.error("--checkpoint and --out are the same file: the model would overwrite the checkpoint")
@@ -244,10 +244,40 @@ def preflight(args, train_images, test_images, out):
         problem = writable(args.checkpoint, "--checkpoint")
         if problem:
             return problem
-        if os.path.exists(args.checkpoint) and not args.resume:
-            return (f"--checkpoint {args.checkpoint} already exists (another run's checkpoint?); add --resume to "
-                    f"continue that run, or remove the file (or choose another path) to start afresh")
     return writable(out, "--out")
+
+
+def target_refusal(args, out):
+    """--out and --checkpoint, checked before the data is loaded (app/targets.py): None or what is wrong.
+
+    Neither may be '', a folder, a device, a pipe, a path under a file or one of the data files;
+    --out never replaces a checkpoint, and --checkpoint replaces an existing file only with --resume."""
+    from data.errors import DataError
+    from data.files import file_format
+    from data.mnist import find_files
+
+    from .targets import file_refusal, refusal
+    inputs = []
+    for split in ("train", "test"):
+        try:
+            inputs += find_files(split, args.data_dir, args.dataset)
+        except (DataError, OSError, ValueError):
+            pass                            # said when the data is loaded
+    problem = file_refusal("--out", out, inputs, picture=False)
+    if problem:
+        return problem
+    if file_format(out) == "twinnet-checkpoint":
+        return refusal("--out", out, "it is a checkpoint (another run's?), not a model file; --out never "
+                                     "replaces one: choose another path")
+    if args.checkpoint is None:
+        return None
+    problem = file_refusal("--checkpoint", args.checkpoint, inputs, picture=False)
+    if problem:
+        return problem
+    if os.path.exists(args.checkpoint) and not args.resume:
+        return (f"--checkpoint {args.checkpoint} already exists (another run's checkpoint?); add --resume to "
+                f"continue that run, or remove the file (or choose another path) to start afresh")
+    return None
 
 
 def resume_command(twin: str, argv) -> str:
@@ -265,13 +295,17 @@ def run(nn, argv=None, to_inputs=to_inputs, defaults=DEFAULTS) -> int:
 
     args = parse_args(argv, nn.TWIN, defaults)
     say = (lambda *a: None) if args.quiet else print
+    out = args.out if args.out is not None else os.path.join("runs", f"{args.dataset}-{args.model}-{nn.TWIN}.json")
+    problem = target_refusal(args, out)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     try:
         train_images, train_labels = data.load_mnist("train", args.data_dir, args.dataset, args.limit)
         test_images, test_labels = data.load_mnist("test", args.data_dir, args.dataset)
     except (data.DataError, OSError, ValueError) as e:      # (ValueError: e.g. images of 0x0 pixels)
         print(f"error: {args.data_dir or 'the data'}: {e}", file=sys.stderr)
         return 2
-    out = args.out or os.path.join("runs", f"{args.dataset}-{args.model}-{nn.TWIN}.json")
     problem = preflight(args, train_images, test_images, out)
     if problem:
         print(f"error: {problem}", file=sys.stderr)

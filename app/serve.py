@@ -34,6 +34,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Optional
 from urllib.parse import unquote, urlsplit
 
+from .targets import folder_refusal
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))   # the checkout
 WEB = os.path.join(ROOT, "web")
 PYODIDE = os.path.join(ROOT, "node_modules", "pyodide")
@@ -178,19 +180,31 @@ def make_server(site: Site, port: int = 8000) -> ThreadingHTTPServer:
     return server
 
 
+def export_files(model: Optional[str], root: str = ROOT) -> list:
+    """What an export writes: (source file, name inside the folder) pairs; config.json is written apart."""
+    web = os.path.join(root, "web")
+    pairs = [(os.path.join(web, name), name) for name in sorted(os.listdir(web))
+             if os.path.isfile(os.path.join(web, name)) and not name.startswith(".")]
+    pairs += [(os.path.join(root, name), name) for name in python_files(root)]
+    if model is not None:
+        pairs.append((model, "model.json"))
+    return pairs
+
+
+def export_refusal(folder: str, model: Optional[str], root: str = ROOT) -> Optional[str]:
+    """None if the site may be exported into `folder`, else the line saying why not (nothing is written):
+    a new or existing folder, not the checkout's web/, and no file in it a folder, a device or a source."""
+    pairs = export_files(model, root)
+    return folder_refusal("--export", folder, files=[name for _, name in pairs] + ["config.json"],
+                          inputs=[source for source, _ in pairs], picture=False)
+
+
 def export(folder: str, model: Optional[str], root: str = ROOT) -> None:
     """Write the site as plain files into `folder`, loading Pyodide from its CDN."""
-    web = os.path.join(root, "web")
     os.makedirs(folder, exist_ok=True)
-    for name in sorted(os.listdir(web)):
-        source = os.path.join(web, name)
-        if os.path.isfile(source) and not name.startswith("."):
-            shutil.copyfile(source, os.path.join(folder, name))
-    for name in python_files(root):
+    for source, name in export_files(model, root):
         os.makedirs(os.path.join(folder, os.path.dirname(name)), exist_ok=True)
-        shutil.copyfile(os.path.join(root, name), os.path.join(folder, name))
-    if model is not None:
-        shutil.copyfile(model, os.path.join(folder, "model.json"))
+        shutil.copyfile(source, os.path.join(folder, name))
     with open(os.path.join(folder, "config.json"), "w") as f:
         json.dump(site_config(model, "cdn", root), f, indent=1)
 
@@ -232,6 +246,10 @@ def main(argv=None) -> int:
             print(f"serve: cannot use {args.model or model}: {e}", file=sys.stderr)
             return 2
     if args.export is not None:
+        problem = export_refusal(args.export, model)
+        if problem:
+            print(f"serve: {problem}", file=sys.stderr)
+            return 2
         export(args.export, model)
         print(f"wrote the site to {os.path.join(args.export, '')} (Pyodide from {CDN}); publish that folder as it is")
         return 0

@@ -36,6 +36,8 @@ import sys
 from pure.activations import Softmax
 from pure.ops import argmax, flatten, reshape
 
+from .targets import file_refusal, folder_refusal
+
 SPLITS = ("test", "train")
 
 
@@ -97,6 +99,11 @@ def evaluate_command(nn, argv, to_inputs, to_tensor=None) -> int:
     if args.limit is not None and args.limit < 1:
         print("error: --limit must be at least 1", file=sys.stderr)
         return 2
+    out = os.path.splitext(args.model)[0] + "-evaluate" if args.out is None else args.out
+    problem = folder_refusal("--out", out, files=("confusion.svg", "mistakes.png"), inputs=[args.model])
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     model = load_model(nn, args.model)
     if model is None:
         return 2
@@ -139,7 +146,6 @@ def evaluate_command(nn, argv, to_inputs, to_tensor=None) -> int:
             print("most frequent confusions: " + ", ".join(f"{names[t]} read as {names[p]} ({n})"
                                                              for n, t, p in top))
 
-    out = args.out or os.path.splitext(args.model)[0] + "-evaluate"
     probabilities = Softmax().forward(_as_lists(scores))        # plain lists, from either twin
     predicted = [argmax(row) for row in probabilities]
     mistakes = [i for i in range(len(y)) if predicted[i] != y[i]]
@@ -212,6 +218,11 @@ def predict_command(nn, argv, to_inputs, to_tensor=None) -> int:
     if args.top < 1:
         print("error: --top must be at least 1", file=sys.stderr)
         return 2
+    if args.explain is not None:
+        problem = file_refusal("--explain", args.explain, inputs=[args.model, *args.images])
+        if problem:
+            print(f"error: {problem}", file=sys.stderr)
+            return 2
     model = load_model(nn, args.model)
     if model is None:
         return 2
@@ -248,7 +259,7 @@ def predict_command(nn, argv, to_inputs, to_tensor=None) -> int:
         label = (lambda k: str(k) if names[k] == str(k) else f"{k} {names[k]}")
         print(f"{path}: " + ", ".join(f"{label(k)} ({row[k]:.1%})" for k in order))
 
-    if args.explain:
+    if args.explain is not None:
         tiles, captions = [], []
         for x, row in zip(prepared, probabilities):
             k = argmax(row)

@@ -19,7 +19,9 @@ advice for offline machines if it cannot.
 `export` writes one dataset image as a PNG file (a digit to try `predict` on,
 from a plain checkout): `--scale` enlarges it by a whole factor, `--invert`
 draws dark ink on white paper, as a drawing program would. It prints the
-image's label.
+image's label. OUT.png must be a regular file or a new name: '', a folder, a
+device, a pipe, a path under a file, the dataset's own files or a saved model
+or checkpoint are refused with one line (exit status 2) before anything is read.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import sys
 
 from . import download as downloads
 from .errors import DataError
+from .files import output_problem
 from .mnist import DATASETS, SHIPPED_DIR, SPLITS, class_names, find_files, load_mnist, verify_shipped
 
 
@@ -57,6 +60,11 @@ def main(argv=None):
     export.add_argument("--scale", type=int, default=1, help="enlarge by this whole factor (default %(default)s)")
     export.add_argument("--invert", action="store_true", help="dark ink on white paper")
     args = parser.parse_args(argv)
+    if args.command == "export":
+        problem = export_refusal(args)
+        if problem:
+            print(f"error: {problem}", file=sys.stderr)
+            return 2
     try:
         if args.command == "export":
             export_png(args)
@@ -71,6 +79,17 @@ def main(argv=None):
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0
+
+
+def export_refusal(args):
+    """None if OUT.png may be written, else one line saying why not (before the data is read): not '',
+    a folder, a device, a pipe, a path under a file, the dataset's own files, a saved model or checkpoint."""
+    try:
+        inputs = find_files(args.split, args.dir, args.dataset)
+    except (DataError, OSError):
+        inputs = ()                                 # said when the data is loaded
+    problem = output_problem(args.out, inputs, picture=True)
+    return f"OUT.png {args.out!r}: {problem}" if problem else None
 
 
 def export_png(args):

@@ -10,6 +10,11 @@
   exceptions (bad header, bad CRC, cut-off stream) into DataError.
 - `atomic_write(path)`: a context manager giving a binary file that replaces
   `path` only once it has been completely written.
+- `output_problem(path, inputs, picture)`: why a command may not write its
+  output file at `path` (empty, one of its own inputs, a folder, a device, a
+  pipe, under a file, or, for a picture, a saved model or checkpoint), or None.
+  `python -m data export` and the application's commands (app/targets.py)
+  check their targets with it before any work.
 
 This module does not parse anything; it only opens and writes files.
 """
@@ -19,6 +24,8 @@ from __future__ import annotations
 import contextlib
 import gzip
 import os
+import re
+import stat
 import tempfile
 import zlib
 
@@ -92,3 +99,62 @@ def atomic_write(path):
         with contextlib.suppress(OSError):
             os.remove(temp_path)
         raise
+
+
+# The JSON files of this project ("format": "twinnet-model", "twinnet-checkpoint": FORMAT.md) begin with it.
+_FORMAT_FIELD = re.compile(rb'^\s*\{\s*"format"\s*:\s*"(twinnet-[a-z-]+)"')
+
+
+def file_format(path):
+    """"twinnet-model", "twinnet-checkpoint" (the "format" field that opens a saved model or a
+    checkpoint), or None for any other file or one that cannot be read."""
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(256)
+    except OSError:
+        return None
+    found = _FORMAT_FIELD.match(head)
+    return found.group(1).decode("ascii") if found else None
+
+
+def _kind(mode) -> str:
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket or other special file"
+
+
+def output_problem(path, inputs=(), picture=True):
+    """Why a command may not write its output file at `path`, or None if it may: a regular file or a
+    new name (its folder may be missing, it is made; nothing on the way may be a file).
+
+    Refused: an empty path; one of `inputs` (the files the command reads; compared with samefile,
+    so a symbolic link to an input is refused too); a folder; a device, a pipe or a socket; and,
+    when `picture`, a saved model or checkpoint (a picture never replaces one). Nothing is written.
+    """
+    path = os.fspath(path)
+    if not path:
+        return "the path is empty"
+    for source in inputs:
+        try:
+            if source and os.path.samefile(path, source):
+                return f"it is {source!r}, one of this command's own inputs"
+        except OSError:
+            continue
+    try:
+        mode = os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        folder = os.path.dirname(os.path.abspath(path))
+        while not os.path.exists(folder):
+            folder = os.path.dirname(folder)
+        return None if os.path.isdir(folder) else f"{folder} is a file, not a folder"
+    except OSError as e:
+        return e.strerror or str(e)
+    if stat.S_ISDIR(mode):
+        return "it is a folder"
+    if not stat.S_ISREG(mode):
+        return f"it is {_kind(mode)}, not a regular file; it is never replaced"
+    found = file_format(path) if picture else None
+    if found:
+        what = "a checkpoint" if found.endswith("checkpoint") else "a saved model"
+        return f"it is {what} ({found}); a picture never replaces one"
+    return None
