@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import stat
 
-from data.files import output_problem
+from data.files import missing_path_problem, output_problem
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))   # the checkout
 WEB = os.path.join(ROOT, "web")
@@ -45,11 +45,9 @@ def folder_refusal(flag: str, path, files=(), inputs=(), picture=True):
     try:
         mode = os.stat(path).st_mode
     except (FileNotFoundError, NotADirectoryError):
-        folder = os.path.dirname(os.path.abspath(path))
-        while not os.path.exists(folder):
-            folder = os.path.dirname(folder)
-        if not os.path.isdir(folder):
-            return refusal(flag, path, f"{folder} is a file, not a folder")
+        problem = missing_path_problem(path)
+        if problem:
+            return refusal(flag, path, problem)
         mode = None
     except OSError as e:
         return refusal(flag, path, e.strerror or str(e))

@@ -123,6 +123,15 @@ def _kind(mode) -> str:
     return "a pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket or other special file"
 
 
+def missing_path_problem(path):
+    """For a path that does not exist yet: None if it can be made (the nearest folder on the way that
+    exists is a folder), else what is in the way."""
+    folder = os.path.dirname(os.path.abspath(path))
+    while not os.path.exists(folder):
+        folder = os.path.dirname(folder)
+    return None if os.path.isdir(folder) else f"{folder} is a file, not a folder"
+
+
 def output_problem(path, inputs=(), picture=True):
     """Why a command may not write its output file at `path`, or None if it may: a regular file or a
     new name (its folder may be missing, it is made; nothing on the way may be a file).
@@ -143,10 +152,7 @@ def output_problem(path, inputs=(), picture=True):
     try:
         mode = os.stat(path).st_mode
     except (FileNotFoundError, NotADirectoryError):
-        folder = os.path.dirname(os.path.abspath(path))
-        while not os.path.exists(folder):
-            folder = os.path.dirname(folder)
-        return None if os.path.isdir(folder) else f"{folder} is a file, not a folder"
+        return missing_path_problem(path)
     except OSError as e:
         return e.strerror or str(e)
     if stat.S_ISDIR(mode):

@@ -54,8 +54,8 @@ from .modelfile import (BYTES_PER_PARAM, MAX_PARAMS, ModelFileError, atomic_writ
                         check_model_description, compact_json, excerpt, fspath, has_shape, is_finite_number,
                         layer_types, model_to_dict, read_json, realpath, temporary_name, writable_target)
 from .checks import check_lr
-from .init import Random
 from .ops import copy, shape
+from .portable import Random
 
 FORMAT = "twinnet-checkpoint"
 VERSION = 1

@@ -21,10 +21,9 @@ TrainingError naming the epoch, the batch and that place.
 """
 from __future__ import annotations
 
-
-from .init import Random
 from .ops import all_finite
 from .optimizers import clip_grads_by_norm, clip_grads_by_value
+from .portable import Random
 
 
 class TrainingError(ArithmeticError):

@@ -61,6 +61,7 @@ def strerror(e: OSError):
     import errno
     return errno.errorcode.get(e.args[0], str(e)) if e.args else str(e)
 
+
 FORMAT = "twinnet-model"
 VERSION = 1
 
@@ -285,12 +286,7 @@ def write_model_dict(description: dict, path) -> None:
     naming the layer (JSON has no such numbers; a model file holds finite weights only).
     The path is checked by atomic_write_text (save() checks it first, before any conversion)."""
     try:
-        if POSIX:
-            text = json.dumps(description, allow_nan=False, separators=(",", ":"))
-        elif first_non_finite(description) is None:     # MicroPython's json has no allow_nan
-            text = json.dumps(description, separators=(",", ":"))
-        else:
-            raise ValueError("a weight is not finite")
+        text = compact_json(description)
     except ValueError:
         bad = first_non_finite(description)
         if bad is None:

@@ -30,12 +30,12 @@ from typing import Dict, List, Optional, Union
 
 from . import checkpoint as checkpoints
 from . import checks
-from .init import Random
 from .diagnostics import ARITHMETIC_ERRORS, TrainingError, Watch, first_bad_weights  # noqa: F401
 from .losses import BinaryCrossEntropy, CrossEntropy, MSE
 from .metrics import to_labels
-from .modelfile import fspath
+from .modelfile import fspath, strerror
 from .optimizers import clip_grads_by_norm, clip_grads_by_value
+from .portable import Random
 from .progress import Progress
 
 
@@ -297,7 +297,7 @@ class Run:
             self.parts.checkpoints.save_training(self.checkpoint, self.model, self.optimizer, state)
         except OSError as e:     # a full disk: the previous checkpoint is intact, and training goes on
             warnings.warn(f"fit: could not write checkpoint {fspath(self.checkpoint)!r} at epoch {epoch} "
-                          f"({getattr(e, 'strerror', None) or e}); training continues, the previous checkpoint "
+                          f"({strerror(e) or e}); training continues, the previous checkpoint "
                           f"is intact",
                           stacklevel=5)
 
