@@ -150,9 +150,9 @@ MUTANTS = [
              "        if len(dims) == 1:\n")],
            ["conformance/test_initializers.py"]),
     Mutant("model-file-rounds-numbers-shared", "model files written with 7 significant digits (shared io code)",
-           [("pure/modelfile.py", 'text = json.dumps(description, allow_nan=False, separators=(",", ":"))',
-             'text = json.dumps(json.loads(json.dumps(description), parse_float=lambda s: float(f"{float(s):.7g}")),'
-             ' allow_nan=False, separators=(",", ":"))')],
+           [("pure/modelfile.py", "        text = compact_json(description)\n",
+             '        text = compact_json(json.loads(json.dumps(description), '
+             'parse_float=lambda s: float(f"{float(s):.7g}")))\n')],
            ["tests/test_model_format.py", "tests/test_io.py"]),
 
     Mutant("adam-eps-inside-sqrt-both", "Adam divides by sqrt(v^ + eps) instead of sqrt(v^) + eps",
