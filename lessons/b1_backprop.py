@@ -12,7 +12,8 @@ Before training, the lesson works the first step by hand on the first
 sample: the forward values of the three layers, dL/dy = 2 (y - 0) / 3, and
 each layer's dL/dW, dL/db and dL/dx (LeakyReLU's derivative is 1 where z > 0,
 0.1 elsewhere), printed next to each layer's `backward` result and a central
-finite difference (lessons/handstep.py). Then `fit` repeats that step.
+finite difference (lessons/handstep.py), then applies the step (lr 0.001) by
+hand next to SGD's, with the loss before and after. Then `fit` repeats it.
 """
 import random
 
@@ -39,7 +40,7 @@ def run(nn, quick=False, out=None):
     X = [[rng.gauss(0.0, 1.0), rng.gauss(0.0, 1.0)] for _ in range(100)]
     zeros = [[0.0, 0.0, 0.0] for _ in X]
     model = build(nn)
-    handstep.show(nn, result, model, X[0], zeros[0], "the first sample")
+    handstep.show(nn, result, model, X[0], zeros[0], "the first sample", lr=0.001)
     loss = nn.MSE()
     before = model.evaluate(X, zeros, loss)["loss"] * len(X)       # evaluate gives the mean
     history = model.fit(X, zeros, loss=loss, optimizer=nn.SGD(0.001), epochs=20 if quick else 100,

@@ -11,7 +11,8 @@ used, which is the correct gradient.
 Before any `fit`, the lesson works the first step of the first start by
 hand, on the first of the 200 points: the forward values, dL/dy, each
 layer's dL/dW, dL/db and dL/dx, printed next to each layer's `backward`
-result and a central finite difference (lessons/handstep.py). The hand
+result and a central finite difference (lessons/handstep.py), then the SGD
+step on that one point (lr 2.0) by hand, with the loss before and after. The hand
 formulas use the weights of the forward pass for dL/dx (the correct order;
 the original updated the output weights first).
 """
@@ -36,7 +37,8 @@ def run(nn, quick=False, out=None):
         net = nn.Sequential([nn.Dense(2, 2, init="normal(1.0)", seed=10 * seed), nn.Sigmoid(),
                              nn.Dense(2, 1, init="normal(1.0)", seed=10 * seed + 1), nn.Sigmoid()])
         if seed == 0:
-            handstep.show(nn, result, net, X[0], Y[0], "the first XOR point, the first start's weights")
+            handstep.show(nn, result, net, X[0], Y[0], "the first XOR point, the first start's weights",
+                              lr=2.0)
         history = net.fit(X, Y, loss=nn.MSE(), optimizer=nn.SGD(2.0), epochs=100 if quick else 1000,
                           batch_size=10, seed=seed, metrics=["accuracy"], progress=False)
         curves[f"seed {seed}"] = history["loss"]

@@ -18,7 +18,16 @@ example with the mean squared error, `by_hand` computes in plain Python:
 `finite_difference` nudges one number by ±eps and watches the loss move:
 (L(w + eps) - L(w - eps)) / (2 eps). The three must agree: the hand formulas
 and `backward` to rounding (1e-12), the finite difference to about 1e-7.
+
+Then the step itself, plain SGD on the one example:
+
+    W' = W - lr * dL/dW        b' = b - lr * dL/db
+
+worked by hand (`step_by_hand`) next to what `nn.SGD(lr).step` makes of a
+copy of the model, and the loss before and after the step (a forward pass by
+hand with the new weights, next to the twin's).
 """
+import copy
 import math
 
 from .common import agreement, tensor, to_list
@@ -127,6 +136,26 @@ def finite_difference(nn, model, x, target, eps=1e-6):
     return found
 
 
+def step_by_hand(stack, hand, lr):
+    """The weights after one plain SGD step: W' = W - lr * dL/dW, b' = b - lr * dL/db, layer by layer."""
+    return [([[w - lr * g for w, g in zip(row, grads)] for row, grads in zip(W, hand["dL/dW"][k])],
+             [v - lr * g for v, g in zip(b, hand["dL/db"][k])], name)
+            for k, (W, b, name) in enumerate(stack)]
+
+
+def step_through_optimizer(nn, model, x, target, lr):
+    """A copy of the model after one nn.SGD(lr) step on the example: ([(W, b, activation)], its loss).
+
+    The model itself is left as it was (the lesson trains it afterwards)."""
+    moved = copy.deepcopy(model)
+    through_layers(nn, moved, x, target)                 # fills every layer's grads
+    nn.SGD(lr).step(moved.layers)
+    out = tensor(nn, [list(x)])
+    for layer in moved.layers:
+        out = layer.forward(out)
+    return weights_of(moved), nn.MSE().forward(out, tensor(nn, [list(target)]))
+
+
 def flat(value):
     if isinstance(value, (list, tuple)):
         return [v for item in value for v in flat(item)]
@@ -144,10 +173,12 @@ def fmt(value):
     return f"{value:.6g}"
 
 
-def show(nn, result, model, x, target, description):
-    """Work one step by hand, print it next to backward and finite differences, and check they agree.
+def show(nn, result, model, x, target, description, lr):
+    """Work one step by hand, print it next to backward and finite differences, and check they agree;
+    then apply the SGD step with learning rate `lr` by hand, next to nn.SGD's, and the loss before and after.
 
-    Adds lines to `result` and the checks; returns the hand numbers.
+    Adds lines to `result` and the checks; returns the hand numbers (with "step": the weights after the
+    step and "loss after").
     """
     stack = weights_of(model)
     hand = by_hand(x, target, stack)
@@ -173,10 +204,24 @@ def show(nn, result, model, x, target, description):
             lines.append(f"    {key} by hand {fmt(mine)} | backward {fmt(theirs)} | finite difference {fmt(fd)}")
     lines.append(f"  hand vs backward: {agreement(worst_backward, '1e-12')}; hand vs finite difference: "
                  f"{agreement(worst_numeric, '1e-6')} (relative; absolute where below 1e-3)")
-    lines.append("  SGD then moves every weight by -lr * dL/dW (averaged over a mini-batch); `fit` repeats the step.")
+    moved = step_by_hand(stack, hand, lr)
+    after = by_hand(x, target, moved)["loss"]
+    sgd_stack, sgd_loss = step_through_optimizer(nn, model, x, target, lr)
+    lines.append(f"  the step, lr = {lr:g}: W' = W - lr * dL/dW, b' = b - lr * dL/db")
+    worst_step = 0.0
+    for k in range(len(stack)):
+        for i, key in ((0, "W"), (1, "b")):
+            worst_step = max(worst_step, largest_difference(moved[k][i], sgd_stack[k][i]))
+            lines.append(f"    layer {k + 1} {key}' by hand {fmt(moved[k][i])} | SGD.step {fmt(sgd_stack[k][i])}")
+    worst_step = max(worst_step, largest_difference([after], [sgd_loss]))
+    lines.append(f"  loss before the step {hand['loss']:.10g}, after {after:.10g} (forward by hand with the new "
+                 f"weights; the twin's after SGD.step: {sgd_loss:.10g})")
+    lines.append("  `fit` repeats this step (averaging the gradients over a mini-batch).")
     result.lines += lines
+    hand.update({"step": moved, "loss after": after})
     result.numbers.update({"hand vs backward": worst_backward, "hand vs finite difference": worst_numeric,
-                           "hand": hand})
+                           "hand step vs SGD.step": worst_step, "hand": hand})
     result.check("the hand-derived gradients equal each layer's backward (within 1e-12)", worst_backward < 1e-12)
     result.check("and central finite differences (within 1e-6)", worst_numeric < 1e-6)
+    result.check("the step by hand gives SGD.step's weights and loss (within 1e-12)", worst_step < 1e-12)
     return hand
