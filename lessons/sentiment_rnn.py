@@ -12,12 +12,20 @@ each sentence's own last state is the one classified (see pure/recurrent.py).
 The series reports 100% train and test accuracy from about epoch 700, on its
 own corpus (58 + 20 sentences, 18 words) with weights initialised as
 randn / 1000. The corpus here is the project's own (data/text.py: 60 + 20
-sentences, 18 words, negations like "not bad" and "it is not at all good"),
-and the weights start from Xavier's initialiser, so the RNN needs tens of
-epochs, not hundreds. Where the original differs: its backward pass
-multiplies by Whh where Whhᵀ is correct; RNN.backward here passes
-dL/da_t · Whhᵀ back to h_{t-1}, and the tests check it against finite
-differences.
+sentences, 18 words, negations like "not bad" and "it is not at all good");
+the weights start as the series' do: every weight drawn from a standard
+normal divided by 1000 (init "normal(0.001)", drawn by pure/init.py in both
+twins), biases 0. From weights that small the loss sits near ln 2 for
+hundreds of epochs before it falls. --quick starts from Xavier's
+initialiser instead, which learns in tens of epochs, so that its 4 epochs
+show learning.
+
+Before training, the lesson works backpropagation through time by hand on a
+tiny RNN (lessons/bptt_by_hand.py), next to RNN.backward and a finite
+difference. Where the original differs: its backward pass multiplies by Whh
+where Whhᵀ is correct; RNN.backward here passes dL/da_t · Whhᵀ back to
+h_{t-1}, and the hand-worked step shows the series' version disagreeing
+with the finite difference.
 
     python -m lessons.sentiment_rnn --backend pure|vectorized [--quick]
 
@@ -31,6 +39,7 @@ import time
 import pictures
 from data import text
 
+from . import bptt_by_hand
 from .common import Result, output_dir, to_list
 
 NAME = "a2-sentiment"
@@ -49,18 +58,28 @@ def encode(rows, vocab):
     return x, [label for _, label in rows]
 
 
-def build(nn, vocab_size, seed=0):
-    return nn.Sequential([nn.RNN(vocab_size, HIDDEN, seed=seed), nn.Dense(HIDDEN, 2, seed=seed + 1)])
+SERIES_INIT = "normal(0.001)"     # the series' np.random.randn(...) / 1000: a standard normal divided by 1000
+
+
+QUICK_INIT = "xavier"             # --quick: learns within its few epochs
+
+
+def build(nn, vocab_size, seed=0, init=SERIES_INIT):
+    """Zhou's RNN, started as the series starts it (every weight randn / 1000, biases 0) unless `init` says."""
+    return nn.Sequential([nn.RNN(vocab_size, HIDDEN, init=init, seed=seed),
+                          nn.Dense(HIDDEN, 2, init=init, seed=seed + 1)])
 
 
 def run(nn, quick=False, out=None, seed=0):
-    """Train until 100% on training and test sentences (quick: a few epochs); returns a Result."""
+    """Train until 100% on training and test sentences (quick: a few epochs from Xavier's start); returns a Result."""
     result = Result(NAME, REPORTED)
+    bptt_by_hand.show(nn, result)
     train, test = text.sentiment()
     vocab = text.Vocabulary(text.words(sentence) for sentence, _ in train)
     x, y = encode(train, vocab)
     x_test, y_test = encode(test, vocab)
-    model = build(nn, len(vocab), seed)
+    init = QUICK_INIT if quick else SERIES_INIT
+    model = build(nn, len(vocab), seed, init)
     start = time.process_time()                          # CPU seconds: fair on a busy machine
     reached, train_accuracies = [], []
 
@@ -100,7 +119,9 @@ def run(nn, quick=False, out=None, seed=0):
                                            title="Sentiment RNN: cross-entropy per epoch",
                                            y_label="cross-entropy (log scale)"))
     when = f"from epoch {reached[0]}" if reached else f"not reached in {epochs} epochs"
-    return result.finish(f"train {train_accuracy:.0%}, test {test_accuracy:.0%} ({when}); "
+    result.numbers.update({"reached": reached[0] if reached else None, "seconds": seconds, "epochs": epochs})
+    start_from = "Xavier's start" if quick else "the series' start, randn / 1000"
+    return result.finish(f"from {start_from}: train {train_accuracy:.0%}, test {test_accuracy:.0%} ({when}); "
                          f"{seconds:.1f} CPU s on {nn.TWIN}, {seconds / epochs:.2f} s per epoch")
 
 
