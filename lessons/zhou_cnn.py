@@ -40,6 +40,7 @@ import time
 
 import data
 
+from . import conv_by_hand
 from .common import Result, output_dir, say_source, to_list
 
 NAME = "a3-cnn"
@@ -70,6 +71,7 @@ def build(nn, filters=8):
 def run(nn, quick=False, out=None, verbose=False, data_dir=None):
     """Run the lesson on twin `nn`; --quick: 100 training and 100 test digits, 1 epoch."""
     result = Result(NAME, REPORTED)
+    conv_by_hand.show(nn, result)       # conv and max-pool backward worked by hand on a 4x4 image first
     n_train, n_test, epochs = (100, 100, 1) if quick else (1000, 1000, 3)
     x_train, y_train = digits("train", n_train, data_dir, result)
     x_test, y_test = digits("test", n_test, data_dir)
