@@ -14,13 +14,16 @@ how to pass a gradient back to its inputs (its local derivative), and
 `backward()` first sorts the graph so that every node comes after the nodes
 it was computed from (a topological order), sets the loss's grad to 1 and
 calls each node's little backward function in reverse. A value used twice
-receives the sum of both gradients (hence +=).
+receives the sum of both gradients (hence +=): the lesson shows it on
+c = tanh(a*b + exp(a)), where a feeds two branches, draws that graph as
+text, and works dc/da by hand, path by path, next to backward() and a
+finite difference.
 
 The lesson builds a 2-3-1 network out of Values (a tanh hidden layer, a
 linear output), and checks on the same numbers that its gradients equal what
 the twin's `Dense.backward` and `Tanh.backward` compute. Then it trains the
 Value network on XOR (targets -1 and +1, squared error, plain gradient
-descent) and prints the loss falling, then the four outputs. It is slow (one
+descent) and prints the loss every tenth of the run, then the four outputs. It is slow (one
 Python object per number), which is exactly why the twins write whole layers.
 """
 import math
@@ -36,9 +39,9 @@ REPORTED = "(new in this project; in the spirit of micrograd) the graph's gradie
 class Value:
     """One number, its gradient, and how it was computed (the graph autograd walks backwards)."""
 
-    def __init__(self, data, parents=(), op=""):
+    def __init__(self, data, parents=(), op="", label=""):
         self.data, self.grad = float(data), 0.0
-        self._parents, self._op = parents, op
+        self._parents, self._op, self.label = parents, op, label
         self._backward = lambda: None          # passes self.grad on to the parents
 
     def __add__(self, other):
@@ -105,6 +108,63 @@ class Value:
 
     def __repr__(self):
         return f"Value(data={self.data:.6g}, grad={self.grad:.6g})"
+
+
+def drawing(node):
+    """The graph under `node` as text, one line per use of a node, with its value and grad.
+
+    A node used more than once (a value feeding two branches) appears under each
+    of its users and is marked: its grad is the sum over those uses."""
+    uses = {}
+
+    def count(n, seen):
+        for parent in n._parents:
+            uses[id(parent)] = uses.get(id(parent), 0) + 1
+            if id(parent) not in seen:
+                seen.add(id(parent))
+                count(parent, seen)
+    count(node, set())
+    lines = []
+
+    def draw(n, prefix, branch):
+        name = n.label or n._op
+        shared = f"   <- used {uses[id(n)]} times: grad adds every path" if uses.get(id(n), 0) > 1 else ""
+        lines.append(f"{prefix}{branch}{name} = {n.data:.6g}   grad {n.grad:.6g}{shared}")
+        below = prefix + {"": "", "└── ": "    "}.get(branch, "│   ")
+        for k, parent in enumerate(n._parents):
+            draw(parent, below, "└── " if k == len(n._parents) - 1 else "├── ")
+    draw(node, "", "")
+    return lines
+
+
+def used_twice(result):
+    """c = tanh(a*b + exp(a)): a feeds two branches, so dc/da is the sum of two paths. Returns (a.grad, hand)."""
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    c = (a * b + a.exp()).tanh()
+    c.label = "c = tanh"
+    c.backward()
+    outer = 1.0 - c.data ** 2                                      # dc/d(a*b + exp(a)) = 1 - tanh²
+    through_product, through_exp = outer * b.data, outer * math.exp(a.data)
+    hand = through_product + through_exp
+
+    def f(x):
+        return math.tanh(x * b.data + math.exp(x))
+    eps = 1e-6
+    numeric = (f(a.data + eps) - f(a.data - eps)) / (2 * eps)
+    result.lines.append("a value used twice: c = tanh(a*b + exp(a)) at a = 2, b = -3; the graph, from c down "
+                        "(each node's value and grad after c.backward()):")
+    result.lines += ["    " + line for line in drawing(c)]
+    result.lines += [
+        f"  dc/da by hand, one term per path from c to a: through a*b, (1 - c²)·b = {outer:.6g}·(-3) = "
+        f"{through_product:.6g}; through exp(a), (1 - c²)·e^a = {outer:.6g}·{math.exp(a.data):.6g} = {through_exp:.6g}",
+        f"  sum {hand:.6g} | backward() {a.grad:.6g} (a.grad, accumulated with +=) | finite difference {numeric:.6g}; "
+        f"with = instead of += a would keep one path only"]
+    result.check("a value used twice gets the sum of both paths: equal to the hand sum (within 1e-12)",
+                 abs(a.grad - hand) < 1e-12)
+    result.check("and to a central finite difference (within 1e-6)", abs(a.grad - numeric) < 1e-6)
+    result.numbers.update({"used twice": {"c": c.data, "through product": through_product,
+                                          "through exp": through_exp, "a.grad": a.grad, "numeric": numeric}})
+    return a.grad, hand
 
 
 def layer(x, W, b, activation=None):
@@ -182,13 +242,7 @@ def compare_with_layers(nn, params, x, t):
 
 def run(nn, quick=False, out=None):
     result = Result(NAME, REPORTED)
-    a, b = Value(2.0), Value(-3.0)
-    c = (a * b + a.exp()).tanh()
-    c.backward()
-    by_formula_a = (1 - c.data ** 2) * (b.data + math.exp(a.data))     # d tanh(ab + e^a) / da
-    result.lines.append(f"c = tanh(a*b + exp(a)) at a = 2, b = -3: c = {c.data:.6f}; c.backward() gives "
-                        f"dc/da = {a.grad:.6f} (the chain rule by hand: {by_formula_a:.6f}), dc/db = {b.grad:.6f}")
-    result.check("a small expression's gradient equals the chain rule by hand", abs(a.grad - by_formula_a) < 1e-12)
+    used_twice(result)
 
     rng = random.Random(0)
     params = network(rng)
@@ -216,6 +270,9 @@ def run(nn, quick=False, out=None):
         for v in parameters(params):
             v.data -= 0.1 * v.grad
         losses.append(total.data)
+    every = steps // 10
+    result.lines.append(f"XOR with Values, full-batch gradient descent (lr 0.1), the loss every {every} steps: "
+                        + ", ".join(f"{k}: {losses[k - 1]:.4g}" for k in [1] + list(range(every, steps + 1, every))))
     outputs = [forward(params, x)[0].data for x in X]
     result.numbers.update({"first loss": losses[0], "last loss": losses[-1], "outputs": outputs})
     result.check("training with the Value graph lowers the loss 5-fold" if not quick else "the loss falls",
