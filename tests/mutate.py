@@ -1175,6 +1175,27 @@ MUTANTS = [
            [("pure/fast.py", "    if getattr(unpool_one, \"__func__\", None) is not conv.MaxPool2D._unpool:\n",
              "    if False:\n")],
            ["tests/test_fast.py", "tests/test_conv.py"], "pure"),
+    # the derivations the lessons print (lessons/*by_hand.py, handstep.py, c1, autograd), against the numbers
+    # tests/test_lesson_derivations.py works out again
+    Mutant("lesson-bptt-hand-whh-not-transposed", "BPTT by hand sends dL/da_t · Whh back (the series' mistake)",
+           [("lessons/bptt_by_hand.py", "dh = [sum(das[t][j] * Whh[i][j] for j in range(H)) for i in range(H)]",
+             "dh = [sum(das[t][j] * Whh[j][i] for j in range(H)) for i in range(H)]")],
+           ["tests/test_lesson_derivations.py"], "pure"),
+    Mutant("lesson-conv-hand-pool-overwrites", "max-pool by hand overwrites where windows share their largest",
+           [("lessons/conv_by_hand.py", "dy[a][b] += dm[i][j]", "dy[a][b] = dm[i][j]")],
+           ["tests/test_lesson_derivations.py"], "pure"),
+    Mutant("lesson-hand-step-climbs", "the hand-worked SGD step adds lr * dL/dW",
+           [("lessons/handstep.py", "[[w - lr * g for w, g in zip(row, grads)]",
+             "[[w + lr * g for w, g in zip(row, grads)]")],
+           ["tests/test_lesson_derivations.py"], "pure"),
+    Mutant("lesson-c1-dl-dp-sign", "c1's dL/dp by hand subtracts (1 - t)/(1 - p)",
+           [("lessons/c1_logistic.py", "dL_dp = -t / p + (1.0 - t) / (1.0 - p)",
+             "dL_dp = -t / p - (1.0 - t) / (1.0 - p)")],
+           ["tests/test_lesson_derivations.py"], "pure"),
+    Mutant("lesson-autograd-mul-overwrites", "Value.__mul__ sets the first factor's grad instead of adding",
+           [("lessons/autograd.py", "            self.grad += other.data * out.grad",
+             "            self.grad = other.data * out.grad")],
+           ["tests/test_lesson_derivations.py"], "pure"),
 ]
 
 
