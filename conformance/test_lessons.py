@@ -27,3 +27,20 @@ def test_lessons_print_the_same_figures_and_worked_steps_in_both_twins(name):
     assert first.ours == second.ours
     assert first.lines == second.lines
     assert first.checks == second.checks and first.ok
+
+
+@pytest.mark.parametrize("derivation", ["bptt_by_hand.show", "conv_by_hand.show", "c1_logistic.derive_p_minus_t"])
+def test_the_derivations_print_the_same_numbers_in_both_twins(derivation):
+    """a2's BPTT, a3's conv and max-pool backward and c1's p - t: identical text and checks from either twin."""
+    import importlib
+
+    from lessons.common import Result
+    module, function = derivation.split(".")
+    show = getattr(importlib.import_module(f"lessons.{module}"), function)
+    results = []
+    for nn in TWINS:
+        result = Result(derivation, "")
+        show(nn, result)
+        results.append(result)
+    assert results[0].lines == results[1].lines
+    assert results[0].checks == results[1].checks and results[0].ok
