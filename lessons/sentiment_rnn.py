@@ -16,7 +16,8 @@ sentences, 18 words, negations like "not bad" and "it is not at all good");
 the weights start as the series' do: every weight drawn from a standard
 normal divided by 1000 (init "normal(0.001)", drawn by pure/init.py in both
 twins), biases 0. From weights that small the loss sits near ln 2 for
-hundreds of epochs before it falls. --quick starts from Xavier's
+hundreds of epochs before it falls: both twins reach 100% at epoch 556
+(seeds 1 and 2: 577 and 551). --quick starts from Xavier's
 initialiser instead, which learns in tens of epochs, so that its 4 epochs
 show learning.
 
@@ -128,7 +129,8 @@ def run(nn, quick=False, out=None, seed=0):
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m lessons.sentiment_rnn", description=TITLE)
     parser.add_argument("--backend", choices=["pure", "vectorized"], default="pure")
-    parser.add_argument("--quick", action="store_true", help=f"{QUICK_EPOCHS} epochs only (what the tests run)")
+    parser.add_argument("--quick", action="store_true",
+                        help=f"{QUICK_EPOCHS} epochs from Xavier's start (what the tests run)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     nn = importlib.import_module(args.backend)
