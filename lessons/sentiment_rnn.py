@@ -17,7 +17,7 @@ the weights start as the series' do: every weight drawn from a standard
 normal divided by 1000 (init "normal(0.001)", drawn by pure/init.py in both
 twins), biases 0. From weights that small the loss sits near ln 2 for
 hundreds of epochs before it falls: both twins reach 100% at epoch 556
-(seeds 1 and 2: 577 and 551). --quick starts from Xavier's
+(seed 0; seeds 1 and 2 on the vectorized twin: 577 and 551). --quick starts from Xavier's
 initialiser instead, which learns in tens of epochs, so that its 4 epochs
 show learning.
 
