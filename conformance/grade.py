@@ -52,13 +52,17 @@ import traceback
 import warnings
 from typing import Callable, Dict, List, NamedTuple, Optional, TextIO
 
-import numpy as np
-
 import pure
 
+from . import nested
 from .fixtures import away_from_zero, distinct_image, like, tensor, zeros
-from .tolerances import ATOL, GRADCHECK_EPS, GRADCHECK_RTOL, RTOL, compare
-from .twins import as_lists, relative_error
+from .nested import as_lists
+from .tolerances import ATOL, GRADCHECK_EPS, GRADCHECK_RTOL, RTOL, relative_error
+
+try:                        # only to hand numpy arrays to a layer written in numpy: grade itself reads
+    import numpy as np      # every value as nested lists (nested.py), so it runs where numpy is absent
+except ModuleNotFoundError:
+    np = None
 
 FD_SAMPLES = 24          # finite differences: at most this many entries of each tensor per case
 
@@ -333,21 +337,15 @@ def _digits(err: float) -> str:
 # ----------------------------------------------------------------------------- comparing values
 
 
-def _numbers(value):
-    """A value as a float64 array, or None (ragged, None, not numbers)."""
-    if value is None:
-        return None
-    try:
-        arr = np.asarray(as_lists(value), dtype=np.float64)
-    except (TypeError, ValueError):
-        return None
-    return arr
+def _numbers(value) -> Optional[nested.Tensor]:
+    """A value as a Tensor of floats (shape and flat values), or None (ragged, None, not numbers)."""
+    return nested.numbers(value)
 
 
 def _against_reference(case: str, yours, reference) -> Finding:
     if yours is None:
         return Finding(case, False, problem="yours gave None")
-    y, r = _numbers(yours), np.asarray(as_lists(reference), dtype=np.float64)
+    y, r = _numbers(yours), _numbers(reference)
     if y is None:
         return Finding(case, False, problem=f"yours is not a rectangular tensor of numbers: {yours!r:.80}")
     if y.shape != r.shape:
@@ -356,11 +354,11 @@ def _against_reference(case: str, yours, reference) -> Finding:
             hint = ("your shape is the reference's transposed: the contract stores Dense's W as (n_in, n_out), "
                     "y = x W + b")
         return Finding(case, False, problem=f"yours has shape {y.shape}, the reference {r.shape}", hint=hint)
-    c = compare(y, r)
+    c = nested.compare(y, r)
     if c.ok:
         return Finding(case, True, error=c.max_rel)
     index = c.index or ()
-    yours_v, ref_v = c.pure, c.vec
+    yours_v, ref_v = c.yours, c.reference
     error = abs(yours_v - ref_v) / abs(ref_v) if ref_v and math.isfinite(ref_v) else math.inf
     if not math.isfinite(yours_v) and math.isfinite(ref_v):
         hint = "yours is not finite where the reference is: an overflow (exp of a large number?)"
@@ -369,24 +367,22 @@ def _against_reference(case: str, yours, reference) -> Finding:
     return Finding(case, False, index, yours_v, ref_v, error, hint=hint)
 
 
-def _factor_hint(y: np.ndarray, r: np.ndarray) -> str:
+def _factor_hint(y: nested.Tensor, r: nested.Tensor) -> str:
     """'Yours is 2 times the reference everywhere' and the like, when it is so."""
-    with np.errstate(all="ignore"):
-        allowed = ATOL + RTOL * np.abs(r)
-        bad = np.abs(y - r) > allowed
-        usable = bad & (np.abs(r) > 1e-9) & np.isfinite(y) & np.isfinite(r)
-        if not usable.any():
-            return ""
-        ratios = y[usable] / r[usable]
-    if np.allclose(ratios, ratios[0], rtol=1e-6, atol=0):
+    bad = [abs(a - b) > ATOL + RTOL * abs(b) for a, b in zip(y.flat, r.flat)]
+    ratios = [a / b for a, b, wrong in zip(y.flat, r.flat, bad)
+              if wrong and abs(b) > 1e-9 and math.isfinite(a) and math.isfinite(b)]
+    if not ratios:
+        return ""
+    if all(k == ratios[0] or abs(k - ratios[0]) <= 1e-6 * abs(ratios[0]) for k in ratios):
         k = float(ratios[0])
         if abs(k + 1) < 1e-6:
             return "every wrong element has the opposite sign of the reference's: a sign flipped?"
-        if bad.sum() == bad.size:
+        if sum(bad) == len(bad):
             return f"yours is {k:.6g} times the reference everywhere: a factor missing or too many?"
         return f"where yours differs it is {k:.6g} times the reference's value"
-    if bad.ndim >= 1 and bad.size > 1 and bad.sum() < bad.size:
-        return f"{int(bad.sum())} of {bad.size} elements differ"
+    if y.ndim >= 1 and len(bad) > 1 and sum(bad) < len(bad):
+        return f"{sum(bad)} of {len(bad)} elements differ"
     return ""
 
 
@@ -398,7 +394,9 @@ def _against_fd(case: str, analytic, numeric: Dict[tuple, float]) -> Finding:
     for index, n in numeric.items():
         if index and len(index) != a.ndim or any(i >= d for i, d in zip(index, a.shape)):
             return Finding(case, False, problem=f"your gradient has shape {a.shape}, which does not match")
-        value = float(a[index]) if index else float(a)
+        if not index and a.size != 1:
+            return Finding(case, False, problem=f"your gradient has shape {a.shape}, which does not match")
+        value = a.at(index) if index else a.flat[0]
         err = relative_error(value, n)
         if not math.isfinite(err):
             err = math.inf
@@ -450,7 +448,7 @@ def _config_of(layer, kind: Kind) -> dict:
             value = getattr(layer, key)
             config[key] = list(value) if isinstance(value, tuple) else value
     params = getattr(layer, "params", {}) or {}
-    shape = lambda name: np.shape(as_lists(params[name])) if name in params else None  # noqa: E731
+    shape = lambda name: nested.shape(params[name]) if name in params else None  # noqa: E731
     if kind.name == "Dense" and shape("W") and len(shape("W")) == 2:
         config.setdefault("n_in", shape("W")[0])
         config.setdefault("n_out", shape("W")[1])
@@ -476,6 +474,8 @@ def _config_of(layer, kind: Kind) -> dict:
 
 def _uses_numpy(layer) -> bool:
     """Does your layer want numpy arrays? Yes if it holds arrays, or its module imported numpy."""
+    if np is None:
+        return False
     params = list((getattr(layer, "params", None) or {}).values())
     if any(isinstance(v, np.ndarray) for v in params):
         return True
@@ -505,7 +505,7 @@ def _reference_layer(kind: Kind, config: dict, seed: int):
         raise GradeError(f"your layer's sizes {config} do not make a reference {kind.name}: {e}") from None
     rng = random.Random(seed + 1000)
     for name, value in layer.params.items():
-        layer.params[name] = tensor(rng, np.shape(value), -1.0, 1.0)
+        layer.params[name] = tensor(rng, nested.shape(value), -1.0, 1.0)
     return layer
 
 
@@ -514,14 +514,14 @@ def _give_params(layer, reference, feed: _Feeder, what: str) -> None:
     mine = getattr(layer, "params", None)
     if not isinstance(mine, dict):
         raise GradeError(f"{what} has no `params` dict; the contract needs one, e.g. params = {{'W': ..., 'b': ...}}")
-    wanted = {name: np.shape(v) for name, v in reference.params.items()}
+    wanted = {name: nested.shape(v) for name, v in reference.params.items()}
     missing = [name for name in wanted if name not in mine]
     if missing:
         described = ", ".join(f"{n} {wanted[n]}" for n in wanted) or "none"
         raise GradeError(f"{what} has params {sorted(mine)}, but the reference {type(reference).__name__} has "
                          f"{described}; name yours the same so grade can give both the same weights")
     for name, shape in wanted.items():
-        have = np.shape(as_lists(mine[name])) if mine[name] is not None else None
+        have = nested.shape(mine[name]) if mine[name] is not None else None
         if have is not None and tuple(have) != tuple(shape):
             extra = (" (the contract stores W as (n_in, n_out): y = x W + b)"
                      if type(reference).__name__ == "Dense" and name == "W" else "")
@@ -533,7 +533,7 @@ def _give_params(layer, reference, feed: _Feeder, what: str) -> None:
 
 
 def _entries(shape, rng: random.Random, limit: int = FD_SAMPLES) -> List[tuple]:
-    every = [tuple(int(i) for i in idx) for idx in np.ndindex(*shape)] if shape else [()]
+    every = nested.indices(shape or ())
     return every if len(every) <= limit else rng.sample(every, limit)
 
 
@@ -562,8 +562,8 @@ def _central(loss_at: Callable, value, entries: List[tuple], arrays: bool) -> Di
     return numeric
 
 
-def _weighted_sum(out, weights: np.ndarray) -> float:
-    return math.fsum((np.asarray(as_lists(out), dtype=np.float64) * weights).ravel().tolist())
+def _weighted_sum(out, weights: nested.Tensor) -> float:
+    return nested.weighted_sum(out, weights)
 
 
 # ----------------------------------------------------------------------------- grading a layer
@@ -573,9 +573,12 @@ def _quietly(f):
     """Run f with numpy's overflow warnings off: an overflow in your layer shows in the report instead."""
     @functools.wraps(f)
     def run(*args, **kwargs):
-        with np.errstate(all="ignore"), warnings.catch_warnings():
+        with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            return f(*args, **kwargs)
+            if np is None:
+                return f(*args, **kwargs)
+            with np.errstate(all="ignore"):
+                return f(*args, **kwargs)
     return run
 
 
@@ -677,7 +680,7 @@ def _grade_layer_case(kind, layer, reference, case, label, feed, row, seed):
     if not case.fd:
         return
     # Finite differences of YOUR forward: L = sum(grad_out * forward(x)), so dL/d(output) = grad_out.
-    weights = np.asarray(grad_out, dtype=np.float64)
+    weights = _numbers(grad_out)
     params = {n: copy.deepcopy(layer.params[n]) for n in reference.params}
     sample = random.Random(seed + 5)
 
@@ -691,12 +694,12 @@ def _grade_layer_case(kind, layer, reference, case, label, feed, row, seed):
                 layer.params[n] = copy.deepcopy(v)
     try:
         if dx_row is not None:
-            numeric = _central(lambda v: loss(v), feed(case.x), _entries(np.shape(case.x), sample), feed.arrays)
+            numeric = _central(lambda v: loss(v), feed(case.x), _entries(nested.shape(case.x), sample), feed.arrays)
             dx_row.fd.append(_against_fd(label, dx, numeric))
         for n, r in param_rows.items():
             if n in grads_copy:
                 numeric = _central(lambda v, n=n: loss(feed(case.x, integers=ids), **{n: v}), params[n],
-                                   _entries(np.shape(as_lists(params[n])), sample), feed.arrays)
+                                   _entries(nested.shape(params[n]), sample), feed.arrays)
                 r.fd.append(_against_fd(label, grads_copy[n], numeric))
     except Exception as e:  # noqa: BLE001
         for r in ([dx_row] if dx_row else []) + list(param_rows.values()):
@@ -731,25 +734,28 @@ def _grade_dropout_case(layer, reference, case, label, feed, row, seed, counts):
     except Exception as e:  # noqa: BLE001
         eval_row.reference.append(_failure(label, "forward()/train()/eval()", e))
         return
-    x = np.asarray(case.x, dtype=np.float64)
+    x = _numbers(case.x)
     if out is None or out.shape != x.shape:
-        train_row.reference.append(Finding(label, False, problem=f"yours has shape {np.shape(out)}, "
+        train_row.reference.append(Finding(label, False, problem=f"yours has shape {out.shape if out else ()}, "
                                                                  f"the input {x.shape}"))
         return
-    with np.errstate(all="ignore"):
-        mask = np.where(np.abs(out) <= np.abs(x * keep) / 2, 0.0, keep)     # the nearer of 0 and 1/(1-p)
-    train_row.reference.append(_against_reference(label, out, x * mask))
+    # the nearer of 0 and 1/(1-p):
+    mask = [0.0 if abs(o) <= abs(v * keep) / 2 else keep for o, v in zip(out.flat, x.flat)]
+    train_row.reference.append(_against_reference(label, out, nested.Tensor(x.shape, [v * m for v, m in
+                                                                                     zip(x.flat, mask)])))
     try:
         dx = layer.backward(feed(grad_out))
     except Exception as e:  # noqa: BLE001
         dx_row.reference.append(_failure(label, "backward()", e))
         return
-    seen = x != 0                                  # where x is 0 the mask cannot be told
+    seen = [v != 0 for v in x.flat]                # where x is 0 the mask cannot be told
     dx_numbers = _numbers(dx)
-    yours = np.where(seen, dx_numbers, 0.0) if dx_numbers is not None and dx_numbers.shape == x.shape else dx
-    dx_row.reference.append(_against_reference(label, yours, np.asarray(grad_out) * mask * seen))
-    counts[0] += int(((mask == 0) & seen).sum())
-    counts[1] += int(seen.sum())
+    yours = (nested.Tensor(x.shape, [d if s else 0.0 for d, s in zip(dx_numbers.flat, seen)])
+             if dx_numbers is not None and dx_numbers.shape == x.shape else dx)
+    expected = [g * m * s for g, m, s in zip(_numbers(grad_out).flat, mask, seen)]
+    dx_row.reference.append(_against_reference(label, yours, nested.Tensor(x.shape, expected)))
+    counts[0] += sum(m == 0 and s for m, s in zip(mask, seen))
+    counts[1] += sum(seen)
 
 
 def _drop_rate_finding(p: float, dropped: int, seen: int) -> Finding:
@@ -803,7 +809,7 @@ def compare_loss(mine, like: str = "MSE", seed: int = 0, inputs: str = "auto", n
             def at(p):
                 return float(fresh.forward(p, feed(target, integers=integers)))
             try:
-                numeric = _central(at, feed(pred), _entries(np.shape(pred), random.Random(seed)), arrays)
+                numeric = _central(at, feed(pred), _entries(nested.shape(pred), random.Random(seed)), arrays)
                 grad_row.fd.append(_against_fd(case.name, grad_copy, numeric))
             except Exception as e:  # noqa: BLE001
                 grad_row.fd.append(_failure(case.name, "forward() (during finite differences)", e))
@@ -833,6 +839,12 @@ def load_object(spec: str):
         sys.modules[module_name] = module
         try:
             loader_spec.loader.exec_module(module)
+        except ModuleNotFoundError as e:
+            if e.name == "numpy" or (e.name is None and "numpy" in str(e)):
+                raise GradeError(f"{path!r} imports numpy, which is not installed here; grade itself needs no "
+                                 f"numpy: a layer in plain Python (nested lists) is graded against the pure "
+                                 f"twin") from None
+            raise GradeError(f"importing {path!r} failed: {type(e).__name__}: {e}") from None
         except Exception as e:  # noqa: BLE001 - a broken file is the user's to fix: say where
             raise GradeError(f"importing {path!r} failed: {type(e).__name__}: {e}") from None
     finally:
