@@ -758,7 +758,8 @@ def _grade_layer_case(kind, layer, reference, case, label, feed, row, seed):
     forward_row.reference.append(_against_reference(label, out, ref_out))
     try:
         dx = layer.backward(feed(grad_out))
-        grads = getattr(layer, "grads", {}) or {}
+        grads = getattr(layer, "grads", None)
+        grads = {} if grads is None else grads
     except Exception as e:  # noqa: BLE001
         finding = _failure(label, "backward()", e)
         for r in ([dx_row] if dx_row else []) + list(param_rows.values()):
