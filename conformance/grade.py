@@ -1073,7 +1073,7 @@ def exercises(folder: Optional[str] = None) -> List[Exercise]:
     """Every exercise: the .py files of lessons/exercises holding a GRADE marker, in their "order"."""
     folder = folder or EXERCISES
     found = []
-    for entry in sorted(os.listdir(folder)):
+    for entry in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:   # (not in an installed wheel)
         if not entry.endswith(".py") or entry.startswith("_"):
             continue
         with open(os.path.join(folder, entry), encoding="utf-8") as f:
