@@ -417,7 +417,7 @@ SUBCOMMANDS = ("train", "evaluate", "predict", "serve")
 
 def dispatch(nn, argv=None, to_inputs=to_inputs, defaults=DEFAULTS, to_tensor=None) -> int:
     """`python -m <twin> [train|evaluate|predict] ...`: no subcommand (or a flag first) means train."""
-    if not sys.stdout.isatty() and hasattr(sys.stdout, "reconfigure"):
+    if hasattr(sys.stdout, "reconfigure") and not sys.stdout.isatty():   # (a test's stand-in may have neither)
         sys.stdout.reconfigure(line_buffering=True)     # piped or logged: each line when it is printed
     return quiet_on_closed_pipe(_dispatch, nn, argv, to_inputs, defaults, to_tensor)
 
