@@ -103,8 +103,13 @@ def fake_project(tmp_path, npm_installs):
 
 
 def tox(project, path, **env):
+    """tox run in the stand-in project; none of an outer tox's settings (TOX_WORK_DIR...) leak into it."""
+    outer = {k: v for k, v in os.environ.items() if not k.startswith("TOX_") and k not in ("VIRTUAL_ENV", ALLOW)}
     return subprocess.run([sys.executable, "-m", "tox"], cwd=project, capture_output=True, text=True, timeout=300,
-                          env=dict(os.environ, PATH=path, **env))
+                          env=dict(outer, PATH=path, **env))
+
+
+ALLOW = prerequisites.ALLOW_SKIP
 
 
 needs_tox = pytest.mark.skipif(importlib.util.find_spec("tox") is None, reason="tox is not installed here")
