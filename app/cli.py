@@ -424,8 +424,9 @@ def dispatch(nn, argv=None, to_inputs=to_inputs, defaults=DEFAULTS, to_tensor=No
 
 def quiet_on_closed_pipe(command, *args) -> int:
     """command(*args)'s exit status, or 141 (128 + SIGPIPE, as a shell reports) with no traceback when the
-    reader of standard output went away (`... | head`): the entry points of pure, vectorized, lessons and
-    conformance run through this (data/__main__.py, which may not import app/, says the same in its own lines)."""
+    reader of standard output went away (`... | head`): the entry points of pure, vectorized, lessons,
+    conformance, tests.mutate and tests.fuzz run through this (data/__main__.py, which may not import app/,
+    says the same in its own lines)."""
     try:
         try:
             return command(*args)

@@ -10,7 +10,7 @@ import pytest
 from app.tests.conftest import ROOT
 
 COMMANDS = [["pure", "--help"], ["vectorized", "--help"], ["lessons"], ["lessons", "list"], ["data", "info"],
-            ["conformance", "--help"]]
+            ["conformance", "--help"], ["tests.mutate", "--list"]]
 
 
 @pytest.mark.parametrize("unbuffered", ["", "1"], ids=["buffered", "unbuffered"])
