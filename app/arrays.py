@@ -7,10 +7,19 @@ one float64 array, scaled as data.Images scales them, without a Python loop.
 """
 from __future__ import annotations
 
-import vectorized  # first: without numpy, it says what to install
-import numpy as np
+import sys
 
 from .cli import DEFAULTS, dispatch
+
+try:
+    import vectorized
+    import numpy as np
+except ModuleNotFoundError as missing:      # main() says so in one line; --help needs no numpy
+    if missing.name != "numpy":
+        raise
+    vectorized = np = None
+NEEDS_NUMPY = ("error: the vectorized twin needs numpy, which is not installed: python3 -m pip install numpy "
+               "(the pure twin needs nothing: python3 -m pure)")
 
 # numpy is fast enough for a wider, deeper network and more epochs by default
 # (96.2% on the official test set in about 75 s; see benchmarks/accuracy.py).
@@ -29,7 +38,26 @@ def to_inputs(images, as_images: bool = False):
 
 
 def main(argv=None) -> int:
+    if np is None:
+        return without_numpy(sys.argv[1:] if argv is None else list(argv))
     return dispatch(vectorized, argv, to_inputs=to_inputs, defaults=VECTORIZED_DEFAULTS, to_tensor=to_tensor)
+
+
+def without_numpy(argv) -> int:
+    """`python -m vectorized` (or twinnet-vectorized) where numpy is missing: --help as usual, serve (the pure
+    twin's pages) as usual, anything else the one line NEEDS_NUMPY, exit status 2."""
+    from . import cli, usemodel
+    command = argv[0] if argv and argv[0] in cli.SUBCOMMANDS else "train"
+    rest = argv[1:] if argv and argv[0] in cli.SUBCOMMANDS else argv
+    if command == "serve":
+        return dispatch(None, argv)
+    if "-h" in rest or "--help" in rest:
+        if command == "train":
+            cli.parse_args(rest, "vectorized", VECTORIZED_DEFAULTS)
+        else:
+            getattr(usemodel, f"{command}_parser")("vectorized").parse_args(rest)
+    print(NEEDS_NUMPY, file=sys.stderr)
+    return 2
 
 
 def to_tensor(rows):

@@ -63,7 +63,7 @@ def parse_args(argv, twin: str, defaults=DEFAULTS):
     p.add_argument("--model", choices=MODELS, default="mlp",
                    help="mlp: dense layers; cnn: conv 5x5, max-pool 2, conv 5x5, max-pool 2 (see --filters), "
                         "then the --hidden dense layers (default %(default)s). A CNN is slow on the pure twin: "
-                        "minutes per thousand digits; try --limit 1000 --filters 8,16")
+                        "minutes per thousand digits; try --limit 1000 --test-limit 1000 --filters 8,16")
     p.add_argument("--filters", default=defaults.get("filters", "32,64"),
                    help="--model cnn: filters of the two convolutions (default %(default)s)")
     p.add_argument("--dropout", type=float, default=defaults.get("dropout", 0.0),
@@ -90,6 +90,8 @@ def parse_args(argv, twin: str, defaults=DEFAULTS):
                         "`python -m data download`) if it holds the files, else the MNIST pieces shipped in "
                         "data/mnist/")
     p.add_argument("--limit", type=int, default=None, help="use only the first N training images")
+    p.add_argument("--test-limit", type=int, default=None, metavar="N",
+                   help="test on only the first N test images (default: all 10,000), for quick runs")
     p.add_argument("--out", default=None,
                    help=f"where to save the model (default runs/<dataset>-<model>-{twin}.json)")
     p.add_argument("--checkpoint", default=None, metavar="PATH",
@@ -114,6 +116,8 @@ def parse_args(argv, twin: str, defaults=DEFAULTS):
         p.error(f"--lr must be positive and finite, got {args.lr}")
     if args.limit is not None and args.limit < 1:
         p.error(f"--limit must be at least 1, got {args.limit}")
+    if args.test_limit is not None and args.test_limit < 1:
+        p.error(f"--test-limit must be at least 1, got {args.test_limit}")
     try:
         from pure.activations import get as activation
         activation(args.activation)
@@ -290,6 +294,27 @@ def resume_command(twin: str, argv) -> str:
     return f"python -m {twin} " + " ".join(shlex.quote(a) for a in argv + ([] if "--resume" in argv else ["--resume"]))
 
 
+def expected_epoch(nn, model, optimizer, x, y, batch_size) -> str:
+    """'about 0:00:48 per epoch', from one training step on copies of the model and optimizer (the run's own
+    weights and state untouched), timed again if it was quick (a first call may pay for warming up)."""
+    import copy
+
+    from pure.progress import format_duration
+    n = min(batch_size, len(x))
+    xb, yb = [x[i] for i in range(n)], [y[i] for i in range(n)]
+    best = math.inf
+    for _ in range(2):
+        start = time.perf_counter()
+        try:
+            nn.train_step(copy.deepcopy(model), nn.CrossEntropy(), copy.deepcopy(optimizer), xb, yb)
+        except (ArithmeticError, ValueError):       # fit says what is wrong, in its own words
+            return "time per epoch not known"
+        best = min(best, time.perf_counter() - start)
+        if best > 0.5:
+            break
+    return f"about {format_duration(best * len(x) / n)} per epoch (one batch of {n} timed)"
+
+
 def run(nn, argv=None, to_inputs=to_inputs, defaults=DEFAULTS) -> int:
     import data
 
@@ -302,7 +327,7 @@ def run(nn, argv=None, to_inputs=to_inputs, defaults=DEFAULTS) -> int:
         return 2
     try:
         train_images, train_labels = data.load_mnist("train", args.data_dir, args.dataset, args.limit)
-        test_images, test_labels = data.load_mnist("test", args.data_dir, args.dataset)
+        test_images, test_labels = data.load_mnist("test", args.data_dir, args.dataset, args.test_limit)
     except (data.DataError, OSError, ValueError) as e:      # (ValueError: e.g. images of 0x0 pixels)
         print(f"error: {args.data_dir or 'the data'}: {e}", file=sys.stderr)
         return 2
@@ -324,8 +349,9 @@ def run(nn, argv=None, to_inputs=to_inputs, defaults=DEFAULTS) -> int:
     optimizer = {"sgd": lambda: nn.SGD(args.lr), "momentum": lambda: nn.SGD(args.lr, momentum=0.9),
                  "adam": lambda: nn.Adam(args.lr)}[args.optimizer]()
     say(f"{nn.TWIN}: {model!r}, {model.count_params():,} parameters")
+    expected = "" if args.quiet else "; " + expected_epoch(nn, model, optimizer, x_train, train_labels, args.batch_size)
     say(f"training on {len(train_images):,} {args.dataset} images, testing on {len(test_images):,}; "
-        f"{args.optimizer} lr {args.lr}, batch {args.batch_size}, {args.epochs} epochs, seed {args.seed}")
+        f"{args.optimizer} lr {args.lr}, batch {args.batch_size}, {args.epochs} epochs, seed {args.seed}{expected}")
 
     trained_epochs = []
 
@@ -391,10 +417,21 @@ SUBCOMMANDS = ("train", "evaluate", "predict", "serve")
 
 def dispatch(nn, argv=None, to_inputs=to_inputs, defaults=DEFAULTS, to_tensor=None) -> int:
     """`python -m <twin> [train|evaluate|predict] ...`: no subcommand (or a flag first) means train."""
+    if hasattr(sys.stdout, "reconfigure") and not sys.stdout.isatty():   # (a test's stand-in may have neither)
+        sys.stdout.reconfigure(line_buffering=True)     # piped or logged: each line when it is printed
+    return quiet_on_closed_pipe(_dispatch, nn, argv, to_inputs, defaults, to_tensor)
+
+
+def quiet_on_closed_pipe(command, *args) -> int:
+    """command(*args)'s exit status, or 141 (128 + SIGPIPE, as a shell reports) with no traceback when the
+    reader of standard output went away (`... | head`): the entry points of pure, vectorized, lessons,
+    conformance, tests.mutate and tests.fuzz run through this (data/__main__.py, which may not import app/,
+    says the same in its own lines)."""
     try:
-        code = _dispatch(nn, argv, to_inputs, defaults, to_tensor)
-        sys.stdout.flush()              # a reader that went away is noticed here, not at interpreter exit
-        return code
+        try:
+            return command(*args)
+        finally:                        # (after a SystemExit too, as argparse's --help raises)
+            sys.stdout.flush()          # a reader that went away is noticed here, not at interpreter exit
     except BrokenPipeError:             # `... | head` closed our standard output: stop quietly, as Unix tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())   # no second error when Python flushes
         return 141

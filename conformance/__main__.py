@@ -34,4 +34,5 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from app.cli import quiet_on_closed_pipe     # `python -m conformance | head`: no traceback
+    sys.exit(quiet_on_closed_pipe(main))

@@ -37,6 +37,11 @@ from .mnist import DATASETS, SHIPPED_DIR, SPLITS, class_names, find_files, load_
 
 
 def main(argv=None):
+    """The command (also the console script twinnet-data): its exit status, quiet when `| head` closes the pipe."""
+    return quiet_on_closed_pipe(command, argv)
+
+
+def command(argv=None):
     parser = argparse.ArgumentParser(prog="python -m data", description="Inspect the datasets.")
     commands = parser.add_subparsers(dest="command", required=True)
     info = commands.add_parser("info", help="show what datasets are found and check them")
@@ -75,6 +80,9 @@ def main(argv=None):
             print(f"{args.dataset}: {len(paths)} files verified in {os.path.dirname(paths[0])}")
         else:
             print_info(args.dir, args.dataset)
+    except downloads.DownloadError as error:     # each failed attempt was printed as it happened: not again
+        print(f"error: {error.brief}", file=sys.stderr)
+        return 1
     except DataError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -143,6 +151,18 @@ def print_info(directory, dataset):
         print(f"checksums: OK, pinned SHA-256 of {', '.join(checked)}")
     elif not (directory is None and dataset == "mnist"):
         print("checksums: not checked (no file with a pinned checksum)")
+
+
+def quiet_on_closed_pipe(command, *args) -> int:
+    """command(*args)'s exit status, or 141 with no traceback when `| head` closed standard output (as app.cli's)."""
+    try:
+        try:
+            return command(*args)
+        finally:                        # (after a SystemExit too, as argparse's --help raises)
+            sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())   # no second error when Python flushes
+        return 141
 
 
 if __name__ == "__main__":

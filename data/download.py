@@ -104,7 +104,12 @@ CHUNK = 64 * 1024
 
 
 class DownloadError(DataError):
-    """No mirror delivered a file that verifies (the message says what each one did)."""
+    """No mirror delivered a file that verifies (the message says what each one did; `brief`, the same
+    without each attempt, for a command whose `say` already printed them as they happened)."""
+
+    def __init__(self, message, brief=None):
+        super().__init__(message)
+        self.brief = message if brief is None else brief
 
 
 class _Failed(Exception):
@@ -195,9 +200,11 @@ def download(dataset: str, directory=None, mirrors=None, files=None, timeout: fl
         try:
             paths.append(fetch_verified(spec, mirrors, directory, timeout, rounds, say))
         except DownloadError as error:
-            failures.append(str(error))
+            failures.append(error)
     if failures:
-        raise DownloadError("\n".join(failures) + "\n" + offline_advice(dataset, directory, mirrors, files))
+        advice = offline_advice(dataset, directory, mirrors, files)
+        raise DownloadError("\n".join(str(e) for e in failures) + "\n" + advice,
+                            brief="\n".join(e.brief for e in failures) + "\n" + advice)
     return paths
 
 
@@ -235,7 +242,8 @@ def fetch_verified(spec, mirrors, directory, timeout=30.0, rounds=2, say=lambda 
             return final
     kept = f" (the {os.path.getsize(part):,} bytes received are kept in {part}; the next run resumes)" \
         if os.path.isfile(part) else ""
-    raise DownloadError(f"{spec.name}: no mirror delivered a verified file{kept}:\n  " + "\n  ".join(problems))
+    raise DownloadError(f"{spec.name}: no mirror delivered a verified file{kept}:\n  " + "\n  ".join(problems),
+                        brief=f"{spec.name}: no mirror delivered a verified file{kept} ({len(problems)} attempts)")
 
 
 def _fetch(url, part, size, timeout):

@@ -66,4 +66,5 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from app.cli import quiet_on_closed_pipe     # `python -m lessons | head`: no traceback
+    sys.exit(quiet_on_closed_pipe(main))

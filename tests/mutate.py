@@ -742,6 +742,25 @@ MUTANTS = [
     Mutant("cli-empty-test-set-accepted", "the main command trains although the test set holds no image",
            [("app/cli.py", "    if len(test_images) == 0:\n", "    if len(test_images) < 0:\n")],
            ["app/tests/test_cli_robustness.py"]),
+    Mutant("cli-test-limit-ignored", "the main command tests on every test image whatever --test-limit says",
+           [("app/cli.py", 'data.load_mnist("test", args.data_dir, args.dataset, args.test_limit)',
+             'data.load_mnist("test", args.data_dir, args.dataset)')],
+           ["app/tests/test_cli_quick_runs.py"]),
+    Mutant("cli-piped-output-block-buffered", "the main command's lines wait in a buffer when its output is piped",
+           [("app/cli.py", "sys.stdout.reconfigure(line_buffering=True)",
+             "sys.stdout.reconfigure(line_buffering=False)")],
+           ["app/tests/test_cli_quick_runs.py"]),
+    Mutant("cli-closed-pipe-after-help", "a closed pipe after --help (argparse's SystemExit) ends in an ignored error",
+           [("app/cli.py", "        try:\n            return command(*args)\n        finally:",
+             "        if True:\n            return command(*args)\n        if True:")],
+           ["app/tests/test_closed_pipe.py"]),
+    Mutant("download-command-repeats-each-attempt", "python -m data download prints each failed attempt twice",
+           [("data/__main__.py", 'print(f"error: {error.brief}", file=sys.stderr)',
+             'print(f"error: {error}", file=sys.stderr)')],
+           ["data/tests/test_download.py"]),
+    Mutant("prerequisites-stale-ignores-versions", "tox's check takes any installed version of an npm package",
+           [("tests/prerequisites.py", 'if version != spec.get("version"):', 'if version is None:')],
+           ["tests/test_prerequisites.py"]),
     Mutant("usemodel-predict-least-likely-first", "predict lists the least likely classes first",
            [("app/usemodel.py", "key=lambda k: (-row[k], k))[:top]", "key=lambda k: (row[k], k))[:top]")],
            ["app/tests/test_cli_usemodel.py"]),
@@ -1431,4 +1450,5 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from app.cli import quiet_on_closed_pipe     # `... | head`: no traceback
+    sys.exit(quiet_on_closed_pipe(main))

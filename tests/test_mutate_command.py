@@ -62,3 +62,14 @@ def test_the_command_stops_and_names_a_missing_pytest(tmp_path):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 2
     assert "pytest" in result.stderr and "cannot import" in result.stderr
+
+
+def test_without_pytest_the_command_says_pytest_is_missing():
+    # -S leaves site-packages (where pytest lives) out: as on a Python without pytest
+    if subprocess.run([sys.executable, "-S", "-c", "import pytest"], capture_output=True).returncode == 0:
+        pytest.skip("pytest is importable even without site-packages here")
+    result = subprocess.run([sys.executable, "-S", "-m", "tests.mutate", "--only", "relu-grad-at-zero-both"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and result.stdout == ""
+    assert "need" in result.stderr and "pytest" in result.stderr and "pip install" in result.stderr
+    assert "Traceback" not in result.stderr and "killed" not in result.stderr

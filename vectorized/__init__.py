@@ -23,27 +23,33 @@ except ModuleNotFoundError as _missing:
     import sys
     _needs = ("needs numpy, which is not installed: python3 -m pip install numpy "
               "(the pure twin needs nothing: python3 -m pure)")
-    if sys.argv[:1] == ["-m"]:                # `python -m vectorized` (argv[0] is "-m" while it is located)
-        sys.exit(f"python -m vectorized {_needs}")
-    raise ModuleNotFoundError(f"{__name__} {_needs}", name="numpy") from None
+    # `python -m vectorized` imports this package first, with sys.argv[0] "-m": then vectorized/__main__.py
+    # runs next (app/arrays.py: --help, and one line saying what to install), with none of the names below
+    if sys.argv[:1] != ["-m"]:
+        raise ModuleNotFoundError(f"{__name__} {_needs}", name="numpy") from None
+    _command = getattr(sys, "orig_argv", [])              # Python 3.10+: the whole command line
+    if "-m" in _command and _command[_command.index("-m") + 1:][:1] != [__name__]:
+        sys.exit(f"error: python -m {_command[_command.index('-m') + 1]} {_needs}")   # a module of this package
+    numpy = None
 
-from . import init
-from .activations import ELU, ArcTan, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Softplus, Tanh
-from .conv import AvgPool2D, Conv2D, MaxPool2D
-from .gradcheck import GradcheckReport, gradcheck
-from .io import ModelFileError, load, save
-from .base import Layer
-from .layers import Dense, Dropout, Flatten
-from .losses import MSE, BinaryCrossEntropy, CrossEntropy, one_hot
-from .metrics import accuracy, binary_report, confusion_matrix, precision_recall
-from .network import Sequential
-from .optimizers import SGD, Adam, clip_grads_by_norm, clip_grads_by_value
-from .recurrent import LSTM, RNN, Embedding, TimeDistributed
-from .training import TrainingError, train_step
+if numpy is not None:
+    from . import init
+    from .activations import ELU, ArcTan, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Softplus, Tanh
+    from .conv import AvgPool2D, Conv2D, MaxPool2D
+    from .gradcheck import GradcheckReport, gradcheck
+    from .io import ModelFileError, load, save
+    from .base import Layer
+    from .layers import Dense, Dropout, Flatten
+    from .losses import MSE, BinaryCrossEntropy, CrossEntropy, one_hot
+    from .metrics import accuracy, binary_report, confusion_matrix, precision_recall
+    from .network import Sequential
+    from .optimizers import SGD, Adam, clip_grads_by_norm, clip_grads_by_value
+    from .recurrent import LSTM, RNN, Embedding, TimeDistributed
+    from .training import TrainingError, train_step
 
-# Graduating to PyTorch and ONNX (this twin only; torch/onnx are imported inside these functions,
-# and the names stay out of __all__, which lists the contract both twins share):
-from .interop import from_torch, save_onnx, to_torch  # noqa: E402,F401
+    # Graduating to PyTorch and ONNX (this twin only; torch/onnx are imported inside these functions,
+    # and the names stay out of __all__, which lists the contract both twins share):
+    from .interop import from_torch, save_onnx, to_torch  # noqa: F401
 
 TWIN = "vectorized"
 

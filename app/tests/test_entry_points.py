@@ -49,3 +49,28 @@ def test_without_numpy_the_numpy_commands_say_what_to_install():
         assert result.returncode != 0
         assert "needs numpy" in result.stderr and "pip install numpy" in result.stderr, result.stderr
         assert "Traceback" not in result.stderr
+
+
+def test_without_numpy_the_three_ways_to_the_numpy_twin_give_one_line_and_help_still_works():
+    # python -m vectorized, its console script twinnet-vectorized (what pip generates: import main, sys.exit it)
+    # and python -m vectorized train: the same one line, exit status 2; --help is argparse, and needs no numpy
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    if subprocess.run([sys.executable, "-S", "-c", "import numpy"], cwd=ROOT, env=env).returncode == 0:
+        import pytest
+        pytest.skip("numpy is importable even without site-packages here")
+    script = ("import sys; from app.arrays import main; sys.argv[0] = 'twinnet-vectorized'; sys.exit(main())",)
+    ways = {"python -m vectorized": ["-m", "vectorized"], "twinnet-vectorized": ["-c", *script],
+            "python -m vectorized train": ["-m", "vectorized", "train", "--epochs", "1"]}
+    lines = set()
+    for name, how in ways.items():
+        result = subprocess.run([sys.executable, "-S", *how], cwd=ROOT, env=env, capture_output=True, text=True,
+                                timeout=120)
+        assert result.returncode == 2 and result.stdout == "", (name, result.stderr)
+        assert len(result.stderr.splitlines()) == 1 and "numpy" in result.stderr, (name, result.stderr)
+        lines.add(result.stderr)
+    assert len(lines) == 1 and "pip install numpy" in lines.pop()
+    for how in (["-m", "vectorized", "--help"], ["-c", *script, "--help"], ["-m", "vectorized", "predict", "-h"]):
+        result = subprocess.run([sys.executable, "-S", *how], cwd=ROOT, env=env, capture_output=True, text=True,
+                                timeout=120)
+        assert result.returncode == 0 and "usage: python -m vectorized" in result.stdout, result.stderr
+        assert "numpy" not in result.stderr

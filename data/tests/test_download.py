@@ -284,6 +284,19 @@ def test_the_command_line(server, refused, tmp_path, monkeypatch, capsys):
     assert "error: " in err and "apt-get install dataset-fashion-mnist" in err
 
 
+def test_the_command_says_each_failed_attempt_once(server, refused, tmp_path, monkeypatch, capsys):
+    # offline: 2 files x 2 mirrors x 2 rounds = 8 failed attempts, each printed as it happens, and not again
+    # in the closing error, which gives one line per file and the offline advice
+    specs = fake_dataset(server)
+    monkeypatch.setitem(downloads.DATASETS, "mnist", {"mirrors": [refused, server.url("missing")], "files": specs})
+    assert main(["download", "mnist", "--dir", str(tmp_path), "--timeout", str(TIMEOUT)]) == 1
+    err = capsys.readouterr().err
+    attempts = [line for line in err.splitlines() if "connection refused" in line or "HTTP 404" in line]
+    assert len(attempts) == 2 * 2 * 2 and len(set(attempts)) == 2 * 2, err
+    assert err.count("no mirror delivered a verified file (4 attempts)") == 2, err
+    assert err.count("If this machine has no internet access") == 1
+
+
 def test_a_local_folder_can_be_a_mirror(server, tmp_path):
     specs = fake_dataset(server)
     local = tmp_path / "usb stick"
