@@ -273,7 +273,9 @@ def _numpy(tensor) -> np.ndarray:
 
 def _refuse(where: str, module, why: str, after: str = ""):
     """The one line: 'from_torch: module 3 (Softmax(dim=1)) after Conv2d: why'."""
-    return ValueError(f"from_torch: {where} ({module!r}){after}: {why}")
+    text = " ".join(repr(module).split())                   # a container's repr spans lines: one line here
+    text = text if len(text) <= 100 else text[:97] + "..."
+    return ValueError(f"from_torch: {where} ({text}){after}: {why}")
 
 
 _HOOKS = ("_forward_hooks", "_forward_pre_hooks", "_backward_hooks", "_backward_pre_hooks")
