@@ -27,7 +27,9 @@ How the layers map (ours -> PyTorch; FORMAT.md lists every parameter's layout):
     Embedding                nn.Embedding: weight = W
     TimeDistributed(layer)   a module applying the layer to (N·T, ...) rows and reshaping back
 
-Anything else raises ValueError naming the layer. In float64 the PyTorch module gives the same
+Anything else raises ValueError naming the layer; from_torch also refuses, naming the module,
+whatever it would not reproduce exactly (a subclass, hooks, arguments it ignores left off their
+defaults, a Softmax off the last axis: see from_torch). In float64 the PyTorch module gives the same
 outputs and gradients within the numeric policy (tests/test_interop.py). Batches of sequences of
 different lengths (ragged lists) are not supported on the PyTorch side: give equal-length arrays.
 
