@@ -138,7 +138,8 @@ def _inside(folder: str, parts) -> Optional[str]:
 
 
 TIMEOUT = 30.0            # seconds a connection may stay silent (reading a request, or not reading our answer)
-MAX_CONNECTIONS = 512     # connections served at once; more are closed at once (each one is a thread)
+MAX_CONNECTIONS = 512     # connections served at once (a thread each); more are closed at once, staying
+                          # under the usual limit of 1024 open files, where accept() would start to fail
 
 
 def allowed_hosts(host: str, port: int) -> set:
