@@ -14,7 +14,10 @@ source of the layers in use beside each.
 
 This module is only a web server (the standard library's http.server, on
 127.0.0.1): it sends files and a small config.json telling the page where
-Pyodide and the model are. Everything else happens in the browser. It serves
+Pyodide and the model are. Everything else happens in the browser. It answers
+only requests addressed to itself (Host 127.0.0.1, localhost or [::1] and its
+port), lets a silent connection go after TIMEOUT seconds, and a client that
+leaves mid-answer is one line on standard error. It serves
 nothing but the pages, the top-level .py files of pure/ and data/, the model
 and Pyodide's own files.
 
@@ -218,7 +221,11 @@ class PageServer(ThreadingHTTPServer):
             sys.stderr.write(f"serve: too many connections at once; closed one from {client_address[0]}\n")
             self.shutdown_request(request)
             return
-        super().process_request(request, client_address)
+        try:
+            super().process_request(request, client_address)
+        except BaseException:                                   # no thread started: give the slot back
+            self.slots.release()
+            raise
 
     def process_request_thread(self, request, client_address):
         try:
