@@ -14,7 +14,10 @@ source of the layers in use beside each.
 
 This module is only a web server (the standard library's http.server, on
 127.0.0.1): it sends files and a small config.json telling the page where
-Pyodide and the model are. Everything else happens in the browser. It serves
+Pyodide and the model are. Everything else happens in the browser. It answers
+only requests addressed to itself (Host 127.0.0.1, localhost or [::1] and its
+port), lets a silent connection go after TIMEOUT seconds, and a client that
+leaves mid-answer is one line on standard error. It serves
 nothing but the pages, the top-level .py files of pure/ and data/, the model
 and Pyodide's own files.
 
@@ -29,7 +32,9 @@ import json
 import mimetypes
 import os
 import shutil
+import socket
 import sys
+import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Optional
 from urllib.parse import unquote, urlsplit
@@ -80,7 +85,7 @@ def site_config(model: Optional[str], pyodide: str, root: str = ROOT) -> dict:
               "make_model": f"{MAKE_MODEL}   (then: python3 -m pure serve)"}
     if model is not None:
         config["model"] = "model.json"
-        config["model_name"] = os.path.relpath(model, root) if model.startswith(root) else model
+        config["model_name"] = os.path.basename(model)      # not this machine's folders
     return config
 
 
@@ -135,9 +140,28 @@ def _inside(folder: str, parts) -> Optional[str]:
     return path if inside and os.path.isfile(path) else None
 
 
-def make_handler(site: Site):
+TIMEOUT = 30.0            # seconds a connection may stay silent (reading a request, or not reading our answer)
+MAX_CONNECTIONS = 512     # connections served at once (a thread each); more are closed at once, staying
+                          # under the usual limit of 1024 open files, where accept() would start to fail
+
+
+def allowed_hosts(host: str, port: int) -> set:
+    """The Host headers this server answers: its own address only, so that a page of another site whose
+    name was pointed at 127.0.0.1 (DNS rebinding) cannot read the model or the code through the browser."""
+    names = {"127.0.0.1", "localhost", "[::1]"}
+    if host not in ("", "0.0.0.0", "::"):
+        names.add(f"[{host}]" if ":" in host else host.lower())
+    hosts = {f"{name}:{port}" for name in names}
+    return hosts | names if port == 80 else hosts          # a browser leaves out the default port
+
+
+def make_handler(site: Site, timeout: float = TIMEOUT):
     class Handler(BaseHTTPRequestHandler):
         server_version = "twinnet-serve"
+
+        def setup(self):
+            self.timeout = timeout                              # the socket's: a silent client is let go
+            super().setup()
 
         def do_GET(self):
             self._answer(body=True)
@@ -146,6 +170,12 @@ def make_handler(site: Site):
             self._answer(body=False)
 
         def _answer(self, body: bool):
+            host = (self.headers.get("Host") or "").strip().lower()
+            if host not in self.server.hosts:
+                self.send_error(403, "not this server's name",
+                                f"Host {host!r} is not this server's address; open "
+                                f"http://127.0.0.1:{self.server.server_address[1]}/")
+                return
             if urlsplit(self.path).path == "/config.json":
                 data = json.dumps(site.config(), indent=1).encode()
                 kind = "application/json"
@@ -173,11 +203,49 @@ def make_handler(site: Site):
     return Handler
 
 
-def make_server(site: Site, port: int = 8000) -> ThreadingHTTPServer:
+class PageServer(ThreadingHTTPServer):
+    """ThreadingHTTPServer, one thread per connection, that holds up under slow and vanishing clients:
+    every connection has a socket timeout, at most MAX_CONNECTIONS are served at once, and a client
+    that goes away mid-answer (a reload) is one line, not a traceback."""
+
+    daemon_threads = True
+    request_queue_size = 128                                    # the listen backlog (socketserver's is 5)
+
+    def __init__(self, address, handler, max_connections: int = MAX_CONNECTIONS):
+        super().__init__(address, handler)
+        self.hosts = allowed_hosts(self.server_address[0], self.server_address[1])
+        self.slots = threading.BoundedSemaphore(max_connections)
+
+    def process_request(self, request, client_address):
+        if not self.slots.acquire(blocking=False):
+            sys.stderr.write(f"serve: too many connections at once; closed one from {client_address[0]}\n")
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:                                   # no thread started: give the slot back
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+    def handle_error(self, request, client_address):
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, socket.timeout)):   # reset, broken pipe, a silent client
+            sys.stderr.write(f"serve: {client_address[0]}:{client_address[1]} went away before the answer was "
+                             f"sent ({type(error).__name__})\n")
+        else:
+            super().handle_error(request, client_address)
+
+
+def make_server(site: Site, port: int = 8000, timeout: float = TIMEOUT,
+                max_connections: int = MAX_CONNECTIONS) -> PageServer:
     """An HTTP server for `site` on 127.0.0.1:port (port 0: any free port; see .server_address)."""
-    server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(site))
-    server.daemon_threads = True
-    return server
+    return PageServer(("127.0.0.1", port), make_handler(site, timeout), max_connections)
 
 
 def export_files(model: Optional[str], root: str = ROOT) -> list:

@@ -12,6 +12,7 @@ tests skip without them (tox's `interop` environment installs them).
 """
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 
@@ -327,3 +328,249 @@ def test_a_pure_model_goes_to_pytorch_and_onnx_too(tmp_path):
         nn.save_onnx(model, tmp_path / "pure.onnx")
         result = compare(run_onnx(tmp_path / "pure.onnx", x), ours, atol=FLOAT32_ATOL, rtol=FLOAT32_RTOL)
         assert result.ok, str(result)
+
+
+# ----------------------------------------------------------------------------- from_torch: exactly, or not at all
+
+def _accepted(torch):
+    """name -> (a torch module made in PyTorch, an input): every module and argument from_torch takes."""
+    tnn = torch.nn
+    arctan, last_state = nn.to_torch(nn.Sequential([nn.ArcTan(), nn.LSTM(3, 4, seed=1)]))
+    all_states = nn.to_torch(nn.Sequential([nn.RNN(3, 2, return_sequences=True, seed=2)]))[0]
+    per_step = nn.to_torch(nn.Sequential([nn.TimeDistributed(nn.Dense(3, 2, seed=3))]))[0]
+    img, rows = rng(30).normal(size=(2, 2, 7, 6)) * 2, rng(31).normal(size=(5, 6)) * 3
+    seqs = rng(32).normal(size=(2, 4, 3))
+    conv = tnn.Conv2d(2, 3, 3, padding=1)
+    return {
+        "Linear": (tnn.Linear(6, 4), rows), "Linear bias=False": (tnn.Linear(6, 4, bias=False), rows),
+        "Conv2d stride, padding": (tnn.Conv2d(2, 3, (3, 2), stride=2, padding=(1, 0)), img),
+        "Conv2d bias=False": (tnn.Conv2d(2, 1, 3, bias=False), img),
+        "MaxPool2d 2": (tnn.Sequential(conv, tnn.MaxPool2d(2)), img),
+        "MaxPool2d (3, 2) stride 1": (tnn.Sequential(conv, tnn.MaxPool2d((3, 2), stride=1)), img),
+        "AvgPool2d 3 stride 2": (tnn.Sequential(conv, tnn.AvgPool2d(3, 2)), img),
+        "Flatten": (tnn.Sequential(conv, tnn.Flatten(), tnn.Linear(3 * 7 * 6, 2)), img),
+        "Dropout (evaluation)": (tnn.Sequential(tnn.Linear(6, 4), tnn.Dropout(0.3)).eval(), rows),
+        "Sigmoid": (tnn.Sigmoid(), rows), "Tanh": (tnn.Tanh(), rows), "ReLU": (tnn.ReLU(), rows),
+        "ReLU(inplace=True)": (tnn.Sequential(tnn.Linear(6, 4), tnn.ReLU(inplace=True)), rows),
+        "LeakyReLU": (tnn.LeakyReLU(), rows), "LeakyReLU(0.3)": (tnn.LeakyReLU(0.3), rows),
+        "ELU": (tnn.ELU(), rows), "ELU(0.5)": (tnn.ELU(0.5), rows), "Identity": (tnn.Identity(), rows),
+        "Softplus": (tnn.Softplus(), rows), "Softplus(threshold=40)": (tnn.Softplus(threshold=40), rows * 10),
+        "Softmax(dim=-1)": (tnn.Softmax(dim=-1), rows), "Softmax(dim=1) after Linear": (
+            tnn.Sequential(tnn.Linear(6, 4), tnn.Softmax(dim=1)), rows),
+        "Softmax(dim=1) after Flatten": (tnn.Sequential(conv, tnn.Flatten(), tnn.Softmax(dim=1)), img),
+        "Softmax(dim=3) after Conv2d": (tnn.Sequential(conv, tnn.Softmax(dim=3)), img),
+        "Softmax(dim=-1) after Conv2d": (tnn.Sequential(conv, tnn.Softmax(dim=-1)), img),
+        "Softmax(dim=2) over the features of every step": (tnn.Sequential(all_states, tnn.Softmax(dim=2)), seqs),
+        "Softmax(dim=1) after the last state": (tnn.Sequential(last_state, tnn.Softmax(dim=1)), seqs),
+        "ArcTan": (arctan, rows), "Recurrent LSTM last state": (last_state, seqs),
+        "Recurrent RNN every state": (all_states, seqs), "TimeDistributed Linear": (per_step, seqs),
+        "bare LSTM": (tnn.LSTM(3, 5, batch_first=True), seqs),
+        "bare RNN": (tnn.RNN(3, 5, batch_first=True), seqs),
+        "Embedding": (tnn.Sequential(tnn.Embedding(7, 3), last_state), np.array([[1, 2, 6], [0, 5, 5]])),
+        "nested Sequential": (tnn.Sequential(tnn.Sequential(tnn.Linear(6, 4), tnn.Tanh()), tnn.Linear(4, 2)), rows),
+    }
+
+
+def _theirs(module, x, torch):
+    with torch.no_grad():
+        out = module(torch.tensor(x))
+    return (out[0] if isinstance(out, tuple) else out).numpy()        # a bare RNN/LSTM: (states, last)
+
+
+def test_every_module_from_torch_accepts_computes_what_pytorch_computes():
+    torch = torch_or_skip()
+    torch.manual_seed(0)
+    for name, (module, x) in _accepted(torch).items():
+        module = module.double()
+        model = nn.from_torch(module)
+        assert_within_policy(model.eval().forward(x), _theirs(module.eval(), x, torch), f"from_torch: {name}")
+
+
+def _refused(torch):
+    """name -> (a torch module, the words of the refusal); from_torch must refuse each."""
+    tnn = torch.nn
+
+    class MyLinear(tnn.Linear):
+        def forward(self, x):
+            return super().forward(x) * 2
+
+    class MyReLU(tnn.ReLU):
+        pass
+
+    class MySequential(tnn.Sequential):
+        def forward(self, x):
+            return super().forward(x) + 1
+
+    def hooked(register, hook):
+        m = tnn.Linear(4, 3)
+        getattr(m, register)(hook)
+        return m
+
+    replaced = tnn.Linear(4, 3)
+    replaced.forward = lambda x: x
+    lstm_steps = nn.to_torch(nn.Sequential([nn.LSTM(3, 4, return_sequences=True, seed=0)]))[0]
+    recurrent_gru = nn.to_torch(nn.Sequential([nn.LSTM(3, 4, seed=0)]))[0]
+    recurrent_gru.rnn = tnn.GRU(3, 4, batch_first=True)
+    in_time = nn.to_torch(nn.Sequential([nn.TimeDistributed(nn.Dense(3, 2, seed=0))]))[0]
+    in_time.inner.register_forward_hook(lambda m, i, o: o * 0)
+    parametrized = tnn.Linear(4, 3)
+    torch.nn.utils.parametrizations.weight_norm(parametrized)
+    hooked_seq = tnn.Sequential(tnn.Linear(4, 3))
+    hooked_seq.register_forward_hook(lambda m, i, o: o + 1)
+    conv = tnn.Conv2d(1, 2, 3)
+    return {
+        "Softmax(dim=1) after Conv2d": (tnn.Sequential(conv, tnn.Softmax(dim=1)),
+                                        r"module 1 \(Softmax\(dim=1\)\) after Conv2d: our Softmax acts on the last"),
+        "Softmax(dim=1) over time": (tnn.Sequential(lstm_steps, tnn.Softmax(dim=1)),
+                                     r"module 1 \(Softmax\(dim=1\)\) after Recurrent: .*3 axes"),
+        "Softmax(dim=1) first": (tnn.Softmax(dim=1), r"module 0 \(Softmax\(dim=1\)\): .*nothing before it"),
+        "Softmax() (dim=None)": (tnn.Softmax(), r"module 0 \(Softmax\(dim=None\)\): dim=None"),
+        "Softmax(dim=0)": (tnn.Sequential(tnn.Linear(4, 3), tnn.Softmax(dim=0)), r"module 1 .* after Linear"),
+        "Softplus(threshold=1)": (tnn.Softplus(threshold=1), r"module 0 \(Softplus\(beta=1.0, threshold=1\)\): "
+                                                             r"only beta=1 and threshold >= 20"),
+        "Softplus(beta=2)": (tnn.Softplus(beta=2), "only beta=1"),
+        "Linear subclass with its own forward": (tnn.Sequential(tnn.Tanh(), MyLinear(4, 3)),
+                                                 r"module 1 \(MyLinear\(.*\)\) after Tanh: a subclass of Linear"),
+        "ReLU subclass": (MyReLU(), "a subclass of ReLU"),
+        "Sequential subclass": (MySequential(tnn.Linear(4, 3)), "a subclass of Sequential"),
+        "Linear with weight_norm (a parametrization)": (parametrized, "a subclass of Linear"),
+        "Linear with a forward hook": (hooked("register_forward_hook", lambda m, i, o: o + 1), "forward_hooks"),
+        "Linear with a forward pre-hook": (hooked("register_forward_pre_hook", lambda m, i: (i[0] * 2,)),
+                                           "forward_pre_hooks"),
+        "Linear with a full backward hook": (hooked("register_full_backward_hook", lambda m, gi, go: None),
+                                             "backward_hooks"),
+        "Linear with a backward pre-hook": (hooked("register_full_backward_pre_hook", lambda m, go: None),
+                                            "backward_pre_hooks"),
+        "Linear with its forward replaced": (replaced, "forward was replaced"),
+        "Sequential with a forward hook": (hooked_seq, r"the Sequential \(Sequential.*forward_hooks"),
+        "TimeDistributed's inner Linear with a hook": (in_time, r"module 0's inner module .*forward_hooks"),
+        "Recurrent holding a GRU": (recurrent_gru, "it holds GRU"),
+        "Conv2d dilation 2": (tnn.Conv2d(1, 1, 3, dilation=2), "dilation 1"),
+        "Conv2d groups 2": (tnn.Conv2d(2, 2, 3, groups=2), "groups 1"),
+        "Conv2d padding_mode reflect": (tnn.Conv2d(1, 1, 3, padding=1, padding_mode="reflect"), "zero padding"),
+        "Conv2d padding 'same'": (tnn.Conv2d(1, 1, 3, padding="same"), "zero padding"),
+        "MaxPool2d padding 1": (tnn.MaxPool2d(3, padding=1), "without padding"),
+        "MaxPool2d ceil_mode": (tnn.MaxPool2d(2, ceil_mode=True), "ceil_mode"),
+        "MaxPool2d dilation 2": (tnn.MaxPool2d(2, dilation=2), "dilation"),
+        "MaxPool2d return_indices": (tnn.MaxPool2d(2, return_indices=True), "return_indices"),
+        "AvgPool2d count_include_pad=False": (tnn.AvgPool2d(2, count_include_pad=False), "count_include_pad"),
+        "AvgPool2d divisor_override": (tnn.AvgPool2d(2, divisor_override=3), "divisor_override"),
+        "Flatten(start_dim=2)": (tnn.Flatten(2), "start_dim=1"),
+        "Dropout(p=1)": (tnn.Dropout(1.0), r"p in \[0, 1\)"),
+        "Embedding padding_idx": (tnn.Embedding(5, 3, padding_idx=0), "padding_idx=0 has no twin"),
+        "Embedding max_norm": (tnn.Embedding(5, 3, max_norm=1.0), "max_norm=1.0 has no twin"),
+        "Embedding scale_grad_by_freq": (tnn.Embedding(5, 3, scale_grad_by_freq=True), "scale_grad_by_freq"),
+        "Embedding sparse": (tnn.Embedding(5, 3, sparse=True), "sparse=True"),
+        "LSTM batch_first=False": (tnn.LSTM(3, 4), "batch_first=True"),
+        "LSTM two layers": (tnn.LSTM(3, 4, num_layers=2, batch_first=True), "one layer"),
+        "LSTM dropout between layers": (tnn.LSTM(3, 4, num_layers=2, dropout=0.5, batch_first=True), "dropout 0"),
+        "LSTM bidirectional": (tnn.LSTM(3, 4, bidirectional=True, batch_first=True), "one direction"),
+        "LSTM proj_size": (tnn.LSTM(3, 4, proj_size=2, batch_first=True), "one layer"),
+        "LSTM bias=False": (tnn.LSTM(3, 4, bias=False, batch_first=True), "with biases"),
+        "RNN relu": (tnn.RNN(3, 4, nonlinearity="relu", batch_first=True), "tanh"),
+        "GRU": (tnn.GRU(3, 4, batch_first=True), r"module 0 \(GRU.*no twin here; supported"),
+        "Conv1d": (tnn.Conv1d(1, 1, 3), "no twin here"),
+        "BatchNorm1d": (tnn.Sequential(tnn.Linear(4, 3), tnn.BatchNorm1d(3)), r"module 1 \(BatchNorm1d.*after Linear"),
+    }
+
+
+def test_from_torch_refuses_every_module_it_would_not_reproduce():
+    torch = torch_or_skip()
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")               # PyTorch's own warnings about dropout in a 1-layer LSTM etc.
+        cases = _refused(torch)
+    for name, (module, words) in cases.items():
+        with pytest.raises(ValueError, match=r"^from_torch: ") as refused:
+            nn.from_torch(module)
+        assert refused.value.args[0].count("\n") == 0, name
+        assert re.search(words, str(refused.value)), f"{name}: {refused.value}"
+
+
+def test_the_refused_modules_do_compute_something_else():
+    """The refusals are not overcautious where it is easy to see: these modules give other numbers."""
+    torch = torch_or_skip()
+    torch.manual_seed(1)
+    tnn = torch.nn
+    x = rng(40).normal(size=(3, 1, 5, 5)) * 3
+    for module, plain in [(tnn.Sequential(tnn.Conv2d(1, 2, 3), tnn.Softmax(dim=1)), None),
+                          (tnn.Softplus(threshold=1), tnn.Softplus())]:
+        module = module.double()
+        if plain is None:                                 # what our Softmax (last axis) would give instead
+            plain = tnn.Sequential(module[0], tnn.Softmax(dim=-1))
+        assert np.max(np.abs(_theirs(module, x, torch) - _theirs(plain.double(), x, torch))) > 0.01
+
+
+def test_a_global_module_hook_is_refused():
+    torch = torch_or_skip()
+    handle = torch.nn.modules.module.register_module_forward_hook(lambda m, i, o: o)
+    try:
+        with pytest.raises(ValueError, match="from_torch: a global module hook is registered"):
+            nn.from_torch(torch.nn.Linear(2, 2))
+    finally:
+        handle.remove()
+    nn.from_torch(torch.nn.Linear(2, 2))                  # and accepted again once it is gone
+
+
+def test_to_torch_takes_float64_or_float32_and_refuses_other_dtypes_in_one_line():
+    torch = torch_or_skip()
+    model = nn.Sequential([nn.Dense(3, 2, seed=0)])
+    for dtype, expected in [(None, torch.float64), (torch.float64, torch.float64), ("float64", torch.float64),
+                            (torch.float32, torch.float32), ("float32", torch.float32)]:
+        assert nn.to_torch(model, dtype=dtype)[0].weight.dtype == expected
+    for dtype in ["float16", torch.float16, torch.bfloat16, torch.int64, "cuda", np.float32, 64, [], "Float64"]:
+        with pytest.raises(ValueError, match=r"^to_torch: dtype=.* is not supported; use torch.float64 .*"
+                                             r"torch.float32, or their names 'float64', 'float32'$"):
+            nn.to_torch(model, dtype=dtype)
+
+
+# ----------------------------------------------------------------------------- save_onnx: refusals in one line
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_save_onnx_refuses_weights_that_are_not_finite_and_keeps_the_old_file(tmp_path, bad):
+    onnx_or_skip()
+    path = tmp_path / "model.onnx"
+    model = nn.Sequential([nn.Dense(3, 4, seed=0), nn.ReLU(), nn.Dense(4, 2, seed=1)])
+    nn.save_onnx(model, path)
+    before = path.read_bytes()
+    model.layers[2].params["b"][1] = bad
+    with pytest.raises(ValueError, match=r"^save_onnx: layer 2 \(Dense\) parameter 'b' holds NaN or infinity"):
+        nn.save_onnx(model, path)
+    assert path.read_bytes() == before and sorted(os.listdir(tmp_path)) == ["model.onnx"]
+
+
+@pytest.mark.parametrize("shape", ["abc", (-1, 784), (0, 784), (), (784.0,), (True,), 784, [None, 784]])
+def test_save_onnx_refuses_an_input_shape_that_is_no_shape(tmp_path, shape):
+    onnx_or_skip()
+    with pytest.raises(ValueError, match=r"^save_onnx: input_shape must be one example's shape, a tuple of positive"):
+        nn.save_onnx(nn.Sequential([nn.Dense(784, 2, seed=0)]), tmp_path / "m.onnx", input_shape=shape)
+    assert not os.listdir(tmp_path)
+
+
+@pytest.mark.parametrize("layers, shape, words", [
+    (lambda: [nn.Dense(784, 2)], (10,), r"input_shape \(10,\) does not fit the model \(it takes one example of "
+                                        r"shape \(784,\)\): layer 0: Dense\(784, 2\): expects 784 features"),
+    (lambda: [nn.Dense(784, 2)], (1, 28, 28), r"\(1, 28, 28\) does not fit .*\(784,\)"),
+    (lambda: [nn.Conv2D(1, 2, 3)], (3, 28, 28), r"\(3, 28, 28\) does not fit .*\(1, H, W\).*1 input channel"),
+    (lambda: [nn.Conv2D(1, 2, 5)], (1, 4, 4), r"\(1, 4, 4\) does not fit .*larger than the padded image"),
+    (lambda: [nn.ReLU(), nn.Flatten(), nn.Dense(784, 2)], (1, 28, 27),
+     r"\(1, 28, 27\) does not fit the model: layer 2: Dense\(784, 2\): .*\(756,\)"),
+    (lambda: [nn.LSTM(3, 4)], (5, 2), r"\(T, 3\)\): layer 0: LSTM"),
+    (lambda: [nn.Embedding(5, 3), nn.LSTM(3, 2)], (4, 3), r"\(4, 3\) does not fit .*\(T,\)\): layer 0: Embedding"),
+])
+def test_save_onnx_refuses_an_input_shape_the_model_cannot_take(tmp_path, layers, shape, words):
+    onnx_or_skip()
+    with pytest.raises(ValueError, match="^save_onnx: input_shape ") as refused:
+        nn.save_onnx(nn.Sequential(layers()), tmp_path / "m.onnx", input_shape=shape)
+    assert re.search(words, str(refused.value)), str(refused.value)
+    assert "\n" not in str(refused.value) and "Field" not in str(refused.value)
+    assert not os.listdir(tmp_path)
+
+
+def test_save_onnx_into_a_folder_that_takes_no_file_is_one_line(tmp_path):
+    onnx_or_skip()
+    if not os.path.isdir("/proc/self"):
+        pytest.skip("no /proc here")
+    with pytest.raises(ValueError, match=r"^save_onnx: cannot write the ONNX model to '/proc/m.onnx': .*'/proc'"):
+        nn.save_onnx(nn.Sequential([nn.Dense(2, 2, seed=0)]), "/proc/m.onnx")

@@ -27,7 +27,9 @@ How the layers map (ours -> PyTorch; FORMAT.md lists every parameter's layout):
     Embedding                nn.Embedding: weight = W
     TimeDistributed(layer)   a module applying the layer to (N·T, ...) rows and reshaping back
 
-Anything else raises ValueError naming the layer. In float64 the PyTorch module gives the same
+Anything else raises ValueError naming the layer; from_torch also refuses, naming the module,
+whatever it would not reproduce exactly (a subclass, hooks, arguments it ignores left off their
+defaults, a Softmax off the last axis: see from_torch). In float64 the PyTorch module gives the same
 outputs and gradients within the numeric policy (tests/test_interop.py). Batches of sequences of
 different lengths (ragged lists) are not supported on the PyTorch side: give equal-length arrays.
 
@@ -40,11 +42,12 @@ i, o, f, c, so the gate blocks are reordered in the file. Dropout is written as 
 """
 from __future__ import annotations
 
+import operator
 import os
 
 import numpy as np
 
-from pure.modelfile import atomic_write_bytes
+from pure.modelfile import ModelFileError, atomic_write_bytes, strerror
 
 from .network import Sequential
 
@@ -120,19 +123,31 @@ def _torch_modules():
 def to_torch(model, dtype=None):
     """A torch.nn.Sequential computing what `model` computes, with a copy of its weights.
 
-    dtype: a torch dtype (default torch.float64, the twins' precision). Each module is left in
-    the training or evaluation mode of its layer; call .eval() before predicting (as with
-    Sequential.predict). Raises ValueError naming the first layer that has no PyTorch twin here.
+    dtype: torch.float64 (the default, the twins' precision) or torch.float32 (or their names,
+    "float64", "float32"). Each module is left in the training or evaluation mode of its layer;
+    call .eval() before predicting (as with Sequential.predict). Raises ValueError naming the
+    first layer that has no PyTorch twin here.
     """
     import torch
     from torch import nn
-    dtype = torch.float64 if dtype is None else dtype
+    dtype = _torch_dtype(dtype, torch)
     modules = []
     for i, layer in enumerate(_layers(model)):
         module = _to_torch_layer(layer, f"layer {i}", nn, torch)
         module.train(bool(getattr(layer, "training", True)))
         modules.append(module)
     return nn.Sequential(*modules).to(dtype)
+
+
+def _torch_dtype(dtype, torch):
+    """torch.float64 for None; torch.float64 or torch.float32 as given (or named); anything else refused."""
+    supported = {None: torch.float64, torch.float64: torch.float64, torch.float32: torch.float32,
+                 "float64": torch.float64, "float32": torch.float32}
+    try:
+        return supported[dtype]
+    except (KeyError, TypeError):         # TypeError: an unhashable value
+        raise ValueError(f"to_torch: dtype={dtype!r} is not supported; use torch.float64 (the default, the "
+                         f"twins' precision) or torch.float32, or their names 'float64', 'float32'") from None
 
 
 def _set(parameter, value, torch) -> None:
@@ -208,17 +223,29 @@ def from_torch(module) -> Sequential:
     """A Sequential of this twin computing what a torch module computes, with a copy of its weights.
 
     `module`: a torch.nn.Sequential (nested ones are flattened) or a single module, made of the
-    modules to_torch makes (nn.Linear, nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d, nn.Flatten,
-    nn.Dropout, nn.Sigmoid, nn.Tanh, nn.ReLU, nn.LeakyReLU, nn.ELU, nn.Softplus(beta=1),
-    nn.Identity, nn.Softmax(dim=-1, or dim=1: the same on (N, C) outputs), nn.Embedding, and
-    to_torch's own ArcTan, Recurrent and TimeDistributed). A bare nn.RNN / nn.LSTM (batch_first,
-    one layer, one direction) becomes RNN / LSTM with return_sequences=True, its two biases added.
-    Weights become float64 arrays. Raises ValueError naming the first module it cannot translate.
+    modules to_torch makes: nn.Linear, nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d, nn.Flatten,
+    nn.Dropout, nn.Sigmoid, nn.Tanh, nn.ReLU, nn.LeakyReLU, nn.ELU, nn.Softplus, nn.Identity,
+    nn.Softmax, nn.Embedding, and to_torch's own ArcTan, Recurrent and TimeDistributed. A bare
+    nn.RNN / nn.LSTM (batch_first, one layer, one direction) becomes RNN / LSTM with
+    return_sequences=True, its two biases added. Weights become float64 arrays.
+
+    Only what this twin computes exactly is translated; anything else raises ValueError naming
+    the module: a subclass (its own forward), a module with hooks (or any global module hook), a
+    constructor argument left out here that is not its default (`inplace` alone is allowed: it
+    changes where PyTorch writes, not the numbers), a Softmax over another axis than the last
+    (dim=1 only where the input is known to be 2-D: after Linear, Flatten, a last-state RNN).
+    nn.Softplus needs beta=1 and threshold >= 20: above the threshold PyTorch returns x itself,
+    at most e^-20 = 2.1e-9 below log(1 + e^x) (PyTorch's default, 20; to_torch writes 40, exact).
     """
     import torch
     from torch import nn
+    _refuse_global_hooks(torch)
     modules = _flat_modules(module, nn)
-    layers = [_from_torch_module(m, f"module {i}", nn, torch) for i, m in enumerate(modules)]
+    layers, rank = [], None                     # rank: the number of axes of what flows in (None: unknown)
+    for i, m in enumerate(modules):
+        after = f" after {type(modules[i - 1]).__name__}" if i else ""
+        layer, rank = _from_torch_module(m, f"module {i}", nn, torch, rank, after)
+        layers.append(layer)
     if not layers:
         raise ValueError("from_torch: the module holds no layers")
     for layer, m in zip(layers, modules):
@@ -226,8 +253,18 @@ def from_torch(module) -> Sequential:
     return Sequential(layers)
 
 
+def _refuse_global_hooks(torch):
+    from torch.nn.modules import module as torch_module
+    names = [name for name in ("_global_forward_hooks", "_global_forward_pre_hooks", "_global_backward_hooks",
+                               "_global_backward_pre_hooks") if getattr(torch_module, name, None)]
+    if names:
+        raise ValueError(f"from_torch: a global module hook is registered ({', '.join(names)}): it changes what "
+                         f"every module computes, which a model of this twin would not; remove it first")
+
+
 def _flat_modules(module, nn) -> list:
-    if isinstance(module, nn.Sequential):
+    if type(module) is nn.Sequential:
+        _check_plain(module, "the Sequential", nn)
         return [m for child in module for m in _flat_modules(child, nn)]
     return [module]
 
@@ -236,90 +273,145 @@ def _numpy(tensor) -> np.ndarray:
     return tensor.detach().to("cpu").double().numpy().copy()
 
 
-def _refuse(where: str, module, why: str):
-    return ValueError(f"from_torch: {where} ({module!r}): {why}")
+def _refuse(where: str, module, why: str, after: str = ""):
+    """The one line: 'from_torch: module 3 (Softmax(dim=1)) after Conv2d: why'."""
+    text = " ".join(repr(module).split())                   # a container's repr spans lines: one line here
+    text = text if len(text) <= 100 else text[:97] + "..."
+    return ValueError(f"from_torch: {where} ({text}){after}: {why}")
 
 
-def _from_torch_module(m, where: str, nn, torch):
+_HOOKS = ("_forward_hooks", "_forward_pre_hooks", "_backward_hooks", "_backward_pre_hooks")
+
+
+def _check_plain(m, where, nn, after="") -> None:
+    """Refuse a module whose forward may not be its class's own: hooks, or a forward set on the instance."""
+    hooks = [name.strip("_") for name in _HOOKS if getattr(m, name, None)]
+    if hooks:
+        raise _refuse(where, m, f"it has {' and '.join(hooks)}, which change what it computes; a model of this "
+                                f"twin would not run them (remove them first)", after)
+    if "forward" in vars(m):
+        raise _refuse(where, m, "its forward was replaced on the instance; only the class's own has a twin here",
+                      after)
+
+
+def _defaults(m, where, after, **defaults) -> None:
+    """Refuse a module whose arguments that have no twin here are not their defaults."""
+    changed = [f"{name}={getattr(m, name)!r}" for name, default in defaults.items() if getattr(m, name) != default]
+    if changed:
+        wanted = ", ".join(f"{name}={default!r}" for name, default in defaults.items())
+        raise _refuse(where, m, f"{', '.join(changed)} has no twin here (only {wanted})", after)
+
+
+_SUPPORTED_TORCH = ("nn.Linear, nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d, nn.Flatten, nn.Dropout, nn.Sigmoid, nn.Tanh, "
+                    "nn.ReLU, nn.LeakyReLU, nn.ELU, nn.Softplus, nn.Identity, nn.Softmax, nn.Embedding, nn.RNN, "
+                    "nn.LSTM and to_torch's ArcTan, Recurrent, TimeDistributed")
+
+
+def _from_torch_module(m, where: str, nn, torch, rank=None, after=""):
+    """(our layer, the number of axes of its output or None) for one torch module (rank: of its input)."""
     from . import activations, conv, layers, recurrent
     own = _torch_modules()
-    if isinstance(m, nn.Linear):
+
+    def refuse(why):
+        return _refuse(where, m, why, after)
+
+    kind = type(m)
+    known = (nn.Linear, nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d, nn.Flatten, nn.Dropout, nn.Sigmoid, nn.Tanh,
+             nn.ReLU, nn.LeakyReLU, nn.ELU, nn.Softplus, nn.Identity, nn.Softmax, nn.Embedding, nn.RNN, nn.LSTM,
+             nn.Sequential, *own.values())
+    if kind not in known:
+        parent = next((cls for cls in known if isinstance(m, cls)), None)
+        if parent is not None:
+            raise refuse(f"a subclass of {parent.__name__} (its own forward or attributes may compute "
+                         f"something else); only {parent.__name__} itself has a twin here")
+        raise refuse(f"no twin here; supported: {_SUPPORTED_TORCH}")
+    _check_plain(m, where, nn, after)
+    if kind is nn.Linear:
         layer = layers.Dense(m.in_features, m.out_features, bias=m.bias is not None)
         layer.params["W"] = _numpy(m.weight).T.copy()       # PyTorch's (out, in) -> our (n_in, n_out)
         if m.bias is not None:
             layer.params["b"] = _numpy(m.bias)
-        return layer
-    if isinstance(m, nn.Conv2d):
+        return layer, 2                                     # our Dense takes (N, n_in)
+    if kind is nn.Conv2d:
         if isinstance(m.padding, str) or m.padding_mode != "zeros" or tuple(m.dilation) != (1, 1) or m.groups != 1:
-            raise _refuse(where, m, "only zero padding given as numbers, dilation 1 and groups 1 have a twin here")
+            raise refuse("only zero padding given as numbers, dilation 1 and groups 1 have a twin here")
         layer = conv.Conv2D(m.in_channels, m.out_channels, tuple(m.kernel_size), stride=tuple(m.stride),
                             padding=tuple(m.padding), bias=m.bias is not None)
         layer.params["W"] = _numpy(m.weight)
         if m.bias is not None:
             layer.params["b"] = _numpy(m.bias)
-        return layer
-    if isinstance(m, (nn.MaxPool2d, nn.AvgPool2d)):
+        return layer, 4
+    if kind in (nn.MaxPool2d, nn.AvgPool2d):
         dilation = getattr(m, "dilation", 1)
         if (_pair(m.padding) != (0, 0) or m.ceil_mode or _pair(dilation) != (1, 1)
-                or getattr(m, "return_indices", False) or getattr(m, "divisor_override", None)):
-            raise _refuse(where, m, "only pooling without padding, dilation, ceil_mode or divisor_override "
-                                    "has a twin here")
-        cls = conv.MaxPool2D if isinstance(m, nn.MaxPool2d) else conv.AvgPool2D
+                or getattr(m, "return_indices", False) or getattr(m, "divisor_override", None)
+                or not getattr(m, "count_include_pad", True)):
+            raise refuse("only pooling without padding, dilation, ceil_mode, return_indices, "
+                         "divisor_override or count_include_pad=False has a twin here")
+        cls = conv.MaxPool2D if kind is nn.MaxPool2d else conv.AvgPool2D
         stride = m.stride if m.stride is not None else m.kernel_size
-        return cls(_pair(m.kernel_size), stride=_pair(stride))
-    if isinstance(m, nn.Flatten):
+        return cls(_pair(m.kernel_size), stride=_pair(stride)), 4
+    if kind is nn.Flatten:
         if m.start_dim != 1 or m.end_dim != -1:
-            raise _refuse(where, m, "only Flatten(start_dim=1, end_dim=-1) has a twin here")
-        return layers.Flatten()
-    if isinstance(m, nn.Dropout):
-        return layers.Dropout(m.p)
+            raise refuse("only Flatten(start_dim=1, end_dim=-1) has a twin here")
+        return layers.Flatten(), 2
+    if kind is nn.Dropout:
+        if not 0 <= m.p < 1:
+            raise refuse("our Dropout takes p in [0, 1)")
+        return layers.Dropout(m.p), rank
     simple = {nn.Sigmoid: activations.Sigmoid, nn.Tanh: activations.Tanh, nn.ReLU: activations.ReLU,
               nn.Identity: activations.Identity}
-    for torch_cls, ours in simple.items():
-        if type(m) is torch_cls:
-            return ours()
-    if isinstance(m, nn.LeakyReLU):
-        return activations.LeakyReLU(m.negative_slope)
-    if isinstance(m, nn.ELU):
-        return activations.ELU(m.alpha)
-    if isinstance(m, nn.Softplus):
-        if m.beta != 1:
-            raise _refuse(where, m, "only beta=1 has a twin here")
-        return activations.Softplus()
-    if isinstance(m, nn.Softmax):
-        if m.dim not in (-1, 1):
-            raise _refuse(where, m, "our Softmax acts on the last axis: use dim=-1")
-        return activations.Softmax()
-    if isinstance(m, own["ArcTan"]):
-        return activations.ArcTan()
-    if isinstance(m, nn.Embedding):
-        if m.max_norm is not None:
-            raise _refuse(where, m, "max_norm changes the vectors; it has no twin here")
+    if kind in simple:
+        return simple[kind](), rank
+    if kind is nn.LeakyReLU:
+        return activations.LeakyReLU(m.negative_slope), rank
+    if kind is nn.ELU:
+        return activations.ELU(m.alpha), rank
+    if kind is nn.Softplus:
+        if m.beta != 1 or not m.threshold >= 20:
+            raise refuse("only beta=1 and threshold >= 20 have a twin here (ours is log(1 + e^x) for "
+                         "every x; PyTorch returns x itself above the threshold)")
+        return activations.Softplus(), rank
+    if kind is nn.Softmax:
+        if m.dim is None:
+            raise refuse("dim=None lets PyTorch choose the axis from the input's shape; our Softmax "
+                         "acts on the last axis: use dim=-1")
+        if m.dim != -1 and (rank is None or m.dim != rank - 1):
+            shape = f"its input has {rank} axes" if rank else "nothing before it says how many axes its input has"
+            raise refuse(f"our Softmax acts on the last axis; dim={m.dim} is not it here ({shape}): "
+                         f"use dim=-1")
+        return activations.Softmax(), rank
+    if kind is own["ArcTan"]:
+        return activations.ArcTan(), rank
+    if kind is nn.Embedding:
+        _defaults(m, where, after, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
+                  sparse=False)
         layer = recurrent.Embedding(m.num_embeddings, m.embedding_dim)
         layer.params["W"] = _numpy(m.weight)
-        return layer
-    if isinstance(m, own["Recurrent"]):
-        return _from_torch_rnn(m.rnn, m.return_sequences, where, nn, recurrent)
-    if isinstance(m, (nn.RNN, nn.LSTM)):
-        return _from_torch_rnn(m, True, where, nn, recurrent)
-    if isinstance(m, own["TimeDistributed"]):
-        return recurrent.TimeDistributed(_from_torch_module(m.inner, f"{where}, inner module", nn, torch))
-    raise _refuse(where, m, "no twin here; supported: nn.Linear, nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d, "
-                            "nn.Flatten, nn.Dropout, nn.Sigmoid, nn.Tanh, nn.ReLU, nn.LeakyReLU, nn.ELU, "
-                            "nn.Softplus, nn.Identity, nn.Softmax, nn.Embedding, nn.RNN, nn.LSTM and "
-                            "to_torch's ArcTan, Recurrent, TimeDistributed")
+        return layer, 3                                     # ids (N, T) -> (N, T, dim)
+    if kind is own["Recurrent"]:
+        if type(m.rnn) not in (nn.RNN, nn.LSTM):
+            raise refuse(f"it holds {type(m.rnn).__name__}; only nn.RNN and nn.LSTM have a twin here")
+        _check_plain(m.rnn, where, nn, after)
+        return _from_torch_rnn(m.rnn, m.return_sequences, where, nn, recurrent, after), 3 if m.return_sequences else 2
+    if kind in (nn.RNN, nn.LSTM):
+        return _from_torch_rnn(m, True, where, nn, recurrent, after), 3
+    if kind is own["TimeDistributed"]:
+        inner, _ = _from_torch_module(m.inner, f"{where}'s inner module", nn, torch, 2, after)
+        return recurrent.TimeDistributed(inner), 3
+    raise refuse("a Sequential inside another module has no twin here")
 
 
 def _pair(v) -> tuple:
     return (v, v) if isinstance(v, int) else tuple(v)
 
 
-def _from_torch_rnn(rnn, return_sequences, where, nn, recurrent):
+def _from_torch_rnn(rnn, return_sequences, where, nn, recurrent, after=""):
     is_lstm = isinstance(rnn, nn.LSTM)
-    if (not rnn.batch_first or rnn.num_layers != 1 or rnn.bidirectional or not rnn.bias
+    if (not rnn.batch_first or rnn.num_layers != 1 or rnn.bidirectional or not rnn.bias or rnn.dropout
             or getattr(rnn, "proj_size", 0) or (not is_lstm and rnn.nonlinearity != "tanh")):
-        raise _refuse(where, rnn, "only one layer, one direction, batch_first=True, with biases"
-                                  f"{'' if is_lstm else ' and tanh'} has a twin here")
+        raise _refuse(where, rnn, "only one layer, one direction, batch_first=True, with biases, dropout 0"
+                                  f"{'' if is_lstm else ' and tanh'} has a twin here", after)
     b = _numpy(rnn.bias_ih_l0) + _numpy(rnn.bias_hh_l0)
     if is_lstm:
         layer = recurrent.LSTM(rnn.input_size, rnn.hidden_size, return_sequences=return_sequences)
@@ -446,10 +538,58 @@ def _onnx_recurrent(g: _Graph, layer, x: str) -> str:
     return g.node("Squeeze", [Y_h, g.weight([0], "axes", np.int64)], "last_state")   # (N, H)
 
 
+def _check_example_shape(input_shape):
+    """input_shape as a tuple of positive integers, or ValueError (before anything is written)."""
+    if input_shape is None:
+        return None
+    try:
+        if isinstance(input_shape, (str, bytes)):
+            raise TypeError
+        shape = tuple(operator.index(d) for d in input_shape)
+        if not shape or min(shape) < 1 or any(isinstance(d, bool) for d in input_shape):
+            raise ValueError
+    except (TypeError, ValueError):
+        raise ValueError(f"save_onnx: input_shape must be one example's shape, a tuple of positive whole numbers "
+                         f"such as (1, 28, 28) (the batch axis is left out); got {input_shape!r}") from None
+    return shape
+
+
+def _check_fit(layers, shape) -> None:
+    """Refuse an input_shape the layers cannot take, naming it and what the model expects."""
+    given = shape
+    if type(layers[0]).__name__ == "TimeDistributed" and len(shape) == 1:
+        shape = (None,) + shape                          # one step's shape: the time axis stays free
+    expected = ""
+    try:
+        _, dims = _onnx_input(layers, None)
+        example = [str(d) for d in dims[1:]]
+        expected = f" (it takes one example of shape ({', '.join(example)}{',' if len(example) == 1 else ''}))"
+    except ValueError:
+        pass
+    for i, layer in enumerate(layers):
+        try:
+            shape = layer.output_shape(shape)
+        except ValueError as e:
+            problem = str(e) if str(e).startswith(f"layer {i}") else f"layer {i}: {e}"    # a Sequential's label
+            raise ValueError(f"save_onnx: input_shape {given!r} does not fit the model{expected}: {problem}") from None
+
+
+def _check_finite(layers) -> None:
+    for i, layer in enumerate(layers):
+        for name, value in layer.params.items():
+            if not np.all(np.isfinite(_array(value))):
+                raise ValueError(f"save_onnx: layer {i} ({type(layer).__name__}) parameter {name!r} holds NaN or "
+                                 f"infinity; the ONNX file would compute nothing but NaN, so nothing was written")
+
+
 def onnx_model(model, input_shape=None):
     """The onnx.ModelProto of a model (float32 weights, opset 17), checked by onnx.checker."""
     import onnx
     layers = _layers(model)
+    input_shape = _check_example_shape(input_shape)
+    _check_finite(layers)
+    if input_shape is not None:
+        _check_fit(layers, input_shape)
     elem, dims = _onnx_input(layers, input_shape)
     g = _Graph(onnx)
     x = "input"
@@ -479,7 +619,11 @@ def save_onnx(model, path, input_shape=None) -> None:
         session = onnxruntime.InferenceSession(path); session.run(None, {"input": x.astype("float32")})
     """
     data = onnx_model(model, input_shape).SerializeToString()
-    atomic_write_bytes(path, data, what="ONNX model")   # a regular file or a new name; old file kept on failure
+    try:
+        atomic_write_bytes(path, data, what="ONNX model")   # a regular file or a new name; old file kept on failure
+    except OSError as e:                                   # e.g. a folder such as /proc that takes no new file
+        raise ModelFileError(f"save_onnx: cannot write the ONNX model to {os.fspath(path)!r}: "
+                             f"{strerror(e)} (in folder {os.path.dirname(os.path.abspath(path))!r})") from None
 
 
 def run_onnx(path, x):
