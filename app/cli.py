@@ -45,8 +45,16 @@ CNN_DEFAULTS = {"epochs": 12, "hidden": "256", "batch_size": 32, "lr": 0.001, "o
 MODELS = ("mlp", "cnn")
 
 
+def one_line_errors(parser):
+    """A wrong flag is one line on stderr (exit status 2), not argparse's usage block followed by it."""
+    def error(message):
+        parser.exit(2, f"{parser.prog}: error: {message} (--help lists the flags)\n")
+    parser.error = error
+    return parser
+
+
 def parse_args(argv, twin: str, defaults=DEFAULTS):
-    first = argparse.ArgumentParser(add_help=False)       # --model first: it decides the other defaults
+    first = one_line_errors(argparse.ArgumentParser(prog=f"python -m {twin} [train]", add_help=False))
     first.add_argument("--model", choices=MODELS, default="mlp")
     model = first.parse_known_args(argv)[0].model
     if model == "cnn":
@@ -102,6 +110,7 @@ def parse_args(argv, twin: str, defaults=DEFAULTS):
                         "the same, bit for bit, as a run that was never interrupted")
     p.add_argument("--no-progress", action="store_true", help="no live progress line")
     p.add_argument("--quiet", action="store_true", help="print only the final result")
+    one_line_errors(p)
     args = p.parse_args(argv)
     try:                                    # every item a number: '' or 96,,64 is not what anyone meant
         args.hidden_sizes = [int(h) for h in args.hidden.split(",")]
@@ -324,8 +333,8 @@ def run(nn, argv=None, to_inputs=to_inputs, defaults=DEFAULTS) -> int:
             x_train, x_test = to_inputs(train_images), to_inputs(test_images)
             model = build_mlp(nn, train_images.image_size, args.hidden_sizes, 10, args.activation, args.seed)
     except ValueError as e:                 # e.g. images too small for the CNN's windows, a layer over the budget
-        sizes = f" --hidden {args.hidden}" + (f" --filters {args.filters}" if args.model == "cnn" else "")
-        print(f"error: --model {args.model}{sizes} on {train_images.rows}x{train_images.cols} images: {e}",
+        sizes = f"--hidden {args.hidden}" + (f", --filters {args.filters}" if args.model == "cnn" else "")
+        print(f"error: --model {args.model} on {train_images.rows}x{train_images.cols} images ({sizes}): {e}",
               file=sys.stderr)
         return 2
     optimizer = {"sgd": lambda: nn.SGD(args.lr), "momentum": lambda: nn.SGD(args.lr, momentum=0.9),

@@ -36,6 +36,7 @@ import sys
 from pure.activations import Softmax
 from pure.ops import argmax, flatten, reshape
 
+from .cli import one_line_errors
 from .targets import file_refusal, folder_refusal
 
 SPLITS = ("test", "train")
@@ -88,7 +89,7 @@ def evaluate_parser(twin: str):
     p.add_argument("--out", default=None, metavar="DIR",
                    help="folder for confusion.svg and mistakes.png (default: MODEL-evaluate/ beside the model)")
     p.add_argument("--quiet", action="store_true", help="print only the accuracy line")
-    return p
+    return one_line_errors(p)
 
 
 def evaluate_command(nn, argv, to_inputs, to_tensor=None) -> int:
@@ -227,7 +228,7 @@ def predict_parser(twin: str):
                    help="draw each prepared input beside its saliency |dL/dx| (which pixels decided)")
     p.add_argument("--dataset", default=None, choices=["mnist", "fashion-mnist"],
                    help="class names to print (default: the model file's dataset, else mnist)")
-    return p
+    return one_line_errors(p)
 
 
 def predict_command(nn, argv, to_inputs, to_tensor=None) -> int:

@@ -96,7 +96,7 @@ def read_image(path, index=0):
             raise DataError(f"{name}: {size:,} bytes, more than an image file twinnet reads ({MAX_FILE_BYTES:,}: "
                             f"data.imagefiles.MAX_FILE_BYTES); a picture of a digit needs far less: shrink it")
         with open(path, "rb") as stream:
-            data = stream.read(MAX_FILE_BYTES + 1)
+            data = stream.read(size + 1)             # (a file that grew since: decoded as it is)
     return decode_image(data, name, index)
 
 
