@@ -437,6 +437,8 @@ def _cases():
              ValueError, ("y_pred[1]", "1000000000")),
         Case("confusion_matrix: label 5 with n_classes=3", lambda nn: nn.confusion_matrix([0, 5], [0, 1], 3),
              ValueError, ("y_true[1]", "n_classes=3")),
+        Case("confusion_matrix: label 3 with n_classes=3", lambda nn: nn.confusion_matrix([0, 1], [0, 3], 3),
+             ValueError, ("y_pred[1]", "n_classes=3")),
         Case("confusion_matrix: n_classes=10**6", lambda nn: nn.confusion_matrix([0, 1], [0, 1], 10**6),
              ValueError, ("n_classes",)),
         Case("Dense.forward after params['W'] is replaced by (2, 3)", lambda nn: replaced_weights(nn, (2, 3)),
