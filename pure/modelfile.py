@@ -24,7 +24,8 @@ write them as the strings "nan", "inf", "-inf").
 Loading is bounded: every layer's declared sizes are counted against a
 parameter budget (MAX_PARAMS, raised with load(path, max_params=N)) and checked
 against the numbers in the file before any layer is built, and a file longer
-than the budget allows is refused before it is read.
+than the budget allows is refused before it is read. Only a regular file is
+read: a pipe nobody writes to, a device (/dev/zero) or a folder is refused at once.
 
 The format checks and the atomic write live here, below the network: io.py
 (save, load) and checkpoint.py (a whole training run) both build on them, and
@@ -113,6 +114,15 @@ def _sync_folder(folder) -> None:
         os.close(fd)
 
 
+def special_kind(mode) -> str:
+    """What a file that is not a regular file is, from its st_mode: "a folder", "a device", "a pipe"..."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a pipe" if stat.S_ISFIFO(mode) else "a socket or other special file"
+
+
 def writable_target(path, what: str = "model") -> str:
     """Where a save to `path` writes, after checking it may: a regular file or a new name.
 
@@ -143,8 +153,7 @@ def writable_target(path, what: str = "model") -> str:
     if stat.S_ISDIR(info.st_mode):
         raise ModelFileError(f"cannot save the {what} to {path!r}: it is a folder")
     if not stat.S_ISREG(info.st_mode):
-        kind = ("a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
-                else "a pipe" if stat.S_ISFIFO(info.st_mode) else "a socket or other special file")
+        kind = special_kind(info.st_mode)
         link = f" (a link to {target!r})" if target != os.path.abspath(path) else ""
         raise ModelFileError(f"cannot save the {what} to {path!r}{link}: it is {kind}, not a regular file; "
                              f"a save never replaces one")
@@ -340,15 +349,6 @@ def excerpt(value, limit: int = 60) -> str:
     """repr(value), cut to `limit` characters: error messages quote at most this much of a file."""
     text = repr(value)
     return text if len(text) <= limit else text[:limit] + "..."
-
-
-def special_kind(mode) -> str:
-    """What a file that is not a regular file is, from its st_mode: "a folder", "a device", "a pipe"..."""
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "a pipe" if stat.S_ISFIFO(mode) else "a socket or other special file"
 
 
 def open_regular(path, what: str):

@@ -152,3 +152,16 @@ def test_export_refuses_a_scale_over_the_pixel_limit(tmp_path):
                             env=dict(os.environ, PYTHONPATH=ROOT), capture_output=True, text=True, timeout=60)
     one_line(result, "--scale 100000", "2800000 x 2800000", "MAX_PIXELS")
     assert time.perf_counter() - start < 20 and not out.exists()
+
+
+@needs_fifo
+def test_conformance_check_refuses_a_model_that_is_a_fifo(tmp_path):
+    import subprocess
+    pytest.importorskip("numpy")
+    fifo = tmp_path / "model.json"
+    os.mkfifo(fifo)
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "conformance", "check", str(fifo)], cwd=ROOT,
+                            env=dict(os.environ, PYTHONPATH=ROOT), capture_output=True, text=True, timeout=60)
+    one_line(result, "model.json", "a pipe, not a regular file")
+    assert time.perf_counter() - start < 20
