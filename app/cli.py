@@ -45,15 +45,8 @@ CNN_DEFAULTS = {"epochs": 12, "hidden": "256", "batch_size": 32, "lr": 0.001, "o
 MODELS = ("mlp", "cnn")
 
 
-def one_line_errors(parser):
-    """A wrong flag is one line on stderr (exit status 2), not argparse's usage block followed by it."""
-    def error(message):
-        parser.exit(2, f"{parser.prog}: error: {message} (--help lists the flags)\n")
-    parser.error = error
-    return parser
-
-
 def parse_args(argv, twin: str, defaults=DEFAULTS):
+    from .targets import one_line_errors
     first = one_line_errors(argparse.ArgumentParser(prog=f"python -m {twin} [train]", add_help=False))
     first.add_argument("--model", choices=MODELS, default="mlp")
     model = first.parse_known_args(argv)[0].model

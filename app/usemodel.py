@@ -36,8 +36,7 @@ import sys
 from pure.activations import Softmax
 from pure.ops import argmax, flatten, reshape
 
-from .cli import one_line_errors
-from .targets import file_refusal, folder_refusal
+from .targets import file_refusal, folder_refusal, one_line_errors
 
 SPLITS = ("test", "train")
 
