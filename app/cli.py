@@ -46,7 +46,8 @@ MODELS = ("mlp", "cnn")
 
 
 def parse_args(argv, twin: str, defaults=DEFAULTS):
-    first = argparse.ArgumentParser(add_help=False)       # --model first: it decides the other defaults
+    from .targets import one_line_errors
+    first = one_line_errors(argparse.ArgumentParser(prog=f"python -m {twin} [train]", add_help=False))
     first.add_argument("--model", choices=MODELS, default="mlp")
     model = first.parse_known_args(argv)[0].model
     if model == "cnn":
@@ -97,18 +98,20 @@ def parse_args(argv, twin: str, defaults=DEFAULTS):
     p.add_argument("--checkpoint", default=None, metavar="PATH",
                    help="save the whole training run (weights, optimizer state, random generators, "
                         "epoch, history) to PATH after every --checkpoint-every epochs, atomically")
-    p.add_argument("--checkpoint-every", type=int, default=1, metavar="N",
-                   help="epochs between checkpoints (default %(default)s)")
+    p.add_argument("--checkpoint-every", type=int, default=None, metavar="N",
+                   help="epochs between checkpoints (with --checkpoint; default 1)")
     p.add_argument("--resume", action="store_true",
                    help="continue the run saved in --checkpoint PATH, if that file exists; the result is "
                         "the same, bit for bit, as a run that was never interrupted")
     p.add_argument("--no-progress", action="store_true", help="no live progress line")
     p.add_argument("--quiet", action="store_true", help="print only the final result")
+    one_line_errors(p)
     args = p.parse_args(argv)
-    try:
-        args.hidden_sizes = [int(h) for h in args.hidden.split(",") if h.strip()]
+    try:                                    # every item a number: '' or 96,,64 is not what anyone meant
+        args.hidden_sizes = [int(h) for h in args.hidden.split(",")]
     except ValueError:
-        p.error(f"--hidden must be comma-separated integers, got {args.hidden!r}")
+        p.error(f"--hidden must be comma-separated integers such as 128,64 (one per hidden layer), "
+                f"got {args.hidden!r}")
     for name in ("epochs", "batch_size"):
         if getattr(args, name) < 1:
             p.error(f"--{name.replace('_', '-')} must be at least 1")
@@ -137,6 +140,10 @@ def parse_args(argv, twin: str, defaults=DEFAULTS):
         p.error("--dropout must be in [0, 1)")
     if model == "mlp" and (args.filters != defaults.get("filters", "32,64") or args.dropout != 0.0):
         p.error("--filters and --dropout are for --model cnn")
+    if args.checkpoint_every is not None and args.checkpoint is None:
+        p.error("--checkpoint-every needs --checkpoint PATH (the file to save the run to)")
+    if args.checkpoint_every is None:
+        args.checkpoint_every = 1
     if args.checkpoint_every < 1:
         p.error("--checkpoint-every must be at least 1")
     if args.resume and args.checkpoint is None:
@@ -343,8 +350,10 @@ def run(nn, argv=None, to_inputs=to_inputs, defaults=DEFAULTS) -> int:
         else:
             x_train, x_test = to_inputs(train_images), to_inputs(test_images)
             model = build_mlp(nn, train_images.image_size, args.hidden_sizes, 10, args.activation, args.seed)
-    except ValueError as e:                 # e.g. images too small for the CNN's windows
-        print(f"error: --model {args.model} on {train_images.rows}x{train_images.cols} images: {e}", file=sys.stderr)
+    except ValueError as e:                 # e.g. images too small for the CNN's windows, a layer over the budget
+        sizes = f"--hidden {args.hidden}" + (f", --filters {args.filters}" if args.model == "cnn" else "")
+        print(f"error: --model {args.model} on {train_images.rows}x{train_images.cols} images ({sizes}): {e}",
+              file=sys.stderr)
         return 2
     optimizer = {"sgd": lambda: nn.SGD(args.lr), "momentum": lambda: nn.SGD(args.lr, momentum=0.9),
                  "adam": lambda: nn.Adam(args.lr)}[args.optimizer]()

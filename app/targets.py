@@ -12,6 +12,8 @@ argument and what is wrong (exit status 2) before it loads data or trains:
                                   it passes the check above
     python -m data export OUT.png the file check (data/files.py: data does not import app)
 
+A wrong flag of train, evaluate or predict is one such line too (one_line_errors).
+
 The file check is data.files.output_problem (standard library only); a symbolic link is
 judged by what it points to, and an input is recognised with os.path.samefile.
 """
@@ -24,6 +26,14 @@ from data.files import missing_path_problem, output_problem
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))   # the checkout
 WEB = os.path.join(ROOT, "web")
+
+
+def one_line_errors(parser):
+    """A wrong flag is one line on stderr (exit status 2), not argparse's usage block followed by it."""
+    def error(message):
+        parser.exit(2, f"{parser.prog}: error: {message} (--help lists the flags)\n")
+    parser.error = error
+    return parser
 
 
 def refusal(flag: str, path, problem: str) -> str:

@@ -36,7 +36,7 @@ import sys
 from pure.activations import Softmax
 from pure.ops import argmax, flatten, reshape
 
-from .targets import file_refusal, folder_refusal
+from .targets import file_refusal, folder_refusal, one_line_errors
 
 SPLITS = ("test", "train")
 
@@ -88,7 +88,7 @@ def evaluate_parser(twin: str):
     p.add_argument("--out", default=None, metavar="DIR",
                    help="folder for confusion.svg and mistakes.png (default: MODEL-evaluate/ beside the model)")
     p.add_argument("--quiet", action="store_true", help="print only the accuracy line")
-    return p
+    return one_line_errors(p)
 
 
 def evaluate_command(nn, argv, to_inputs, to_tensor=None) -> int:
@@ -109,10 +109,14 @@ def evaluate_command(nn, argv, to_inputs, to_tensor=None) -> int:
         return 2
     record = getattr(model, "trained_on", {}) or {}
     dataset = dataset_of(model, args.dataset)
+    where = f"the {dataset} {args.split} set" + (f" in {args.data_dir}" if args.data_dir else "")
     try:
         images, labels = data.load_mnist(args.split, args.data_dir, dataset, args.limit)
-    except (data.DataError, OSError) as e:
-        print(f"error: {e}", file=sys.stderr)
+    except (data.DataError, OSError, ValueError) as e:      # (ValueError: e.g. images of 0x0 pixels)
+        print(f"error: {where}: {e}", file=sys.stderr)
+        return 2
+    if len(images) == 0:
+        print(f"error: {where} holds no images: nothing to evaluate", file=sys.stderr)
         return 2
     loss = model.loss
     loss_note = ""
@@ -127,12 +131,16 @@ def evaluate_command(nn, argv, to_inputs, to_tensor=None) -> int:
         print(f"error: {args.model} does not take {images.rows}x{images.cols} {dataset} images: {e}",
               file=sys.stderr)
         return 2
+    names = data.class_names(dataset)
+    problem = misfit(model, loss, scores, len(names))
+    if problem:
+        print(f"error: {args.model} does not fit {where}: {problem}", file=sys.stderr)
+        return 2
     # The very computations of Sequential.evaluate, on the one prediction (see pure/network.py).
     mean_loss = nn.training.batched_loss(loss, scores, y)
     accuracy = nn.accuracy(y_true=y, y_pred=scores)
     matrix = nn.confusion_matrix(y_true=y, y_pred=scores, n_classes=10)
     precision, recall = nn.precision_recall(matrix)
-    names = data.class_names(dataset)
 
     print(f"{args.model}: accuracy {accuracy:.2%}, loss {mean_loss:.4f} ({type(loss).__name__}{loss_note}) "
           f"on {len(y):,} {dataset} {args.split} images")
@@ -163,6 +171,19 @@ def evaluate_command(nn, argv, to_inputs, to_tensor=None) -> int:
         print(f"pictures: {', '.join(written)}" + (f" (the {len(worst)} surest mistakes, caption "
                                                    f"'7 T=1' = predicted 7, true 1)" if worst else ""))
     return 0
+
+
+def misfit(model, loss, scores, classes: int):
+    """Why a model's outputs and loss cannot be measured against class labels 0..classes-1, or None:
+    evaluate measures a classifier, one score per class, trained with CrossEntropy."""
+    width = len(scores[0]) if len(scores) and hasattr(scores[0], "__len__") else None
+    if width != classes:
+        return (f"it gives {width if width is not None else 'no row of'} scores per image, but the data has "
+                f"{classes} classes (a model trained for other data?)")
+    if type(loss).__name__ != "CrossEntropy":
+        return (f"its file records the loss {type(loss).__name__}, which needs targets shaped like the outputs, "
+                f"not class labels; evaluate measures classifiers trained with CrossEntropy")
+    return None
 
 
 def confusion_text(matrix, names) -> str:
@@ -206,7 +227,7 @@ def predict_parser(twin: str):
                    help="draw each prepared input beside its saliency |dL/dx| (which pixels decided)")
     p.add_argument("--dataset", default=None, choices=["mnist", "fashion-mnist"],
                    help="class names to print (default: the model file's dataset, else mnist)")
-    return p
+    return one_line_errors(p)
 
 
 def predict_command(nn, argv, to_inputs, to_tensor=None) -> int:

@@ -135,6 +135,40 @@ def forged(folder):
     return path
 
 
+def replaced_weights(nn, dims, name="W"):
+    """Dense(2, 2).forward after params[name] was replaced by a tensor of shape dims (ones)."""
+    layer = nn.Dense(2, 2, seed=0)
+    ones = [1.0] * dims[-1]
+    value = ones if len(dims) == 1 else [list(ones) for _ in range(dims[0])]
+    layer.params[name] = value if nn is pure else np.asarray(value)
+    return layer.forward([[1.0, 2.0]])
+
+
+class _Custom(pure.Layer):
+    """A layer of the user's own, which no model file can describe."""
+
+    def forward(self, x):
+        return x
+
+    def backward(self, grad_out, need_input_grad=True):
+        return grad_out
+
+
+def save_custom_layer(nn, folder):
+    """save() of a model holding a custom layer, onto an existing file: refused, the file intact."""
+    path = os.path.join(folder, "m.json")
+    with open(path, "w") as f:
+        f.write("previous")
+    model = mlp(nn)
+    model.layers.append(_Custom())
+    try:
+        nn.save(model, path)
+    finally:
+        with open(path) as f:
+            if f.read() != "previous":
+                raise AssertionError("the previous file was replaced") from None
+
+
 def generator():
     return (row for row in X4)
 
@@ -360,6 +394,65 @@ def _cases():
         Case("save: onto a named pipe", lambda nn: in_temp_folder(lambda d: (
             os.mkfifo(os.path.join(d, "p")), nn.save(mlp(nn), os.path.join(d, "p")))),
              nn_error("ModelFileError"), ("pipe",)),
+        # ---- sizes and budgets (issue 24): refused before anything is allocated, alike in both twins
+        Case("Dense(10**6, 10**6): over the layer budget", lambda nn: nn.Dense(10**6, 10**6),
+             ValueError, ("Dense(1000000, 1000000)", "1,000,001,000,000", "MAX_LAYER_PARAMS")),
+        Case("Dense(784, 10**8) (--hidden 100000000)", lambda nn: nn.Dense(784, 10**8),
+             ValueError, ("Dense(784, 100000000)", "MAX_LAYER_PARAMS")),
+        Case("Conv2D(10**4, 10**4, 5): over the layer budget", lambda nn: nn.Conv2D(10**4, 10**4, 5),
+             ValueError, ("Conv2D(10000, 10000, 5)", "MAX_LAYER_PARAMS")),
+        Case("Conv2D(1, 1, 10**5): a kernel over the budget", lambda nn: nn.Conv2D(1, 1, 10**5),
+             ValueError, ("Conv2D(1, 1, 100000)", "MAX_LAYER_PARAMS")),
+        Case("RNN(10**5, 10**5): over the layer budget", lambda nn: nn.RNN(10**5, 10**5),
+             ValueError, ("RNN(100000, 100000)", "MAX_LAYER_PARAMS")),
+        Case("LSTM(3000, 3000): over the layer budget", lambda nn: nn.LSTM(3000, 3000),
+             ValueError, ("LSTM(3000, 3000)", "MAX_LAYER_PARAMS")),
+        Case("Embedding(10**9, 8): over the layer budget", lambda nn: nn.Embedding(10**9, 8),
+             ValueError, ("Embedding(1000000000, 8)", "MAX_LAYER_PARAMS")),
+        Case("TimeDistributed(Dense(10**5, 10**5))", lambda nn: nn.TimeDistributed(nn.Dense(10**5, 10**5)),
+             ValueError, ("Dense(100000, 100000)", "MAX_LAYER_PARAMS")),
+        Case("load(max_params='big')", lambda nn: in_temp_folder(lambda d: (
+            nn.save(mlp(nn), os.path.join(d, "m.json")), nn.load(os.path.join(d, "m.json"), max_params="big"))),
+             ValueError, ("max_params", "'big'")),
+        Case("load_checkpoint(max_params=0)", lambda nn: nn.io.load_checkpoint("c.json", max_params=0),
+             ValueError, ("max_params",)),
+        Case("load: a named pipe nobody writes to", lambda nn: in_temp_folder(lambda d: (
+            os.mkfifo(os.path.join(d, "p")), nn.load(os.path.join(d, "p")))),
+             nn_error("ModelFileError"), ("/p'", "a pipe, not a regular file")),
+        Case("load: a folder", lambda nn: in_temp_folder(lambda d: nn.load(d)),
+             nn_error("ModelFileError"), ("a folder",)),
+        Case("load: a symbolic link loop", lambda nn: in_temp_folder(lambda d: (
+            os.symlink(os.path.join(d, "loop"), os.path.join(d, "loop")), nn.load(os.path.join(d, "loop")))),
+             nn_error("ModelFileError"), ("loop", "symbolic links")),
+        Case("save: a layer a model file cannot describe (previous file intact)",
+             lambda nn: in_temp_folder(lambda d: save_custom_layer(nn, d)), ValueError, ("layer 3", "_Custom")),
+        Case("evaluate: no examples", lambda nn: mlp(nn).evaluate([], [], nn.CrossEntropy()),
+             ValueError, ("evaluate", "no examples")),
+        Case("fit: epochs=0", lambda nn: fit(nn, epochs=0), ValueError, ("epochs", "0")),
+        Case("gradcheck of a string", lambda nn: nn.gradcheck("Dense", [[0.5, 1.0]]), TypeError, ("model",)),
+        Case("gradcheck of a class", lambda nn: nn.gradcheck(nn.Dense, [[0.5, 1.0]]), TypeError, ("model",)),
+        Case("confusion_matrix with a label of 10**9", lambda nn: nn.confusion_matrix([0, 10**9], [0, 1]),
+             ValueError, ("y_true[1]", "1000000000")),
+        Case("confusion_matrix with a prediction of 10**9", lambda nn: nn.confusion_matrix([0, 1], [0, 10**9]),
+             ValueError, ("y_pred[1]", "1000000000")),
+        Case("confusion_matrix: label 5 with n_classes=3", lambda nn: nn.confusion_matrix([0, 5], [0, 1], 3),
+             ValueError, ("y_true[1]", "n_classes=3")),
+        Case("confusion_matrix: label 3 with n_classes=3", lambda nn: nn.confusion_matrix([0, 1], [0, 3], 3),
+             ValueError, ("y_pred[1]", "n_classes=3")),
+        Case("confusion_matrix: n_classes=10**6", lambda nn: nn.confusion_matrix([0, 1], [0, 1], 10**6),
+             ValueError, ("n_classes",)),
+        Case("Dense.forward after params['W'] is replaced by (2, 3)", lambda nn: replaced_weights(nn, (2, 3)),
+             ValueError, ("Dense(2, 2)", "params['W']", "(2, 3)")),
+        Case("Dense.forward after params['W'] is replaced by (3, 3)", lambda nn: replaced_weights(nn, (3, 3)),
+             ValueError, ("Dense(2, 2)", "params['W']", "(3, 3)")),
+        Case("Dense.forward after params['b'] is replaced by (3,)", lambda nn: replaced_weights(nn, (3,), "b"),
+             ValueError, ("Dense(2, 2)", "params['b']", "(3,)")),
+        Case("CrossEntropy: target True", lambda nn: nn.CrossEntropy().forward([[1.0, 2.0]], [True]),
+             ValueError, ("CrossEntropy", "target 0")),
+        Case("CrossEntropy: targets [0, True]", lambda nn: nn.CrossEntropy().forward([[1.0, 2.0], [1.0, 2.0]],
+                                                                                     [0, True]),
+             ValueError, ("CrossEntropy", "target 1")),
+        Case("fit: y holding True", lambda nn: fit_keeps_weights(nn, y=[0, True, 1, 0]), ValueError, ("example 1",)),
         # ---- what the pure twin accepts: a numpy array is its values
         Case("pure given a numpy array: Dense.forward", lambda nn: nn.Dense(2, 3, seed=0).forward(as_array(X4)),
              kind="accepts"),

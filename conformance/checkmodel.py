@@ -19,6 +19,8 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
+import stat
 import sys
 from typing import Optional, TextIO
 
@@ -71,6 +73,8 @@ def _all_finite_numbers(value) -> bool:
 
 def read_inputs(path: str) -> list:
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):      # a pipe nobody writes to would wait for ever
+            raise CheckError(f"inputs file {path!r} is not a regular file (a folder, a pipe, a device?)")
         with open(path, encoding="utf-8") as f:
             rows = json.load(f)
     except OSError as e:

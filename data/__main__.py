@@ -33,6 +33,8 @@ import sys
 from . import download as downloads
 from .errors import DataError
 from .files import output_problem
+from .idx import read_idx_header
+from .imagefiles import MAX_PIXELS
 from .mnist import DATASETS, SHIPPED_DIR, SPLITS, class_names, find_files, load_mnist, verify_shipped
 
 
@@ -97,15 +99,24 @@ def export_refusal(args):
     except (DataError, OSError):
         inputs = ()                                 # said when the data is loaded
     problem = output_problem(args.out, inputs, picture=True)
-    return f"OUT.png {args.out!r}: {problem}" if problem else None
+    if problem:
+        return f"OUT.png {args.out!r}: {problem}"
+    if args.scale < 1:
+        return f"--scale must be a whole number >= 1, got {args.scale}"
+    try:
+        (_, rows, cols), _ = read_idx_header(inputs[0]) if inputs else ((0, 28, 28), None)
+    except (DataError, ValueError):
+        return None                                 # said when the data is loaded
+    if rows * args.scale * cols * args.scale > MAX_PIXELS:
+        return (f"--scale {args.scale}: a {cols * args.scale} x {rows * args.scale} picture, more than the "
+                f"{MAX_PIXELS:,} pixels an image file may have here (data.imagefiles.MAX_PIXELS)")
+    return None
 
 
 def export_png(args):
     """Write image `args.index` of a split as a PNG (8-bit grey) and say which class it is."""
     from pictures import write_png
 
-    if args.scale < 1:
-        raise DataError(f"--scale must be a whole number >= 1, got {args.scale}")
     images, labels = load_mnist(args.split, args.dir, args.dataset)
     if not 0 <= args.index < len(images):
         raise DataError(f"--index {args.index} is out of range: the {args.split} split has {len(images)} images")

@@ -4,8 +4,11 @@
   (We look at the bytes, never at the name: `x.gz` may be plain and `x` may be
   compressed.)
 - `open_binary(path)`: open for reading, decompressing on the fly if gzip.
+- `regular_size(path, what)`: the size of a regular file, looked up before it
+  is opened; a folder, a device or a pipe is refused (DataError) unread.
 - `open_errors_as_data_errors(name, what)`: a `with` block turning a missing
-  file, a directory or a permission problem into DataError naming the file.
+  file, a directory, a permission problem or any other failure to open
+  into DataError naming the file.
 - `gzip_errors_as_data_errors(name)`: a `with` block turning gzip's own
   exceptions (bad header, bad CRC, cut-off stream) into DataError.
 - `atomic_write(path)`: a context manager giving a binary file that replaces
@@ -46,14 +49,29 @@ def open_binary(path):
     Raises DataError (naming the file) if it does not exist or cannot be read.
     """
     with open_errors_as_data_errors(os.fspath(path)):
+        regular_size(path)
         if is_gzip(path):
             return gzip.open(path, "rb")
         return open(path, "rb")
 
 
+def regular_size(path, what="a file") -> int:
+    """The size in bytes of the regular file at `path` (a symbolic link is followed), looked up
+    before it is opened: a folder, a device (/dev/zero never ends) or a pipe (FIFO: nobody may ever
+    write to it) raises DataError naming the file, without waiting or reading anything."""
+    mode_and_size = os.stat(path)
+    mode = mode_and_size.st_mode
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(path)
+    if not stat.S_ISREG(mode):
+        raise DataError(f"{os.fspath(path)}: it is {_kind(mode)}, not {what}; only a regular file is read")
+    return mode_and_size.st_size
+
+
 @contextlib.contextmanager
 def open_errors_as_data_errors(name, what="a file"):
-    """A `with` block that turns "no such file", "is a directory" and "permission denied" into DataError.
+    """A `with` block that turns "no such file", "is a directory", "permission denied" and any other
+    failure to open (a loop of symbolic links...) into DataError naming the file.
 
     `what` is what the file should have been ("a file", "an image file"), for the directory case.
     """
@@ -65,6 +83,8 @@ def open_errors_as_data_errors(name, what="a file"):
         raise DataError(f"{name}: is a directory, not {what}") from None
     except PermissionError:
         raise DataError(f"{name}: permission denied") from None
+    except OSError as error:        # e.g. ELOOP, "Too many levels of symbolic links"; ENAMETOOLONG
+        raise DataError(f"{name}: cannot be read: {error.strerror or error}") from None
 
 
 @contextlib.contextmanager

@@ -54,6 +54,11 @@ TYPE_CODES = {name: code for code, (name, _, _) in IDX_TYPES.items()}
 # a header that promises more before reading (or allocating) anything.
 MAX_GZIP_RATIO = 1032
 
+# The most bytes of data read_idx keeps (256 MiB: the full MNIST training set is 47 MB). A header
+# that agrees with a (sparse, forged) file of gigabytes is refused before anything is read; to read
+# a genuine bigger file, pass limit= (the first images) or raise data.idx.MAX_BYTES.
+MAX_BYTES = 256 * 1024 * 1024
+
 # Data is read in pieces of at most this size, so a header that lies about the
 # size costs at most one such piece of memory before the lie is found.
 READ_CHUNK = 64 * 1024 * 1024
@@ -107,7 +112,9 @@ def read_idx(path, limit=None):
 
     Raises DataError, naming the file, for: a bad magic number, an unknown
     type code, a header that promises more data than the file can hold, data
-    shorter or longer than the header says, and corrupt gzip data.
+    shorter or longer than the header says, corrupt gzip data, more data to
+    keep than MAX_BYTES, and a path that is not a regular file (a folder, a
+    device, a pipe: refused unread).
     """
     if limit is not None and (not isinstance(limit, int) or limit < 0):
         raise ValueError(f"limit must be a non-negative int or None, got {limit!r}")
@@ -124,6 +131,12 @@ def read_idx(path, limit=None):
 
             kept = shape[0] if limit is None else min(limit, shape[0])
             wanted = kept * math.prod(shape[1:]) * itemsize
+            if wanted > MAX_BYTES:
+                raise DataError(
+                    f"{name}: {wanted:,} bytes of data to read ({_describe((kept,) + shape[1:], dtype)}), "
+                    f"more than the budget of {MAX_BYTES:,} (data.idx.MAX_BYTES); for a genuine file this "
+                    f"big, read the first images (limit=) or raise data.idx.MAX_BYTES"
+                )
             payload = _read_up_to(stream, wanted)
             if len(payload) < wanted:
                 raise DataError(

@@ -36,17 +36,20 @@ from __future__ import annotations
 
 import binascii
 import collections
-import gzip
 import os
 import struct
 import zlib
 
 from .errors import DataError
-from .files import GZIP_MAGIC, gzip_errors_as_data_errors, open_errors_as_data_errors
+from .files import GZIP_MAGIC, gzip_errors_as_data_errors, open_errors_as_data_errors, regular_size
 from .idx import IDX_TYPES
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-MAX_PIXELS = 1 << 26               # 67 million: a header claiming more is refused before decoding
+# A header claiming more pixels is refused before decoding: 8,388,608 (an 8-megapixel photo) decodes
+# in about 4 s and 500 MB of Python lists; an 8000 x 8000 image (a 67 KB file can say so) would take
+# 2 GB. A file longer than MAX_FILE_BYTES is refused unread. Raise either for a genuine bigger picture.
+MAX_PIXELS = 1 << 23
+MAX_FILE_BYTES = 64 << 20
 
 Picture = collections.namedtuple("Picture", "width height mode maxval samples")
 Picture.__doc__ = """One decoded image: mode "L", "LA", "RGB" or "RGBA"; samples are ints 0..maxval."""
@@ -88,8 +91,12 @@ def read_image(path, index=0):
     """Decode the image file at `path` into a `Picture` (PNG, Netpbm or IDX, told apart by content)."""
     name = os.fspath(path)
     with open_errors_as_data_errors(name, "an image file"):
+        size = regular_size(path, "an image file")      # a pipe, a device or a folder is refused unread
+        if size > MAX_FILE_BYTES:
+            raise DataError(f"{name}: {size:,} bytes, more than an image file twinnet reads ({MAX_FILE_BYTES:,}: "
+                            f"data.imagefiles.MAX_FILE_BYTES); a picture of a digit needs far less: shrink it")
         with open(path, "rb") as stream:
-            data = stream.read()
+            data = stream.read(size + 1)             # (a file that grew since: decoded as it is)
     return decode_image(data, name, index)
 
 
@@ -167,7 +174,8 @@ def png_header(data, name="<bytes>"):
     if interlace not in (0, 1):
         raise DataError(f"{name}: unknown PNG interlace method {interlace}")
     if width == 0 or height == 0 or width * height > MAX_PIXELS:
-        raise DataError(f"{name}: PNG size {width} x {height} is empty or too large (limit {MAX_PIXELS:,} pixels)")
+        raise DataError(f"{name}: PNG size {width} x {height} is empty or too large (limit {MAX_PIXELS:,} pixels, "
+                        f"data.imagefiles.MAX_PIXELS); a picture of a digit needs far less: shrink it")
     return width, height, depth, colour, interlace
 
 
@@ -336,7 +344,8 @@ def decode_netpbm(data, name="<bytes>"):
     width, height = fields[0], fields[1]
     maxval = 1 if bitmap else fields[2]
     if width == 0 or height == 0 or width * height > MAX_PIXELS:
-        raise DataError(f"{name}: {kind} size {width} x {height} is empty or too large")
+        raise DataError(f"{name}: {kind} size {width} x {height} is empty or too large (limit {MAX_PIXELS:,} "
+                        f"pixels, data.imagefiles.MAX_PIXELS)")
     if not 1 <= maxval <= 65535:
         raise DataError(f"{name}: {kind} maxval {maxval} is outside 1..65535")
     channels = 3 if kind in ("P3", "P6") else 1
@@ -409,9 +418,15 @@ def _netpbm_header(data, at, wanted, name, kind):
 
 def decode_idx_image(data, name="<bytes>", index=0):
     """Image `index` of an IDX file's bytes (plain or gzip): uint8, shape (rows, cols) or (count, rows, cols)."""
-    if data[:2] == GZIP_MAGIC:
+    if data[:2] == GZIP_MAGIC:         # at most the largest image allowed (a gzip bomb stops there)
         with gzip_errors_as_data_errors(name):
-            data = gzip.decompress(data)
+            inflater = zlib.decompressobj(wbits=31)
+            data = inflater.decompress(data, 4 + 4 * 3 + MAX_PIXELS + 1)
+            if inflater.unconsumed_tail:
+                raise DataError(f"{name}: its gzip data inflates to more than an image file of at most "
+                                f"{MAX_PIXELS:,} pixels holds (data.imagefiles.MAX_PIXELS)")
+            if not inflater.eof:
+                raise EOFError("the gzip stream is cut off before its end")
     if len(data) < 4 or data[:2] != b"\x00\x00":
         raise DataError(f"{name}: {describe_format(data)} inside gzip; twinnet reads {SUPPORTED} images")
     type_code, ndim = data[2], data[3]
@@ -423,6 +438,9 @@ def decode_idx_image(data, name="<bytes>", index=0):
         raise DataError(f"{name}: an IDX file of type 0x{type_code:02x} with shape {shape}; an image file needs "
                         f"uint8 (0x08) values of shape (rows, cols) or (count, rows, cols)")
     count, rows, cols = (1,) + shape if ndim == 2 else shape
+    if rows * cols > MAX_PIXELS:
+        raise DataError(f"{name}: IDX images of {rows} x {cols} are too large (limit {MAX_PIXELS:,} pixels, "
+                        f"data.imagefiles.MAX_PIXELS)")
     if rows == 0 or cols == 0 or len(data) != header + count * rows * cols:
         raise DataError(f"{name}: IDX header announces {count} x {rows} x {cols} bytes of pixels, "
                         f"the file holds {len(data) - header:,}")

@@ -51,8 +51,9 @@ import struct
 import warnings
 
 from .modelfile import (BYTES_PER_PARAM, MAX_PARAMS, ModelFileError, atomic_write_text, build_layers, check_format,
-                        check_model_description, compact_json, excerpt, fspath, has_shape, is_finite_number,
-                        layer_types, model_to_dict, read_json, realpath, temporary_name, writable_target)
+                        check_max_params, check_model_description, compact_json, excerpt, fspath, has_shape,
+                        is_finite_number, layer_types, model_to_dict, read_json, realpath, temporary_name,
+                        writable_target)
 from .checks import check_lr
 from .ops import copy, shape
 from .portable import Random
@@ -269,6 +270,7 @@ def read_checkpoint(path, twin: str = "pure", max_params: int = MAX_PARAMS) -> d
     the rest field by field. Raises CheckpointError naming the problem. A checkpoint
     holds the weights up to four times (weights, best weights, two optimizer slots),
     plus the example order: its size is bounded by that many numbers within max_params."""
+    check_max_params(max_params)
     path = fspath(path)
     try:
         description = read_json(path, "checkpoint", max_bytes=5 * BYTES_PER_PARAM * max_params + (64 << 20))

@@ -93,14 +93,29 @@ def check_same_shape_as_output(grad_out, y, label: str) -> None:
 
 
 def check_dense_sizes(n_in, n_out) -> None:
+    """Dense(n_in, n_out): two positive integers, and W (n_in, n_out) and b (n_out,) within the budget."""
     for name, value in (("n_in", n_in), ("n_out", n_out)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"Dense: {name} must be a positive integer, got {value!r}")
+    check_param_budget(f"Dense({n_in}, {n_out})", (n_in, n_out), (n_out,))
 
 
-def check_batch(x, label: str, features: int):
+def check_dense_params(label: str, params: dict, n_in: int, n_out: int) -> None:
+    """Dense.forward: W is still (n_in, n_out) and b (n_out,) (someone may have replaced params['W']).
+
+    Only the outer lengths and the first row are looked at: a cheap check, once per batch."""
+    for name, dims in (("W", (n_in, n_out)), ("b", (n_out,))):
+        found = tuple(getattr(params[name], "shape", None) or shape(params[name])) if name in params else dims
+        if found != dims:
+            raise ValueError(f"{label}: params[{name!r}] has shape {found}, but the layer "
+                             f"needs {dims} (was it replaced by a tensor of another shape?)")
+
+
+def check_batch(x, label: str, features: int, params=None, n_out: int = None):
     """Dense.forward: x is a rectangular batch of shape (N, features) holding numbers; returns it
-    (a numpy array as its values)."""
+    (a numpy array as its values). With params: W is still (features, n_out) and b (n_out,)."""
+    if params is not None:
+        check_dense_params(label, params, features, n_out)
     x = as_values(x)
     dims = check_rectangular(x, label)
     if len(dims) != 2 or dims[1] != features:
@@ -284,8 +299,8 @@ def check_fit_arguments(n: int, y, batch_size, epochs, optimizer, checkpoint, ch
         batch_size = n
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f"fit: batch_size must be a positive integer, got {batch_size!r}")
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
-        raise ValueError(f"fit: epochs must be a non-negative integer, got {epochs!r}")
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"fit: epochs must be a positive integer (the passes over the data), got {epochs!r}")
     if not optimizer.lr > 0:
         raise ValueError(f"fit: learning rate must be positive, got {optimizer.lr!r}")
     if isinstance(checkpoint_every, bool) or not isinstance(checkpoint_every, int) or checkpoint_every < 1:
@@ -311,6 +326,31 @@ def check_sizes(name: str, **sizes) -> None:
     for key, value in sizes.items():
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"{name}: {key} must be a positive integer, got {value!r}")
+
+
+# The most parameters one layer may have. A typo such as Dense(10**6, 10**6) (10**12 weights) would
+# otherwise fill all memory, over minutes, before failing. Both twins read this one setting:
+# for a genuine bigger layer, raise it:  import pure.checks; pure.checks.MAX_LAYER_PARAMS = 10**9
+MAX_LAYER_PARAMS = 20_000_000
+
+
+def check_param_budget(label: str, *shapes) -> None:
+    """A layer about to allocate tensors of these shapes: at most MAX_LAYER_PARAMS numbers in all.
+
+    >>> check_param_budget("RNN(5000, 5000)", (5000, 5000), (5000, 5000), (5000,))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: RNN(5000, 5000): 50,005,000 parameters, more than the budget of 20,000,000 per layer ...
+    """
+    total = 0
+    for dims in shapes:
+        n = 1
+        for d in dims:
+            n *= d
+        total += n
+    if total > MAX_LAYER_PARAMS:
+        raise ValueError(f"{label}: {total:,} parameters, more than the budget of {MAX_LAYER_PARAMS:,} per layer "
+                         f"(pure.checks.MAX_LAYER_PARAMS); a typo? For a genuine layer this big, raise "
+                         f"pure.checks.MAX_LAYER_PARAMS (both twins read it)")
 
 
 def check_grad_shape(label: str, grad_out, expected: tuple) -> None:
@@ -778,6 +818,8 @@ def check_evaluate_call(model, x, y, loss, batch_size, convert=as_values):
     check_loss_object(loss, "evaluate")
     check_batch_size("evaluate", batch_size)
     check_collection(x, "x", "evaluate")
+    if len(x) == 0:
+        raise ValueError("evaluate: x holds no examples; a mean loss and an accuracy over none are undefined")
     return check_targets(model, x, y, loss, "evaluate", convert=convert)
 
 

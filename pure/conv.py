@@ -21,8 +21,8 @@ import random
 from typing import Optional
 
 from . import init as initializers
-from .checks import (check_grad_shape, check_images, check_sizes, conv_output_shape, output_size, pair,  # noqa: F401
-                     pool_output_shape, require_forward)
+from .checks import (check_grad_shape, check_images, check_param_budget, check_sizes, conv_output_shape,  # noqa: F401
+                     output_size, pair, pool_output_shape, require_forward)
 from .base import Layer
 from .ops import zeros
 from .portable import product
@@ -66,6 +66,8 @@ class Conv2D(Layer):
         check_sizes("Conv2D", in_channels=in_channels, out_channels=out_channels)
         self.in_channels, self.out_channels = in_channels, out_channels
         self.kernel_size = pair(kernel_size, "kernel_size", "Conv2D")
+        check_param_budget(f"Conv2D({in_channels}, {out_channels}, {kernel_size!r})",
+                           (out_channels, in_channels) + self.kernel_size, (out_channels,))
         self.stride = pair(stride, "stride", "Conv2D")
         self.padding = pair(padding, "padding", "Conv2D", minimum=0)
         self.bias = bool(bias)

@@ -38,7 +38,7 @@ def gradcheck(model, x, y=None, loss=None, eps: float = 1e-6, seed: int = 0,
     y, loss      a target and loss object; without them L = Σ out ⊙ R, R random but fixed
     max_checks   entries sampled per tensor (all entries when the tensor is smaller)
     """
-    _check_arguments(x, eps, check_input)
+    _check_arguments(model, x, eps, check_input)
     layers = model.layers if hasattr(model, "layers") else [model]
     modes = [layer.training for layer in layers]
     for layer in layers:
@@ -150,8 +150,12 @@ def _all_finite(x) -> bool:
     return isinstance(x, (int, float)) and math.isfinite(x)
 
 
-def _check_arguments(x, eps, check_input) -> None:
-    """eps a positive finite number; x (when perturbed) finite numbers: else a check would report nonsense."""
+def _check_arguments(model, x, eps, check_input) -> None:
+    """model a layer or a Sequential; eps a positive finite number; x (when perturbed) finite numbers:
+    else a check would report nonsense."""
+    if isinstance(model, type) or not all(callable(getattr(model, name, None)) for name in ("forward", "backward")):
+        raise TypeError(f"gradcheck: model must be a layer or a Sequential (an object with forward and backward), "
+                        f"got {model!r:.60}")
     if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not (0 < eps < float("inf")):
         raise ValueError(f"gradcheck: eps must be a positive finite number, got {eps!r}")
     if check_input and not _all_finite(x):

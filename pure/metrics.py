@@ -74,12 +74,48 @@ def confusion_matrix(y_true, y_pred, n_classes: int = None) -> List[List[int]]:
     t, p = true_labels(y_true, "confusion_matrix"), to_labels(y_pred)
     if len(p) != len(t):
         raise ValueError(f"confusion_matrix: {len(t)} true classes (y_true) but {len(p)} predictions (y_pred)")
-    if n_classes is None:
-        n_classes = max(t + p) + 1 if t else 0
+    inferred = n_classes is None
+    if inferred:
+        n_classes = min(max(t + p) + 1, MAX_CLASSES + 1) if t else 0
+    limit = min(n_classes, MAX_CLASSES) if isinstance(n_classes, int) else None
+    check_classes(n_classes, inferred, first_outside(t, limit), first_outside(p, limit), t, p)
     matrix = [[0] * n_classes for _ in range(n_classes)]
     for a, b in zip(t, p):
         matrix[a][b] += 1
     return matrix
+
+
+# A confusion matrix of n classes holds n * n counts: a label of 10**9 (a typo, an id where a class
+# belongs) would ask for 10**18 of them. At most this many classes.
+MAX_CLASSES = 4096
+
+
+def first_outside(labels, n_classes: int):
+    """Index of the first label that is not a class 0..n_classes-1, or None."""
+    if not isinstance(n_classes, int):
+        return None                     # check_classes says what is wrong with n_classes
+    for i, label in enumerate(labels):
+        if not 0 <= label < n_classes:
+            return i
+    return None
+
+
+def check_classes(n_classes, inferred: bool, bad_true, bad_pred, t, p) -> None:
+    """confusion_matrix: n_classes a whole number up to MAX_CLASSES, and every label one of its classes.
+    bad_true, bad_pred: the index of the first label outside 0..min(n_classes, MAX_CLASSES)-1, or None;
+    inferred: n_classes is the largest label + 1. Shared by both twins."""
+    if not inferred and (isinstance(n_classes, bool) or not isinstance(n_classes, int)
+                         or not 0 <= n_classes <= MAX_CLASSES):
+        raise ValueError(f"confusion_matrix: n_classes must be a whole number from 0 to {MAX_CLASSES:,}, "
+                         f"got {n_classes!r:.40}")
+    for name, bad, labels in (("y_true", bad_true, t), ("y_pred", bad_pred, p)):
+        if bad is not None and inferred:
+            raise ValueError(f"confusion_matrix: {name}[{bad}] is {int(labels[bad])}: a matrix with a row and a "
+                             f"column for every class up to it is too large (at most {MAX_CLASSES:,} classes); "
+                             f"labels are class numbers 0, 1, 2..., not ids")
+        if bad is not None:
+            raise ValueError(f"confusion_matrix: {name}[{bad}] is {int(labels[bad])}, outside the {n_classes} "
+                             f"classes 0..{n_classes - 1} (n_classes={n_classes})")
 
 
 def precision_recall(matrix: Sequence[Sequence[int]]):

@@ -24,7 +24,8 @@ write them as the strings "nan", "inf", "-inf").
 Loading is bounded: every layer's declared sizes are counted against a
 parameter budget (MAX_PARAMS, raised with load(path, max_params=N)) and checked
 against the numbers in the file before any layer is built, and a file longer
-than the budget allows is refused before it is read.
+than the budget allows is refused before it is read. Only a regular file is
+read: a pipe nobody writes to, a device (/dev/zero) or a folder is refused at once.
 
 The format checks and the atomic write live here, below the network: io.py
 (save, load) and checkpoint.py (a whole training run) both build on them, and
@@ -40,6 +41,7 @@ import numbers
 import os
 import stat
 
+from . import checks
 from .ops import shape
 
 # MicroPython's os has no fspath, PathLike, fstat, realpath, fsync or file descriptors: a path is a
@@ -112,6 +114,15 @@ def _sync_folder(folder) -> None:
         os.close(fd)
 
 
+def special_kind(mode) -> str:
+    """What a file that is not a regular file is, from its st_mode: "a folder", "a device", "a pipe"..."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a pipe" if stat.S_ISFIFO(mode) else "a socket or other special file"
+
+
 def writable_target(path, what: str = "model") -> str:
     """Where a save to `path` writes, after checking it may: a regular file or a new name.
 
@@ -142,8 +153,7 @@ def writable_target(path, what: str = "model") -> str:
     if stat.S_ISDIR(info.st_mode):
         raise ModelFileError(f"cannot save the {what} to {path!r}: it is a folder")
     if not stat.S_ISREG(info.st_mode):
-        kind = ("a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
-                else "a pipe" if stat.S_ISFIFO(info.st_mode) else "a socket or other special file")
+        kind = special_kind(info.st_mode)
         link = f" (a link to {target!r})" if target != os.path.abspath(path) else ""
         raise ModelFileError(f"cannot save the {what} to {path!r}{link}: it is {kind}, not a regular file; "
                              f"a save never replaces one")
@@ -304,6 +314,14 @@ def check_save_arguments(model, path, sequential) -> None:
         hint = " (wrap a layer: Sequential([layer]))" if hasattr(model, "params") else ""
         raise TypeError(f"save: model must be a Sequential, got {excerpt(model, 60)}{hint}")
     writable_target(path)
+    known = layer_types(sequential.__module__.split(".")[0])
+    for i, layer in enumerate(model.layers):
+        for part in (layer, getattr(layer, "layer", None)) if type(layer).__name__ == "TimeDistributed" else (layer,):
+            kind = type(part).__name__
+            if known.get(kind) is not type(part):
+                raise ValueError(f"save: layer {i} ({kind}) is not a layer a model file can describe (it names "
+                                 f"one of {', '.join(sorted(known))} of this twin); nothing was written to "
+                                 f"{fspath(path)!r}")
 
 
 def is_finite_number(value) -> bool:
@@ -333,23 +351,36 @@ def excerpt(value, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit] + "..."
 
 
+def open_regular(path, what: str):
+    """Open `path` for reading in binary, only if it is a regular file: a folder, a device (/dev/zero)
+    or a pipe nobody writes to is refused at once (opened without waiting, then looked at), never read.
+    Raises ModelFileError naming the file. (MicroPython: no such checks; a plain open.)"""
+    if not POSIX:
+        return open(path, "rb")
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))     # a pipe does not block the open
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise ModelFileError(f"cannot read {what} {path!r}: it is {special_kind(info.st_mode)}, not a "
+                             f"regular file")
+    return os.fdopen(fd, "rb")
+
+
 def read_bytes(path, what: str, max_bytes: int) -> bytes:
     """The bytes of a JSON file, refusing (before reading) anything longer than max_bytes.
 
-    A regular file's size is known before reading; anything else (a pipe, a device such
-    as /dev/zero) is read in pieces, and refused as soon as it cannot be a JSON object
-    (the first byte that is not white space must be "{") or passes max_bytes."""
+    Only a regular file is read (see open_regular): its size is known before reading. On
+    MicroPython, which cannot tell, the file is read in pieces, and refused as soon as it
+    cannot be a JSON object (the first byte that is not white space must be "{") or passes
+    max_bytes."""
     try:
-        with open(path, "rb") as f:
-            info = os.fstat(f.fileno()) if POSIX else None      # MicroPython: no fstat; read in pieces
-            if info is not None and stat.S_ISDIR(info.st_mode):
-                raise ModelFileError(f"cannot read {what} {path!r}: it is a folder")
-            regular = info is not None and stat.S_ISREG(info.st_mode)
-            if regular and info.st_size > max_bytes:
-                raise ModelFileError(f"{path!r}: {info.st_size:,} bytes, more than a {what} within the "
-                                     f"parameter budget can hold ({max_bytes:,}); if it is genuine, raise "
-                                     f"max_params")
-            if regular:
+        with open_regular(path, what) as f:
+            if POSIX:
+                size = os.fstat(f.fileno()).st_size
+                if size > max_bytes:
+                    raise ModelFileError(f"{path!r}: {size:,} bytes, more than a {what} within the "
+                                         f"parameter budget can hold ({max_bytes:,}); if it is genuine, raise "
+                                         f"max_params")
                 return f.read()
             pieces, total = [], 0
             while True:
@@ -431,8 +462,16 @@ def check_model_description(description, known_types, path) -> dict:
     return description
 
 
+def check_max_params(max_params) -> None:
+    """load(..., max_params=N): N a positive integer (the budget of parameters), else ValueError."""
+    if isinstance(max_params, bool) or not isinstance(max_params, int) or max_params < 1:
+        raise ValueError(f"load: max_params must be a positive integer (a number of parameters), "
+                         f"got {excerpt(max_params, 40)}")
+
+
 def read_model_dict(path, known_types, max_params: int = MAX_PARAMS) -> dict:
     """Read and check a model file; returns the dict. Raises ModelFileError naming the problem."""
+    check_max_params(max_params)
     max_bytes = BYTES_PER_PARAM * max_params + (1 << 20)
     return check_model_description(read_json(path, max_bytes=max_bytes), known_types, path)
 
@@ -572,22 +611,31 @@ def build_layers(description: dict, known_types, path, *, sequential, from_list=
                                      f"pass max_params")
             _check_params(where, entry.get("params", {}), expected)
     built = []
-    for i, entry in enumerate(description["layers"]):
-        kind = entry["type"]
-        where = f"{path!r}, layer {i} ({kind})"
-        config = entry.get("config", {})
-        params = entry.get("params", {})
-        try:
-            layer = known_types[kind](**config)
-        except Exception as e:  # anything the constructor refuses is a problem of the file
-            reason = str(e) or type(e).__name__
-            raise ModelFileError(f"{where}: bad config {excerpt(config, 200)}: {reason[:300]}") from None
-        _check_params(where, params, {name: tuple(shape_of(p)) for name, p in layer.params.items()})
-        for name, value in params.items():
-            layer.params[name] = from_list(value)
-        built.append(layer)
+    budget = checks.MAX_LAYER_PARAMS        # the constructors' own budget yields to max_params (checked above)
+    checks.MAX_LAYER_PARAMS = max(budget, max_params)
+    try:
+        for i, entry in enumerate(description["layers"]):
+            built.append(_build_layer(entry, known_types, f"{path!r}, layer {i} ({entry['type']})", from_list,
+                                      shape_of))
+    finally:
+        checks.MAX_LAYER_PARAMS = budget
     try:
         return sequential(built)
     except ValueError as e:
         raise ModelFileError(f"{path!r}: layers do not fit together: {str(e)[:300]}") from None
 
+
+def _build_layer(entry, known_types, where, from_list, shape_of):
+    """One layer of a checked description, constructed from its config, with the file's parameters."""
+    kind = entry["type"]
+    config = entry.get("config", {})
+    params = entry.get("params", {})
+    try:
+        layer = known_types[kind](**config)
+    except Exception as e:  # anything the constructor refuses is a problem of the file
+        reason = str(e) or type(e).__name__
+        raise ModelFileError(f"{where}: bad config {excerpt(config, 200)}: {reason[:300]}") from None
+    _check_params(where, params, {name: tuple(shape_of(p)) for name, p in layer.params.items()})
+    for name, value in params.items():
+        layer.params[name] = from_list(value)
+    return layer

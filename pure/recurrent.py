@@ -24,8 +24,8 @@ from typing import List, Optional
 from . import init as initializers
 from . import ops
 from .activations import sigmoid
-from .checks import (check_lengths_like, check_recurrent_grad, check_row_layer, check_sequences, check_sizes,
-                     check_steps_like, check_token_ids, embedding_output_shape, recurrent_output_shape,
+from .checks import (check_lengths_like, check_param_budget, check_recurrent_grad, check_row_layer, check_sequences,
+                     check_sizes, check_steps_like, check_token_ids, embedding_output_shape, recurrent_output_shape,
                      require_forward)
 from .base import Layer
 from .ops import column_sums, elementwise2, zeros
@@ -61,6 +61,7 @@ class RNN(Layer):
                  recurrent_init=None, bias_init="zeros", seed: Optional[int] = None,
                  rng: Optional[random.Random] = None):
         check_sizes("RNN", n_in=n_in, n_hidden=n_hidden)
+        check_param_budget(f"RNN({n_in}, {n_hidden})", (n_in, n_hidden), (n_hidden, n_hidden), (n_hidden,))
         self.n_in, self.n_hidden, self.return_sequences = n_in, n_hidden, bool(return_sequences)
         super().__init__()
         rng = initializers.make_rng(seed, rng)
@@ -159,6 +160,7 @@ class LSTM(Layer):
                  recurrent_init=None, bias_init="zeros", forget_bias: float = 1.0, seed: Optional[int] = None,
                  rng: Optional[random.Random] = None):
         check_sizes("LSTM", n_in=n_in, n_hidden=n_hidden)
+        check_param_budget(f"LSTM({n_in}, {n_hidden})", (n_in, 4 * n_hidden), (n_hidden, 4 * n_hidden), (4 * n_hidden,))
         self.n_in, self.n_hidden, self.return_sequences = n_in, n_hidden, bool(return_sequences)
         super().__init__()
         H = n_hidden
@@ -259,6 +261,7 @@ class Embedding(Layer):
     def __init__(self, vocab_size: int, dim: int, init="normal(1.0)", seed: Optional[int] = None,
                  rng: Optional[random.Random] = None):
         check_sizes("Embedding", vocab_size=vocab_size, dim=dim)
+        check_param_budget(f"Embedding({vocab_size}, {dim})", (vocab_size, dim))
         self.vocab_size, self.dim = vocab_size, dim
         super().__init__()
         rng = initializers.make_rng(seed, rng)

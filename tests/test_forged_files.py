@@ -108,32 +108,46 @@ def test_messages_quote_only_a_short_excerpt(nn, tmp_path):
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
-def test_an_endless_device_fails_fast(nn):
+def test_an_endless_device_is_refused_unread(nn):
     start = time.perf_counter()
-    with pytest.raises(nn.ModelFileError, match="not a model file"):
+    with pytest.raises(nn.ModelFileError, match="'/dev/zero': it is a device, not a regular file"):
         nn.load("/dev/zero")
     assert time.perf_counter() - start < 1.0
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
-def test_an_endless_stream_of_json_white_space_is_cut_at_the_byte_limit(nn, tmp_path):
-    import threading
+@pytest.mark.parametrize("load", ["load", "load_checkpoint"])
+def test_a_pipe_nobody_writes_is_refused_at_once(nn, tmp_path, load):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
+    start = time.perf_counter()
+    with pytest.raises(nn.ModelFileError, match="it is a pipe, not a regular file"):
+        getattr(nn.io, load)(fifo)
+    assert time.perf_counter() - start < 1.0
 
-    def feed():
-        try:
-            with open(fifo, "wb") as f:
-                f.write(b"{")
-                for _ in range(2000):               # 2 GB unless the reader stops early
-                    f.write(b" " * (1 << 20))
-        except (BrokenPipeError, OSError):
-            pass
-    writer = threading.Thread(target=feed, daemon=True)
-    writer.start()
-    with pytest.raises(nn.ModelFileError, match="more than 1,048,768 bytes"):
-        nn.load(fifo, max_params=6)
-    writer.join(5)
+
+def test_a_folder_is_refused(nn, tmp_path):
+    with pytest.raises(nn.ModelFileError, match="it is a folder"):
+        nn.load(tmp_path)
+
+
+@pytest.mark.parametrize("bad", ["big", 0, -5, 2.5, True, None])
+def test_max_params_must_be_a_positive_integer(nn, tmp_path, bad):
+    with pytest.raises(ValueError, match="max_params must be a positive integer"):
+        nn.load(tmp_path / "m.json", max_params=bad)
+    with pytest.raises(ValueError, match="max_params must be a positive integer"):
+        nn.io.load_checkpoint(tmp_path / "m.json", max_params=bad)
+
+
+def test_a_genuine_model_over_the_layer_budget_loads_with_max_params(nn, tmp_path, monkeypatch):
+    import pure.checks
+    model = nn.Sequential([nn.Dense(30, 20, seed=0)])
+    nn.save(model, tmp_path / "m.json")
+    monkeypatch.setattr(pure.checks, "MAX_LAYER_PARAMS", 100)      # the file's 620 parameters exceed it
+    with pytest.raises(ValueError, match="MAX_LAYER_PARAMS"):
+        nn.Dense(30, 20)
+    assert nn.load(tmp_path / "m.json").get_weights()[0]["W"][3][4] == model.get_weights()[0]["W"][3][4]
+    assert pure.checks.MAX_LAYER_PARAMS == 100                       # restored after the load
 
 
 def test_a_file_larger_than_the_budget_allows_is_refused_unread(nn, tmp_path):

@@ -15,7 +15,7 @@ from pure import checks as _pure
 from pure.checks import (check_alpha,  # noqa: F401
                          check_dense_sizes, check_dropout_rate, check_features, check_fit_arguments,  # noqa: F401
                          check_flatten_input, check_fraction, check_logits, check_lr, check_nonnegative,
-                         check_positive, check_sizes, check_uniform_bounds, conv_output_shape,
+                         check_param_budget, check_positive, check_sizes, check_uniform_bounds, conv_output_shape,
                          embedding_output_shape, output_size, pair, pool_output_shape, recurrent_output_shape,
                          require_forward)
 
@@ -75,12 +75,24 @@ def as_numbers(x, label: str) -> np.ndarray:
     return as_array(array)
 
 
-def check_batch(x, label: str, features: int) -> np.ndarray:
-    """Dense.forward: x is a batch of shape (N, features) holding numbers; returns it as an array."""
+def check_batch(x, label: str, features: int, params=None, n_out: int = None) -> np.ndarray:
+    """Dense.forward: x is a batch of shape (N, features) holding numbers; returns it as an array.
+    With params: W is still (features, n_out) and b (n_out,)."""
+    if params is not None:
+        check_dense_params(label, params, features, n_out)
     x = as_numbers(x, label)
     if x.ndim != 2 or x.shape[1] != features:
         raise ValueError(f"{label}: expected input of shape (N, {features}), got {x.shape}")
     return x
+
+
+def check_dense_params(label: str, params: dict, n_in: int, n_out: int) -> None:
+    """Dense.forward: W is still (n_in, n_out) and b (n_out,) (someone may have replaced params['W'])."""
+    for name, dims in (("W", (n_in, n_out)), ("b", (n_out,))):
+        found = tuple(np.shape(params[name])) if name in params else dims
+        if found != dims:
+            raise ValueError(f"{label}: params[{name!r}] has shape {found}, but the layer "
+                             f"needs {dims} (was it replaced by a tensor of another shape?)")
 
 
 def check_backward(grad_out, label: str, x, features: int) -> None:
@@ -143,6 +155,12 @@ def class_indices(target, n: int, classes: int) -> np.ndarray:
         raise ValueError(f"CrossEntropy: targets must be a sequence of integer class indices, got {target!r:.60}")
     if isinstance(target, (bytes, bytearray)):
         target = np.frombuffer(bytes(target), dtype=np.uint8)
+    if isinstance(target, (list, tuple)):           # numpy would read [0, True] as the integers [0, 1]
+        flags = [isinstance(y, (bool, np.bool_)) for y in target]
+        if any(flags):
+            i = flags.index(True)
+            raise ValueError(f"CrossEntropy: target {i} is {target[i]!r}; targets must be integer "
+                             f"class indices (use MSE with one-hot rows, or argmax them)")
     arr = np.asarray(target) if not isinstance(target, list) or not target or \
         not isinstance(target[0], (list, tuple)) else None
     if arr is None or arr.ndim != 1:

@@ -39,7 +39,7 @@ class Dense(Layer):
         self.x = None
 
     def forward(self, x):
-        x = checks.check_batch(x, self.label, self.n_in)
+        x = checks.check_batch(x, self.label, self.n_in, self.params, self.n_out)
         self.x = x
         y = matmul(x, self.params["W"])
         return add_row(y, self.params["b"]) if self.bias else y

@@ -10,6 +10,7 @@ from typing import List
 
 import numpy as np
 
+from pure.metrics import MAX_CLASSES, check_classes
 from pure.metrics import true_labels as _pure_true_labels
 
 
@@ -78,11 +79,20 @@ def confusion_matrix(y_true, y_pred, n_classes: int = None) -> List[List[int]]:
     t, p = true_labels(y_true, "confusion_matrix"), to_labels(y_pred)
     if len(p) != len(t):
         raise ValueError(f"confusion_matrix: {len(t)} true classes (y_true) but {len(p)} predictions (y_pred)")
-    if n_classes is None:
-        n_classes = int(max(t.max(initial=-1), p.max(initial=-1))) + 1
+    inferred = n_classes is None
+    if inferred:
+        n_classes = min(int(max(t.max(initial=-1), p.max(initial=-1))) + 1, MAX_CLASSES + 1)
+    limit = min(n_classes, MAX_CLASSES) if isinstance(n_classes, int) else None
+    check_classes(n_classes, inferred, first_outside(t, limit), first_outside(p, limit), t, p)
     matrix = np.zeros((n_classes, n_classes), dtype=np.int64)
     np.add.at(matrix, (t, p), 1)
     return matrix.tolist()
+
+
+def first_outside(labels, n_classes) -> "int | None":
+    """Index of the first label that is not a class 0..n_classes-1, or None."""
+    bad = np.flatnonzero((labels < 0) | (labels >= n_classes)) if isinstance(n_classes, int) else []
+    return int(bad[0]) if len(bad) else None
 
 
 def precision_recall(matrix):
