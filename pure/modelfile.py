@@ -199,6 +199,8 @@ def atomic_write_bytes(path, data: bytes, what: str = "model") -> None:
             break
         except FileExistsError:
             continue
+        except OSError as e:            # a folder no file can be made in (read-only, no permission, /proc)
+            raise type(e)(e.errno, f"cannot save the {what} to {path!r}: {strerror(e)}") from None
     else:
         raise FileExistsError(f"cannot create a temporary file next to {target!r}")
     try:

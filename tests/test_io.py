@@ -83,3 +83,11 @@ def test_loading_never_executes_code_from_the_file(nn, tmp_path):
     with pytest.raises(nn.ModelFileError, match="unknown layer type"):
         nn.load(write(tmp_path, text))
     assert not os.path.exists("pwned")
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs Linux's /proc, a folder no file can be made in")
+def test_a_folder_no_file_can_be_made_in_is_named_not_the_temporary_file(nn):
+    with pytest.raises(OSError) as caught:
+        nn.save(small_model(nn), "/proc/m.json")
+    message = str(caught.value)
+    assert "cannot save the model to '/proc/m.json'" in message and ".tmp" not in message
