@@ -4,6 +4,7 @@
 //   {op: "start", indexURL, files, binaries, home}   load Pyodide, write the listed files into its file system
 //   {id, op: "new", module, name, args, kwargs}      make an object of module.name: answered with a handle
 //   {id, op: "call", module | handle, name, args, kwargs}   call a function or a method: answered with its result
+//                                                    (an attribute that is not callable: its value)
 //   {id, op: "free", handle}
 // and gets back {id, ok: true, value} or {id, ok: false, error}, and while a call runs
 //   {id, kind: "stdout" | "stderr", text}             each line Python prints
@@ -90,7 +91,8 @@ function answer(message) {
   const kwargs = {};
   for (const [k, v] of Object.entries(message.kwargs || {})) kwargs[k] = toPython(v);
   if (message.pictures) kwargs.on_picture = self.twinnetPicture;
-  const result = owner[message.name].callKwargs(...args, kwargs);
+  const member = owner[message.name];
+  const result = member && typeof member.callKwargs === "function" ? member.callKwargs(...args, kwargs) : member;
   args.forEach((a) => a && a.destroy && a.destroy());
   if (message.op === "new") {
     const handle = nextHandle++;
