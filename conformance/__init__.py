@@ -19,12 +19,13 @@ twins (run both twins, compare, finite differences), differences (the central
 differences themselves, standard library only: tests/ use them too),
 components (what is checked, per report row), report (the table), checkmodel
 (the `check` command), against (its --against torch,onnx columns), grade (the
-`grade` command: a user's own layer).
+`grade` command: a user's own layer), nested (tensors as nested lists, for grade).
 The test_*.py files are the specification, one promise per test; a bug found
 in a twin is a test marked xfail(strict=True, reason="BUG: ...") and a
 KNOWN BUG row in the report, until the twin is fixed.
 Recurrent and convolutional layers are checked when both twins export them.
-Needs numpy (the vectorized twin does); `pure` itself never does.
+Needs numpy (the vectorized twin does); `pure` itself never does, nor does `grade`
+(it reads values through nested.py and grades plain-Python layers against the pure twin alone).
 """
 
 

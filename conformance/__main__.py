@@ -11,6 +11,9 @@ USAGE = __doc__
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] == "grade":     # the pure twin is the reference: grade runs without numpy
+        from . import grade
+        return grade.main(argv[1:])
     try:
         import numpy  # noqa: F401  (the vectorized twin, compared against pure, needs it)
     except ModuleNotFoundError:
@@ -20,9 +23,6 @@ def main(argv=None) -> int:
     if argv and argv[0] == "check":
         from . import checkmodel
         return checkmodel.main(argv[1:])
-    if argv and argv[0] == "grade":
-        from . import grade
-        return grade.main(argv[1:])
     if argv and argv[0] in ("-h", "--help", "help"):
         print("usage:\n" + USAGE)
         return 0

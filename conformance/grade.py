@@ -41,30 +41,89 @@ of at most 1e-6.
 from __future__ import annotations
 
 import argparse
+import ast
+import contextlib
 import copy
 import functools
-import importlib.util
 import math
 import os
+import queue
 import random
+import signal
+import subprocess
 import sys
+import threading
+import time
 import traceback
+import types
 import warnings
 from typing import Callable, Dict, List, NamedTuple, Optional, TextIO
 
-import numpy as np
-
 import pure
 
+from . import nested
 from .fixtures import away_from_zero, distinct_image, like, tensor, zeros
-from .tolerances import ATOL, GRADCHECK_EPS, GRADCHECK_RTOL, RTOL, compare
-from .twins import as_lists, relative_error
+from .nested import as_lists
+from .tolerances import ATOL, GRADCHECK_EPS, GRADCHECK_RTOL, RTOL, relative_error
+
+try:                        # only to hand numpy arrays to a layer written in numpy: grade itself reads
+    import numpy as np      # every value as nested lists (nested.py), so it runs where numpy is absent
+except ModuleNotFoundError:
+    np = None
 
 FD_SAMPLES = 24          # finite differences: at most this many entries of each tensor per case
 
 
 class GradeError(Exception):
     """Your layer could not be graded at all (cannot be loaded, built or given the reference's weights)."""
+
+
+# ----------------------------------------------------------------------------- what grade is doing, and its time limit
+
+TIME_LIMIT = 10.0        # seconds: importing your file, building your layer, each case (an endless loop is said)
+
+
+class TimeLimit(BaseException):
+    """Your code ran past the time limit (a BaseException, so that `except Exception` in it cannot keep it)."""
+
+
+class Stage:
+    """What grade is doing now, named when your code stops it (a time limit, sys.exit, Ctrl-C).
+
+    graded: True once the cases run (a stop then means graded and failed, exit status 1; before,
+    while importing or building, it means not graded, 2). `on_change` is told every stage: the
+    command's child process reports them to its parent, which names the stage if the child dies.
+    """
+    text = "starting"
+    graded = False
+    on_change = None
+
+
+def _alarms() -> bool:
+    """Can a timer interrupt your code here? Not under Pyodide (no signals), nor outside the main thread."""
+    return (hasattr(signal, "setitimer") and sys.platform != "emscripten"
+            and threading.current_thread() is threading.main_thread())
+
+
+@contextlib.contextmanager
+def watch(stage: str, seconds: Optional[float] = None, graded: bool = False):
+    """Name what grade does (Stage) and give it `seconds` at most (TimeLimit; no limit where timers cannot ring)."""
+    Stage.text, Stage.graded = stage, graded
+    if Stage.on_change is not None:
+        Stage.on_change(stage, graded)
+    if not seconds or not _alarms():
+        yield
+        return
+
+    def ring(signum, frame):
+        raise TimeLimit(seconds)
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 # ----------------------------------------------------------------------------- what each kind is run on
@@ -118,7 +177,9 @@ LAYERS: Dict[str, Kind] = {k.name: k for k in [
 ]}
 
 LOSSES = ("MSE", "BinaryCrossEntropy", "CrossEntropy")
-KINDS = tuple(LAYERS) + LOSSES
+OPTIMIZERS: Dict[str, List[dict]] = {"SGD": [{"lr": 0.1}, {"lr": 0.05, "momentum": 0.9}], "Adam": [{"lr": 0.01}]}
+OPTIMIZER_STEPS = 3
+KINDS = tuple(LAYERS) + LOSSES + tuple(OPTIMIZERS)
 
 
 class Case(NamedTuple):
@@ -261,7 +322,8 @@ class GradeReport:
             lines.append("PASS: every quantity agrees with the reference and with finite differences.")
         else:
             lines += _explain(*failure)
-            lines += _diagnose(self.rows, *failure)
+            if not failure[1].hint.startswith(SKELETON[:30]):      # a skeleton: nothing to diagnose yet
+                lines += _diagnose(self.rows, *failure)
             lines.append("")
             lines.append("FAIL")
         lines += [f"note: {n}" for n in self.notes]
@@ -333,21 +395,15 @@ def _digits(err: float) -> str:
 # ----------------------------------------------------------------------------- comparing values
 
 
-def _numbers(value):
-    """A value as a float64 array, or None (ragged, None, not numbers)."""
-    if value is None:
-        return None
-    try:
-        arr = np.asarray(as_lists(value), dtype=np.float64)
-    except (TypeError, ValueError):
-        return None
-    return arr
+def _numbers(value) -> Optional[nested.Tensor]:
+    """A value as a Tensor of floats (shape and flat values), or None (ragged, None, not numbers)."""
+    return nested.numbers(value)
 
 
 def _against_reference(case: str, yours, reference) -> Finding:
     if yours is None:
         return Finding(case, False, problem="yours gave None")
-    y, r = _numbers(yours), np.asarray(as_lists(reference), dtype=np.float64)
+    y, r = _numbers(yours), _numbers(reference)
     if y is None:
         return Finding(case, False, problem=f"yours is not a rectangular tensor of numbers: {yours!r:.80}")
     if y.shape != r.shape:
@@ -356,11 +412,11 @@ def _against_reference(case: str, yours, reference) -> Finding:
             hint = ("your shape is the reference's transposed: the contract stores Dense's W as (n_in, n_out), "
                     "y = x W + b")
         return Finding(case, False, problem=f"yours has shape {y.shape}, the reference {r.shape}", hint=hint)
-    c = compare(y, r)
+    c = nested.compare(y, r)
     if c.ok:
         return Finding(case, True, error=c.max_rel)
     index = c.index or ()
-    yours_v, ref_v = c.pure, c.vec
+    yours_v, ref_v = c.yours, c.reference
     error = abs(yours_v - ref_v) / abs(ref_v) if ref_v and math.isfinite(ref_v) else math.inf
     if not math.isfinite(yours_v) and math.isfinite(ref_v):
         hint = "yours is not finite where the reference is: an overflow (exp of a large number?)"
@@ -369,24 +425,22 @@ def _against_reference(case: str, yours, reference) -> Finding:
     return Finding(case, False, index, yours_v, ref_v, error, hint=hint)
 
 
-def _factor_hint(y: np.ndarray, r: np.ndarray) -> str:
+def _factor_hint(y: nested.Tensor, r: nested.Tensor) -> str:
     """'Yours is 2 times the reference everywhere' and the like, when it is so."""
-    with np.errstate(all="ignore"):
-        allowed = ATOL + RTOL * np.abs(r)
-        bad = np.abs(y - r) > allowed
-        usable = bad & (np.abs(r) > 1e-9) & np.isfinite(y) & np.isfinite(r)
-        if not usable.any():
-            return ""
-        ratios = y[usable] / r[usable]
-    if np.allclose(ratios, ratios[0], rtol=1e-6, atol=0):
+    bad = [abs(a - b) > ATOL + RTOL * abs(b) for a, b in zip(y.flat, r.flat)]
+    ratios = [a / b for a, b, wrong in zip(y.flat, r.flat, bad)
+              if wrong and abs(b) > 1e-9 and math.isfinite(a) and math.isfinite(b)]
+    if not ratios:
+        return ""
+    if all(k == ratios[0] or abs(k - ratios[0]) <= 1e-6 * abs(ratios[0]) for k in ratios):
         k = float(ratios[0])
         if abs(k + 1) < 1e-6:
             return "every wrong element has the opposite sign of the reference's: a sign flipped?"
-        if bad.sum() == bad.size:
+        if sum(bad) == len(bad):
             return f"yours is {k:.6g} times the reference everywhere: a factor missing or too many?"
         return f"where yours differs it is {k:.6g} times the reference's value"
-    if bad.ndim >= 1 and bad.size > 1 and bad.sum() < bad.size:
-        return f"{int(bad.sum())} of {bad.size} elements differ"
+    if y.ndim >= 1 and len(bad) > 1 and sum(bad) < len(bad):
+        return f"{sum(bad)} of {len(bad)} elements differ"
     return ""
 
 
@@ -398,7 +452,9 @@ def _against_fd(case: str, analytic, numeric: Dict[tuple, float]) -> Finding:
     for index, n in numeric.items():
         if index and len(index) != a.ndim or any(i >= d for i, d in zip(index, a.shape)):
             return Finding(case, False, problem=f"your gradient has shape {a.shape}, which does not match")
-        value = float(a[index]) if index else float(a)
+        if not index and a.size != 1:
+            return Finding(case, False, problem=f"your gradient has shape {a.shape}, which does not match")
+        value = a.at(index) if index else a.flat[0]
         err = relative_error(value, n)
         if not math.isfinite(err):
             err = math.inf
@@ -412,10 +468,29 @@ def _against_fd(case: str, analytic, numeric: Dict[tuple, float]) -> Finding:
     return Finding(case, False, worst[1], worst[2], worst[3], worst[0], hint=hint)
 
 
-def _failure(case: str, what: str, error: BaseException) -> Finding:
+SKELETON = ("this is still the exercise's skeleton: write {} yourself (its docstring says what to compute, the "
+            "shapes and the formula)")
+USER_FILES = set()      # the files grade has loaded your code from: a traceback is told by their lines
+
+
+def _where(error: BaseException) -> str:
+    """' (mine.py, line 12)': the last line of your file in the traceback (else the last line of all)."""
     frames = traceback.extract_tb(error.__traceback__)
-    where = f" ({os.path.basename(frames[-1].filename)}, line {frames[-1].lineno})" if frames else ""
-    return Finding(case, False, problem=f"your {what} raised {type(error).__name__}: {error}{where}")
+    yours = [f for f in frames if f.filename in USER_FILES]
+    frame = (yours or frames or [None])[-1]
+    return f" ({os.path.basename(frame.filename)}, line {frame.lineno})" if frame else ""
+
+
+def _raised(error: BaseException) -> str:
+    """'ValueError: message (mine.py, line 12)'."""
+    return f"{type(error).__name__}: {error}{_where(error)}"
+
+
+def _failure(case: str, what: str, error: BaseException) -> Finding:
+    hint = ""
+    if isinstance(error, NotImplementedError):
+        hint = SKELETON.format(what.split("(")[0] + "()")
+    return Finding(case, False, problem=f"your {what} raised {_raised(error)}", hint=hint)
 
 
 # ----------------------------------------------------------------------------- building your layer
@@ -425,21 +500,27 @@ def _is_instance(mine) -> bool:
     return not isinstance(mine, type) and hasattr(mine, "forward")
 
 
-def _build(mine, config: dict, what: str):
+def _build(mine, config: dict, what: str, thing: str = "layer"):
     """Your layer for this config: a copy of your object, or your class called with the reference's arguments."""
     if _is_instance(mine):
-        return copy.deepcopy(mine)
+        try:
+            return copy.deepcopy(mine)
+        except Exception as e:  # noqa: BLE001 - said in one line, not raised
+            raise GradeError(f"could not copy your {thing} {what}: {_raised(e)}") from None
     if not callable(mine):
-        raise GradeError(f"{what} is neither a layer class nor a layer object: {mine!r:.80}")
+        raise GradeError(f"{what} is neither a {thing} class nor a {thing} object: {mine!r:.80}")
     errors = []
+    call = ", ".join(f"{k}={v!r}" for k, v in config.items())
     for args, kwargs in ((), config), (tuple(config.values()), {}):
         try:
             return mine(*args, **kwargs)
         except TypeError as e:
             errors.append(e)
-    call = ", ".join(f"{k}={v!r}" for k, v in config.items())
-    raise GradeError(f"could not build {what} as {getattr(mine, '__name__', 'it')}({call}) "
-                     f"(nor with those values positionally): {errors[0]}")
+        except Exception as e:  # noqa: BLE001 - your __init__ (or factory) raised: said in one line
+            raise GradeError(f"could not build the {thing}: {getattr(mine, '__name__', what)}({call}) raised "
+                             f"{_raised(e)}") from None
+    raise GradeError(f"could not build the {thing}: {what} as {getattr(mine, '__name__', 'it')}({call}) "
+                     f"(nor with those values positionally): {errors[0]}{_where(errors[0])}")
 
 
 def _config_of(layer, kind: Kind) -> dict:
@@ -449,8 +530,9 @@ def _config_of(layer, kind: Kind) -> dict:
         if hasattr(layer, key):
             value = getattr(layer, key)
             config[key] = list(value) if isinstance(value, tuple) else value
-    params = getattr(layer, "params", {}) or {}
-    shape = lambda name: np.shape(as_lists(params[name])) if name in params else None  # noqa: E731
+    params = getattr(layer, "params", None)
+    params = params if isinstance(params, dict) else {}
+    shape = lambda name: nested.shape(params[name]) if name in params else None  # noqa: E731
     if kind.name == "Dense" and shape("W") and len(shape("W")) == 2:
         config.setdefault("n_in", shape("W")[0])
         config.setdefault("n_out", shape("W")[1])
@@ -476,7 +558,10 @@ def _config_of(layer, kind: Kind) -> dict:
 
 def _uses_numpy(layer) -> bool:
     """Does your layer want numpy arrays? Yes if it holds arrays, or its module imported numpy."""
-    params = list((getattr(layer, "params", None) or {}).values())
+    if np is None:
+        return False
+    params = getattr(layer, "params", None)
+    params = list(params.values()) if isinstance(params, dict) else []
     if any(isinstance(v, np.ndarray) for v in params):
         return True
     if any(isinstance(v, list) for v in params):
@@ -505,23 +590,27 @@ def _reference_layer(kind: Kind, config: dict, seed: int):
         raise GradeError(f"your layer's sizes {config} do not make a reference {kind.name}: {e}") from None
     rng = random.Random(seed + 1000)
     for name, value in layer.params.items():
-        layer.params[name] = tensor(rng, np.shape(value), -1.0, 1.0)
+        layer.params[name] = tensor(rng, nested.shape(value), -1.0, 1.0)
     return layer
 
 
 def _give_params(layer, reference, feed: _Feeder, what: str) -> None:
     """Copy the reference's parameters into your layer (names and shapes must match the contract's)."""
     mine = getattr(layer, "params", None)
+    if mine is not None and not isinstance(mine, dict):
+        raise GradeError(f"{what}: params is a {type(mine).__name__}, not a dict; the contract's params is a dict "
+                         f"name -> tensor, e.g. params = {{'W': ..., 'b': ...}}, so grade can give it the "
+                         f"reference's weights by name")
     if not isinstance(mine, dict):
         raise GradeError(f"{what} has no `params` dict; the contract needs one, e.g. params = {{'W': ..., 'b': ...}}")
-    wanted = {name: np.shape(v) for name, v in reference.params.items()}
+    wanted = {name: nested.shape(v) for name, v in reference.params.items()}
     missing = [name for name in wanted if name not in mine]
     if missing:
         described = ", ".join(f"{n} {wanted[n]}" for n in wanted) or "none"
         raise GradeError(f"{what} has params {sorted(mine)}, but the reference {type(reference).__name__} has "
                          f"{described}; name yours the same so grade can give both the same weights")
     for name, shape in wanted.items():
-        have = np.shape(as_lists(mine[name])) if mine[name] is not None else None
+        have = nested.shape(mine[name]) if mine[name] is not None else None
         if have is not None and tuple(have) != tuple(shape):
             extra = (" (the contract stores W as (n_in, n_out): y = x W + b)"
                      if type(reference).__name__ == "Dense" and name == "W" else "")
@@ -533,7 +622,7 @@ def _give_params(layer, reference, feed: _Feeder, what: str) -> None:
 
 
 def _entries(shape, rng: random.Random, limit: int = FD_SAMPLES) -> List[tuple]:
-    every = [tuple(int(i) for i in idx) for idx in np.ndindex(*shape)] if shape else [()]
+    every = nested.indices(shape or ())
     return every if len(every) <= limit else rng.sample(every, limit)
 
 
@@ -562,8 +651,8 @@ def _central(loss_at: Callable, value, entries: List[tuple], arrays: bool) -> Di
     return numeric
 
 
-def _weighted_sum(out, weights: np.ndarray) -> float:
-    return math.fsum((np.asarray(as_lists(out), dtype=np.float64) * weights).ravel().tolist())
+def _weighted_sum(out, weights: nested.Tensor) -> float:
+    return nested.weighted_sum(out, weights)
 
 
 # ----------------------------------------------------------------------------- grading a layer
@@ -573,15 +662,18 @@ def _quietly(f):
     """Run f with numpy's overflow warnings off: an overflow in your layer shows in the report instead."""
     @functools.wraps(f)
     def run(*args, **kwargs):
-        with np.errstate(all="ignore"), warnings.catch_warnings():
+        with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            return f(*args, **kwargs)
+            if np is None:
+                return f(*args, **kwargs)
+            with np.errstate(all="ignore"):
+                return f(*args, **kwargs)
     return run
 
 
 @_quietly
-
-def compare_layer(mine, like: str = "Dense", seed: int = 0, inputs: str = "auto", name: Optional[str] = None):
+def compare_layer(mine, like: str = "Dense", seed: int = 0, inputs: str = "auto", name: Optional[str] = None,
+                  time_limit: Optional[float] = None):
     """Grade your layer (a class, a factory, or a layer object) against the reference layer `like`.
 
     like: a layer of the contract ("Dense", "ReLU", "Conv2D", "LSTM", ...) or a loss ("MSE",
@@ -589,9 +681,14 @@ def compare_layer(mine, like: str = "Dense", seed: int = 0, inputs: str = "auto"
     say what your layer takes; "auto" guesses (numpy arrays if your layer holds them or its module
     imports numpy). Returns a GradeReport (`.ok`, `.agrees("dL/dW")`, `str(report)`).
     Raises GradeError when your layer cannot be graded at all (say, its params have other names).
+    time_limit: seconds your code may take to be built and on each case, else TimeLimit is raised
+    (where signals can interrupt it: not under Pyodide). grade_source and grade_file catch
+    TimeLimit, SystemExit and KeyboardInterrupt and say them in one line.
     """
     if like in LOSSES:
-        return compare_loss(mine, like, seed=seed, inputs=inputs, name=name)
+        return compare_loss(mine, like, seed=seed, inputs=inputs, name=name, time_limit=time_limit)
+    if like in OPTIMIZERS:
+        return compare_optimizer(mine, like, seed=seed, inputs=inputs, name=name, time_limit=time_limit)
     if like not in LAYERS:
         raise GradeError(f"--like {like!r}: not a layer or loss of the contract; choose one of {', '.join(KINDS)} "
                          f"(TimeDistributed wraps another layer: grade that layer)")
@@ -609,7 +706,8 @@ def compare_layer(mine, like: str = "Dense", seed: int = 0, inputs: str = "auto"
     row("forward", "what forward(x) returns")
     arrays_used = None
     for ci, config in enumerate(configs):
-        layer = _build(mine, config, what)
+        with watch(f"building your layer {what}", time_limit):
+            layer = _build(mine, config, what)
         arrays = _uses_numpy(layer) if inputs == "auto" else inputs == "arrays"
         arrays_used = arrays if arrays_used is None else arrays_used
         feed = _Feeder(arrays)
@@ -617,11 +715,12 @@ def compare_layer(mine, like: str = "Dense", seed: int = 0, inputs: str = "auto"
         for case in layer_cases(kind, config, seed + 7 * ci):
             label = f"{kind.name}({', '.join(f'{k}={v!r}' for k, v in config.items())}), {case.name}"
             reference = _reference_layer(kind, config, seed + ci)
-            _give_params(layer, reference, feed, what)
-            if like == "Dropout":
-                _grade_dropout_case(layer, reference, case, label, feed, row, seed, counts)
-                continue
-            _grade_layer_case(kind, layer, reference, case, label, feed, row, seed)
+            with watch(f'case "{label}"', time_limit, graded=True):
+                _give_params(layer, reference, feed, what)
+                if like == "Dropout":
+                    _grade_dropout_case(layer, reference, case, label, feed, row, seed, counts)
+                    continue
+                _grade_layer_case(kind, layer, reference, case, label, feed, row, seed)
         if like == "Dropout":
             row("drop rate", "the share of values dropped in training mode, about p").reference.append(
                 _drop_rate_finding(config["p"] if "p" in config else 0.5, *counts)._replace(
@@ -659,12 +758,18 @@ def _grade_layer_case(kind, layer, reference, case, label, feed, row, seed):
     forward_row.reference.append(_against_reference(label, out, ref_out))
     try:
         dx = layer.backward(feed(grad_out))
-        grads = getattr(layer, "grads", {}) or {}
+        grads = getattr(layer, "grads", None)
+        grads = {} if grads is None else grads
     except Exception as e:  # noqa: BLE001
         finding = _failure(label, "backward()", e)
         for r in ([dx_row] if dx_row else []) + list(param_rows.values()):
             r.reference.append(finding)
         return
+    if not isinstance(grads, dict):
+        for r in param_rows.values():
+            r.reference.append(Finding(label, False, problem=f"your grads is a {type(grads).__name__}, not a dict "
+                                                             f"name -> gradient (e.g. grads['W'])"))
+        grads = {}
     if dx_row is not None:
         dx_row.reference.append(_against_reference(label, dx, ref_dx))
     grads_copy = {}
@@ -677,7 +782,7 @@ def _grade_layer_case(kind, layer, reference, case, label, feed, row, seed):
     if not case.fd:
         return
     # Finite differences of YOUR forward: L = sum(grad_out * forward(x)), so dL/d(output) = grad_out.
-    weights = np.asarray(grad_out, dtype=np.float64)
+    weights = _numbers(grad_out)
     params = {n: copy.deepcopy(layer.params[n]) for n in reference.params}
     sample = random.Random(seed + 5)
 
@@ -691,12 +796,12 @@ def _grade_layer_case(kind, layer, reference, case, label, feed, row, seed):
                 layer.params[n] = copy.deepcopy(v)
     try:
         if dx_row is not None:
-            numeric = _central(lambda v: loss(v), feed(case.x), _entries(np.shape(case.x), sample), feed.arrays)
+            numeric = _central(lambda v: loss(v), feed(case.x), _entries(nested.shape(case.x), sample), feed.arrays)
             dx_row.fd.append(_against_fd(label, dx, numeric))
         for n, r in param_rows.items():
             if n in grads_copy:
                 numeric = _central(lambda v, n=n: loss(feed(case.x, integers=ids), **{n: v}), params[n],
-                                   _entries(np.shape(as_lists(params[n])), sample), feed.arrays)
+                                   _entries(nested.shape(params[n]), sample), feed.arrays)
                 r.fd.append(_against_fd(label, grads_copy[n], numeric))
     except Exception as e:  # noqa: BLE001
         for r in ([dx_row] if dx_row else []) + list(param_rows.values()):
@@ -731,25 +836,28 @@ def _grade_dropout_case(layer, reference, case, label, feed, row, seed, counts):
     except Exception as e:  # noqa: BLE001
         eval_row.reference.append(_failure(label, "forward()/train()/eval()", e))
         return
-    x = np.asarray(case.x, dtype=np.float64)
+    x = _numbers(case.x)
     if out is None or out.shape != x.shape:
-        train_row.reference.append(Finding(label, False, problem=f"yours has shape {np.shape(out)}, "
+        train_row.reference.append(Finding(label, False, problem=f"yours has shape {out.shape if out else ()}, "
                                                                  f"the input {x.shape}"))
         return
-    with np.errstate(all="ignore"):
-        mask = np.where(np.abs(out) <= np.abs(x * keep) / 2, 0.0, keep)     # the nearer of 0 and 1/(1-p)
-    train_row.reference.append(_against_reference(label, out, x * mask))
+    # the nearer of 0 and 1/(1-p):
+    mask = [0.0 if abs(o) <= abs(v * keep) / 2 else keep for o, v in zip(out.flat, x.flat)]
+    train_row.reference.append(_against_reference(label, out, nested.Tensor(x.shape, [v * m for v, m in
+                                                                                     zip(x.flat, mask)])))
     try:
         dx = layer.backward(feed(grad_out))
     except Exception as e:  # noqa: BLE001
         dx_row.reference.append(_failure(label, "backward()", e))
         return
-    seen = x != 0                                  # where x is 0 the mask cannot be told
+    seen = [v != 0 for v in x.flat]                # where x is 0 the mask cannot be told
     dx_numbers = _numbers(dx)
-    yours = np.where(seen, dx_numbers, 0.0) if dx_numbers is not None and dx_numbers.shape == x.shape else dx
-    dx_row.reference.append(_against_reference(label, yours, np.asarray(grad_out) * mask * seen))
-    counts[0] += int(((mask == 0) & seen).sum())
-    counts[1] += int(seen.sum())
+    yours = (nested.Tensor(x.shape, [d if s else 0.0 for d, s in zip(dx_numbers.flat, seen)])
+             if dx_numbers is not None and dx_numbers.shape == x.shape else dx)
+    expected = [g * m * s for g, m, s in zip(_numbers(grad_out).flat, mask, seen)]
+    dx_row.reference.append(_against_reference(label, yours, nested.Tensor(x.shape, expected)))
+    counts[0] += sum(m == 0 and s for m, s in zip(mask, seen))
+    counts[1] += sum(seen)
 
 
 def _drop_rate_finding(p: float, dropped: int, seen: int) -> Finding:
@@ -768,101 +876,436 @@ def _drop_rate_finding(p: float, dropped: int, seen: int) -> Finding:
 
 
 @_quietly
-def compare_loss(mine, like: str = "MSE", seed: int = 0, inputs: str = "auto", name: Optional[str] = None):
+def compare_loss(mine, like: str = "MSE", seed: int = 0, inputs: str = "auto", name: Optional[str] = None,
+                 time_limit: Optional[float] = None):
     """Grade your loss (class, factory or object with forward(pred, target) and backward()) against `like`."""
     if like not in LOSSES:
         raise GradeError(f"{like!r} is not a loss of the contract; choose one of {', '.join(LOSSES)}")
     what = name or getattr(mine, "__name__", None) or type(mine).__name__
     value_row = Row("loss", "the number forward(pred, target) returns", [], [])
     grad_row = Row("dL/dpred", "what backward() returns", [], [])
-    loss = _build(mine, {}, what)
+    with watch(f"building your loss {what}", time_limit):
+        loss = _build(mine, {}, what, "loss")
     arrays = _uses_numpy(loss) if inputs == "auto" else inputs == "arrays"
     feed = _Feeder(arrays)
     for case in loss_cases(like, seed):
-        pred, target = case.x
-        reference = getattr(pure, like)()
-        ref_value = reference.forward(copy.deepcopy(pred), copy.deepcopy(target))
-        ref_grad = reference.backward()
-        integers = like == "CrossEntropy"
-        try:
-            value = loss.forward(feed(pred), feed(target, integers=integers))
-        except Exception as e:  # noqa: BLE001
-            value_row.reference.append(_failure(case.name, "forward(pred, target)", e))
-            continue
-        value_row.reference.append(_against_reference(case.name, value, ref_value))
-        try:
-            grad = loss.backward()
-        except Exception as e:  # noqa: BLE001
-            grad_row.reference.append(_failure(case.name, "backward()", e))
-            continue
-        grad_row.reference.append(_against_reference(case.name, grad, ref_grad))
-        if case.fd:
-            grad_copy = as_lists(grad)
-            fresh = _build(mine, {}, what)
-
-            def at(p):
-                return float(fresh.forward(p, feed(target, integers=integers)))
-            try:
-                numeric = _central(at, feed(pred), _entries(np.shape(pred), random.Random(seed)), arrays)
-                grad_row.fd.append(_against_fd(case.name, grad_copy, numeric))
-            except Exception as e:  # noqa: BLE001
-                grad_row.fd.append(_failure(case.name, "forward() (during finite differences)", e))
+        with watch(f'case "{case.name}"', time_limit, graded=True):
+            _grade_loss_case(mine, like, loss, case, feed, value_row, grad_row, what, seed)
     title = (f"Grading {what} against the reference {like} (pure twin), seed {seed}; your loss was given "
-             f"{'numpy arrays' if arrays else 'nested lists'}.")
+             f"{'numpy arrays' if feed.arrays else 'nested lists'}.")
     return GradeReport(title, [value_row, grad_row], [])
+
+
+def _grade_loss_case(mine, like, loss, case, feed, value_row, grad_row, what, seed):
+    pred, target = case.x
+    reference = getattr(pure, like)()
+    ref_value = reference.forward(copy.deepcopy(pred), copy.deepcopy(target))
+    ref_grad = reference.backward()
+    integers = like == "CrossEntropy"
+    try:
+        value = loss.forward(feed(pred), feed(target, integers=integers))
+    except Exception as e:  # noqa: BLE001
+        value_row.reference.append(_failure(case.name, "forward(pred, target)", e))
+        return
+    value_row.reference.append(_against_reference(case.name, value, ref_value))
+    try:
+        grad = loss.backward()
+    except Exception as e:  # noqa: BLE001
+        grad_row.reference.append(_failure(case.name, "backward()", e))
+        return
+    grad_row.reference.append(_against_reference(case.name, grad, ref_grad))
+    if case.fd:
+        grad_copy = as_lists(grad)
+        fresh = _build(mine, {}, what, "loss")
+
+        def at(p):
+            return float(fresh.forward(p, feed(target, integers=integers)))
+        try:
+            numeric = _central(at, feed(pred), _entries(nested.shape(pred), random.Random(seed)), feed.arrays)
+            grad_row.fd.append(_against_fd(case.name, grad_copy, numeric))
+        except Exception as e:  # noqa: BLE001
+            grad_row.fd.append(_failure(case.name, "forward() (during finite differences)", e))
+
+
+# ----------------------------------------------------------------------------- grading an optimizer
+
+
+class Holder:
+    """A layer as an optimizer sees it: `params` and `grads`, dicts of the same names."""
+
+    def __init__(self, params: dict, grads: dict):
+        self.params, self.grads = params, grads
+
+
+def optimizer_cases(seed: int) -> List[Case]:
+    """Case.x: (shapes of each layer's params, gradients of every step: per step, per layer, name -> tensor)."""
+    rng = random.Random(seed)
+
+    def case(name, shapes, low=-1.0, high=1.0, zero=False):
+        params = [{n: tensor(rng, dims, -1.0, 1.0) for n, dims in layer.items()} for layer in shapes]
+        steps = [[{n: zeros(dims) if zero else tensor(rng, dims, low, high) for n, dims in layer.items()}
+                  for layer in shapes] for _ in range(OPTIMIZER_STEPS)]
+        return Case(name, (params, steps), False)
+    return [case("two layers (W 3x2 and b; W 2x1)", [{"W": (3, 2), "b": (2,)}, {"W": (2, 1)}]),
+            case("a 4-d kernel and its bias (Conv2D's)", [{"W": (2, 1, 2, 2), "b": (2,)}]),
+            case("zero gradients", [{"W": (2, 2), "b": (2,)}], zero=True),
+            case("large gradients (+-1000)", [{"W": (2, 3)}], -1000.0, 1000.0)]
+
+
+@_quietly
+def compare_optimizer(mine, like: str = "SGD", seed: int = 0, inputs: str = "auto", name: Optional[str] = None,
+                      time_limit: Optional[float] = None):
+    """Grade your optimizer (a class with step(layers)) against `like`: the params after each step."""
+    if like not in OPTIMIZERS:
+        raise GradeError(f"{like!r} is not an optimizer grade knows; choose one of {', '.join(OPTIMIZERS)}")
+    what = name or getattr(mine, "__name__", None) or type(mine).__name__
+    rows = [Row(f"step {k + 1}", f"the params step(layers) number {k + 1} leaves", [], [])
+            for k in range(OPTIMIZER_STEPS)]
+    arrays_used = False
+    for config in OPTIMIZERS[like] if not _is_instance(mine) else [{"lr": getattr(mine, "lr", 0.1)}]:
+        call = f"{like}({', '.join(f'{k}={v!r}' for k, v in config.items())})"
+        for case in optimizer_cases(seed):
+            with watch(f"building your optimizer {what}", time_limit):
+                optimizer = _build(mine, config, what, "optimizer")
+            feed = _Feeder(_uses_numpy(optimizer) if inputs == "auto" else inputs == "arrays")
+            arrays_used = arrays_used or feed.arrays
+            with watch(f'case "{call}, {case.name}"', time_limit, graded=True):
+                _grade_optimizer_case(optimizer, getattr(pure, like)(**config), case, f"{call}, {case.name}",
+                                      feed, rows)
+    title = (f"Grading {what} against the reference {like} (pure twin), seed {seed}; your optimizer was given "
+             f"layers holding {'numpy arrays' if arrays_used else 'nested lists'}.")
+    notes = ["An optimizer is graded by the params it leaves after each step(layers); each layer handed to it "
+             "has params and grads, dicts of the same names, as the contract's layers have."]
+    return GradeReport(title, rows, notes)
+
+
+def _grade_optimizer_case(optimizer, reference, case, label, feed, rows):
+    params, steps = case.x
+    theirs = [Holder(copy.deepcopy(p), {}) for p in params]
+    yours = [Holder({n: feed(v) for n, v in p.items()}, {}) for p in params]
+    for k, grads in enumerate(steps):
+        for layer, g in zip(theirs, grads):
+            layer.grads = copy.deepcopy(g)
+        for layer, g in zip(yours, grads):
+            layer.grads = {n: feed(v) for n, v in g.items()}
+        reference.step(theirs)
+        try:
+            optimizer.step(yours)
+        except Exception as e:  # noqa: BLE001
+            rows[k].reference.append(_failure(label, "step(layers)", e))
+            return
+        findings = []
+        for i, (mine, ref) in enumerate(zip(yours, theirs)):
+            for n in ref.params:
+                findings.append(_against_reference(f"{label}, layer {i} params[{n!r}]",
+                                                   mine.params.get(n) if isinstance(mine.params, dict) else None,
+                                                   ref.params[n]))
+        bad = [f for f in findings if not f.ok]
+        rows[k].reference.append(bad[0] if bad else Finding(label, True, error=max(f.error for f in findings)))
+
+
+# ----------------------------------------------------------------------------- grading source text or a file
+
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+EXERCISES = os.path.join(ROOT, "lessons", "exercises")
+
+
+class Graded(NamedTuple):
+    """What grading a file or a source text gave: the command's exit status and what it prints.
+
+    status  0 every quantity agrees, 1 graded and something differs (or your code stopped a case:
+            a time limit, sys.exit), 2 could not be graded (a file that does not import, a layer
+            that cannot be built, params of other names...), 130 interrupted (KeyboardInterrupt)
+    text    the report, or the one line saying why there is none
+    """
+    status: int
+    text: str
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 0
+
+
+class Exercise(NamedTuple):
+    """A skeleton in lessons/exercises: the class a learner writes and what grade compares it with."""
+    path: str          # relative to the repository root, with forward slashes: lessons/exercises/my_relu.py
+    name: str          # the class to write, e.g. "MyReLU"
+    like: str          # the reference it is graded against, e.g. "ReLU"
+    title: str         # the first line of the file's docstring
+
+    def source(self) -> str:
+        with open(os.path.join(ROOT, *self.path.split("/")), encoding="utf-8") as f:
+            return f.read()
+
+
+def read_marker(source: str) -> dict:
+    """The file's GRADE = {"name": ..., "like": ...} (read, not run), or {} when it has none or cannot be parsed."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return {}
+    for node in tree.body:
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                and node.targets[0].id == "GRADE"):
+            try:
+                value = ast.literal_eval(node.value)
+            except ValueError:
+                return {}
+            return value if isinstance(value, dict) else {}
+    return {}
+
+
+def exercises(folder: Optional[str] = None) -> List[Exercise]:
+    """Every exercise: the .py files of lessons/exercises holding a GRADE marker, in their "order"."""
+    folder = folder or EXERCISES
+    found = []
+    for entry in sorted(os.listdir(folder)):
+        if not entry.endswith(".py") or entry.startswith("_"):
+            continue
+        with open(os.path.join(folder, entry), encoding="utf-8") as f:
+            source = f.read()
+        marker = read_marker(source)
+        if "name" in marker and "like" in marker:
+            doc = ast.get_docstring(ast.parse(source)) or ""
+            rel = os.path.relpath(os.path.join(folder, entry), ROOT).replace(os.sep, "/")
+            found.append((marker.get("order", 99), Exercise(rel, marker["name"], marker["like"],
+                                                            doc.split("\n")[0])))
+    return [e for _, e in sorted(found, key=lambda pair: (pair[0], pair[1].path))]
+
+
+def grade_source(source: str, like: Optional[str] = None, name: Optional[str] = None, seed: int = 0,
+                 inputs: str = "auto", filename: str = "<your code>", time_limit: Optional[float] = TIME_LIMIT,
+                 folder: Optional[str] = None) -> Graded:
+    r"""Grade the layer, loss or optimizer a source text defines: what the browser page calls (no files needed).
+
+    like and name default to the text's GRADE = {"name": "MyReLU", "like": "ReLU"} (every exercise has
+    one); name, else, to the one class it defines with forward() or step(). Your code runs in this
+    process; time_limit (seconds for importing, building and each case) needs timer signals, so it
+    does nothing under Pyodide. Never raises for anything your code does: every outcome is a Graded.
+
+    >>> graded = grade_source("class Same:\n    params = {}\n    def forward(self, x):\n        return x\n"
+    ...                       "    def backward(self, g):\n        return g\n", like="Identity")
+    >>> graded.status, graded.text.splitlines()[-1]
+    (0, 'PASS: every quantity agrees with the reference and with finite differences.')
+    """
+    shown = filename
+    try:
+        marker = read_marker(source)
+        module = _load(source, filename, folder, time_limit)
+        name = name or marker.get("name")
+        like = like or marker.get("like")
+        mine = _pick(module, name, filename)
+        shown = f"{filename}:{name or getattr(mine, '__name__', '?')}"
+        if like is None:
+            raise GradeError(f"say what {shown} is graded against: --like KIND (one of {', '.join(KINDS)}), or "
+                             f"GRADE = {{'name': ..., 'like': ...}} in the file")
+        report = compare_layer(mine, like=like, seed=seed, inputs=inputs, name=shown, time_limit=time_limit)
+        return Graded(0 if report.ok else 1, str(report))
+    except GradeError as e:
+        return Graded(2, str(e))
+    except TimeLimit as e:
+        return _stopped(f"your code did not finish within {e.args[0]:g} s while {Stage.text}: an endless loop? "
+                        f"(the time limit; --time-limit SECONDS changes it)")
+    except SystemExit as e:
+        return _stopped(f"your code called sys.exit({e.code!r}) while {Stage.text}: grade stopped there")
+    except KeyboardInterrupt:
+        return Graded(130, f"interrupted (KeyboardInterrupt) while {Stage.text}")
+    except Exception as e:  # noqa: BLE001 - never a traceback: grade's own failure, in one line
+        return Graded(2, f"grade could not go on while {Stage.text}: {_raised(e)}")
+
+
+def _stopped(text: str) -> Graded:
+    """Your code stopped grade: a failure of a case once the cases run (1), else not graded (2)."""
+    return Graded(1, "FAIL: " + text) if Stage.graded else Graded(2, text)
+
+
+def grade_file(path: str, like: Optional[str] = None, name: Optional[str] = None, seed: int = 0,
+               inputs: str = "auto", time_limit: Optional[float] = TIME_LIMIT) -> Graded:
+    """grade_source on a file's text; the file may import its neighbours."""
+    Stage.text, Stage.graded = f"reading {path!r}", False
+    if not os.path.isfile(path):
+        return Graded(2, f"no such file: {path!r}")
+    try:
+        with open(path, encoding="utf-8") as f:
+            source = f.read()
+    except (OSError, UnicodeDecodeError) as e:
+        return Graded(2, f"cannot read {path!r}: {e}")
+    return grade_source(source, like, name, seed, inputs, path, time_limit, os.path.dirname(os.path.abspath(path)))
+
+
+def _load(source: str, filename: str, folder: Optional[str], time_limit: Optional[float]):
+    """Run the source as a new module (the file's folder first on sys.path, so it can import its neighbours)."""
+    try:
+        code = compile(source, filename, "exec")
+    except (SyntaxError, ValueError) as e:
+        where = f", line {e.lineno}" if getattr(e, "lineno", None) else ""
+        raise GradeError(f"{filename!r} is not valid Python{where}: {getattr(e, 'msg', e)}") from None
+    module_name = "_graded_" + "".join(c if c.isalnum() else "_" for c in os.path.abspath(filename))
+    module = types.ModuleType(module_name)
+    module.__file__ = filename
+    sys.modules[module_name] = module
+    USER_FILES.add(filename)
+    if folder:
+        sys.path.insert(0, folder)
+    try:
+        with watch(f"importing {filename!r}", time_limit):
+            exec(code, module.__dict__)
+    except ModuleNotFoundError as e:
+        if e.name == "numpy" or (e.name is None and "numpy" in str(e)):
+            raise GradeError(f"{filename!r} imports numpy, which is not installed here; grade itself needs no "
+                             f"numpy: a layer in plain Python (nested lists) is graded against the pure "
+                             f"twin") from None
+        raise GradeError(f"importing {filename!r} failed: {_raised(e)}") from None
+    except Exception as e:  # noqa: BLE001 - a broken file is the user's to fix: say where
+        raise GradeError(f"importing {filename!r} failed: {_raised(e)}") from None
+    finally:
+        if folder:
+            sys.path.remove(folder)
+    return module
+
+
+def _pick(module, name: Optional[str], filename: str):
+    """The object NAME of the module, or the one class it defines with forward() or step()."""
+    public = sorted(n for n in vars(module) if not n.startswith("_"))
+    if name:
+        if not hasattr(module, name):
+            raise GradeError(f"{filename!r} defines no {name!r}; it defines {', '.join(public) or 'nothing public'}")
+        return getattr(module, name)
+    classes = [v for v in vars(module).values() if isinstance(v, type) and v.__module__ == module.__name__
+               and (hasattr(v, "forward") or hasattr(v, "step"))]
+    if len(classes) == 1:
+        return classes[0]
+    raise GradeError(f"say which of {filename!r}'s objects to grade: FILE.py:NAME (it defines "
+                     f"{', '.join(public) or 'nothing public'})")
 
 
 # ----------------------------------------------------------------------------- the command
 
+MARK = "\x1egrade-"        # the child process's stage lines on its stderr, for its parent
 
-def load_object(spec: str):
-    """'path/to/file.py:NAME' -> the object NAME defined in that file (the file is run as a module)."""
-    path, sep, attr = spec.rpartition(":")
-    if not sep or not path or not attr:
-        raise GradeError(f"expected FILE.py:NAME (e.g. lessons/exercises/my_dense.py:MyDense), got {spec!r}")
-    if not os.path.isfile(path):
-        raise GradeError(f"no such file: {path!r}")
-    module_name = "_graded_" + "".join(c if c.isalnum() else "_" for c in os.path.abspath(path))
-    folder = os.path.dirname(os.path.abspath(path))
-    sys.path.insert(0, folder)                     # so the file can import its neighbours
-    try:
-        loader_spec = importlib.util.spec_from_file_location(module_name, path)
-        if loader_spec is None or loader_spec.loader is None:
-            raise GradeError(f"cannot import {path!r} as Python")
-        module = importlib.util.module_from_spec(loader_spec)
-        sys.modules[module_name] = module
-        try:
-            loader_spec.loader.exec_module(module)
-        except Exception as e:  # noqa: BLE001 - a broken file is the user's to fix: say where
-            raise GradeError(f"importing {path!r} failed: {type(e).__name__}: {e}") from None
-    finally:
-        sys.path.remove(folder)
-    if not hasattr(module, attr):
-        names = sorted(n for n in vars(module) if not n.startswith("_"))
-        raise GradeError(f"{path!r} defines no {attr!r}; it defines {', '.join(names) or 'nothing public'}")
-    return getattr(module, attr)
+
+def _split_target(target: str):
+    """'FILE.py:NAME' -> (FILE.py, NAME); 'FILE.py' -> (FILE.py, None)."""
+    path, sep, attr = target.rpartition(":")
+    if sep and path and attr and not os.path.isfile(target):
+        return path, attr
+    return target, None
 
 
 def main(argv=None, out: TextIO = None, err: TextIO = None) -> int:
     out = out if out is not None else sys.stdout
     err = err if err is not None else sys.stderr
+    argv = sys.argv[1:] if argv is None else list(argv)
     p = argparse.ArgumentParser(
         prog="python -m conformance grade",
-        description="Run your own layer or loss beside the reference (the pure twin) and finite differences; "
-                    "say which of forward, dL/dx and each dL/dparam agree. Exit status 0 all agree, 1 something "
-                    "differs, 2 it could not be graded.")
-    p.add_argument("target", metavar="FILE.py:NAME", help="your layer: a class, a factory or a layer object")
-    p.add_argument("--like", required=True, choices=KINDS, metavar="KIND",
-                   help=f"the reference to grade against: {', '.join(KINDS)}")
+        description="Run your own layer, loss or optimizer beside the reference (the pure twin) and finite "
+                    "differences; say which of forward, dL/dx and each dL/dparam agree. Exit status 0 all agree, "
+                    "1 something differs, 2 it could not be graded, 130 interrupted.")
+    p.add_argument("target", metavar="FILE.py[:NAME]",
+                   help="your layer: a class, a factory or a layer object (NAME may be left out when the file has "
+                        "a GRADE marker, as every exercise has, or defines one class)")
+    p.add_argument("--like", choices=KINDS, metavar="KIND",
+                   help=f"the reference to grade against: {', '.join(KINDS)} (default: the file's GRADE marker)")
     p.add_argument("--seed", type=int, default=0, help="seed of the inputs and weights (default %(default)s)")
     p.add_argument("--inputs", choices=("auto", "arrays", "lists"), default="auto",
                    help="what your layer takes: numpy arrays or nested lists (default: guess)")
+    p.add_argument("--time-limit", type=float, default=TIME_LIMIT, metavar="SECONDS",
+                   help="for importing your file, building your layer and each case; 0: none (default %(default)s)")
+    p.add_argument("--in-process", action="store_true",
+                   help="run your code in this process (by default a child process runs it, so that an os._exit "
+                        "or a hang in C code is reported, not suffered)")
+    p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    path, name = _split_target(args.target)
+    limit = args.time_limit or None
+    if args.child:
+        def tell(stage, graded):
+            sys.__stderr__.write(f"{MARK}stage {int(graded)} {stage}\n")
+            sys.__stderr__.flush()
+        Stage.on_change = tell
+    if args.child or args.in_process or not _can_spawn():
+        graded = grade_file(path, args.like, name, args.seed, args.inputs, limit)
+        _print(graded, out, err)
+        if args.child:
+            sys.__stderr__.write(f"{MARK}done\n")
+            sys.__stderr__.flush()
+        return graded.status
+    return _in_child(argv, limit, out, err)
+
+
+def _print(graded: Graded, out: TextIO, err: TextIO) -> None:
+    if graded.status in (0, 1):
+        print(graded.text, file=out)
+    elif graded.status == 2:
+        print(f"python -m conformance grade: error: {graded.text}", file=err)
+    else:
+        print(f"python -m conformance grade: {graded.text}", file=err)
+
+
+def _can_spawn() -> bool:
+    return sys.platform != "emscripten" and bool(sys.executable)
+
+
+def _in_child(argv, limit: Optional[float], out: TextIO, err: TextIO) -> int:
+    """Run `grade --child ARGV` in a child process; relay what it prints; say it if the child dies or hangs.
+
+    The child names each stage on its stderr; the parent gives each stage the time limit (plus 5 s,
+    so that the child's own timer, which names the stage in the report, rings first) and kills the
+    child after that: an endless loop in C code, or one that catches every exception, is stopped too.
+    """
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([ROOT] + [v for v in [env.get("PYTHONPATH")] if v])
+    child = subprocess.Popen([sys.executable, "-m", "conformance", "grade", "--child", *argv],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env,
+                             text=True, encoding="utf-8", errors="replace")
+    printed, lines = [], queue.Queue()
+    readers = [threading.Thread(target=lambda: printed.append(child.stdout.read()), daemon=True),
+               threading.Thread(target=lambda: [lines.put(line) for line in iter(child.stderr.readline, "")]
+                                + [lines.put(None)], daemon=True)]
+    for r in readers:
+        r.start()
+    stage, graded, done, other, hung = "starting", False, False, [], False
+    deadline = None if limit is None else time.monotonic() + limit + 5.0
     try:
-        mine = load_object(args.target)
-        report = compare_layer(mine, like=args.like, seed=args.seed, inputs=args.inputs, name=args.target)
-    except GradeError as e:
-        print(f"python -m conformance grade: error: {e}", file=err)
-        return 2
-    print(report, file=out)
-    return 0 if report.ok else 1
+        while True:
+            try:
+                line = lines.get(timeout=0.2)
+            except queue.Empty:
+                if deadline is not None and time.monotonic() > deadline:
+                    hung = True
+                    break
+                continue
+            if line is None:
+                break
+            if line.startswith(MARK + "stage "):
+                _, flag, stage = line.rstrip("\n").split(" ", 2)
+                graded = flag == "1"
+                deadline = None if limit is None else time.monotonic() + limit + 5.0
+            elif line.startswith(MARK + "done"):
+                done = True
+            else:
+                other.append(line)
+    except KeyboardInterrupt:
+        child.kill()
+        child.wait()
+        print(f"python -m conformance grade: interrupted (Ctrl-C) while {stage}", file=err)
+        return 130
+    if hung:
+        child.kill()
+    status = child.wait()
+    readers[0].join()
+    out.write("".join(printed))
+    err.write("".join(other))
+    if hung:
+        text = (f"your code did not finish within {limit:g} s while {stage}, and did not stop when asked: an "
+                f"endless loop? (the time limit; --time-limit SECONDS changes it)")
+    elif not done:
+        how = f"was killed by signal {-status}" if status < 0 else f"exited with status {status}"
+        text = (f"your code ended grade early while {stage}: the process {how} (os._exit in your code?), "
+                f"before any report")
+    else:
+        return status
+    stopped = Graded(1, "FAIL: " + text) if graded else Graded(2, text)
+    _print(stopped, out, err)
+    return stopped.status

@@ -337,3 +337,30 @@ def _raised(cls):
     except ValueError as e:
         return e
     raise AssertionError("did not raise")
+
+
+# ---------------------------------------------------------------- nested.compare is tolerances.compare without numpy
+
+def test_the_standard_library_comparison_agrees_with_the_numpy_one():
+    """grade compares through conformance/nested.py (no numpy): the same verdict, worst element and relative error."""
+    import random
+
+    from conformance import nested, tolerances
+    rng = random.Random(0)
+    specials = [0.0, -0.0, 1.0, -1.0, 1e-300, 1e308, -1e308, math.inf, -math.inf, math.nan, 1e-13, 2.0 + 1e-11]
+    for trial in range(500):
+        dims = [rng.randint(1, 3) for _ in range(rng.randint(0, 3))]
+        n = 1
+        for d in dims:
+            n *= d
+        ref_flat = [rng.choice(specials) if rng.random() < 0.3 else rng.uniform(-3, 3) for _ in range(n)]
+        yours_flat = [r if rng.random() < 0.5 else (rng.choice(specials) if rng.random() < 0.3
+                                                    else r * (1 + rng.choice([1e-12, 1e-9, 1e-3, -2.0])))
+                      for r in ref_flat]
+        y, r = nested.Tensor(tuple(dims), yours_flat), nested.Tensor(tuple(dims), ref_flat)
+        shaped = (lambda t: np.array(t.flat, dtype=float).reshape(t.shape))
+        mine, theirs = nested.compare(y, r), tolerances.compare(shaped(y), shaped(r))
+        assert mine.ok == theirs.ok, (trial, y, r)
+        assert (mine.index or ()) == (theirs.index or ()), (trial, y, r)
+        assert mine.max_rel == theirs.max_rel or (math.isnan(mine.max_rel) and math.isnan(theirs.max_rel))
+        assert nested.numbers(shaped(y).tolist()) == y or any(math.isnan(v) for v in yours_flat)
