@@ -57,7 +57,7 @@ def main(argv=None):
             print(f"{module.NAME:22s} quick {quick}  full {full if full is not None else f'over {args.limit:g} s'}",
                   flush=True)
     record = {"measured": datetime.date.today().isoformat(),
-              "command": "python3 benchmarks/lesson_times.py" + (f" --limit {args.limit:g}" if args.limit != 45 else ""),
+              "command": "python3 benchmarks/lesson_times.py" + (f" --limit {args.limit:g}" * (args.limit != 45)),
               "python": sys.version.split()[0], "limit_seconds": args.limit,
               "load_average": [round(min(loads), 2), round(max(loads), 2)],
               "lessons": measured}

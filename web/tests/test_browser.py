@@ -248,6 +248,8 @@ def test_moons_train_to_95_percent_in_the_page_as_on_cpython(page):
     section = page.find_element(By.ID, "playground")
     page.execute_script("arguments[0].scrollIntoView()", section)
     assert page.find_element(By.ID, "dataset").get_attribute("value") == "moons"
+    page.execute_script(MONITOR)
+    page.execute_script(RESET_MONITOR)
     page.find_element(By.ID, "start").click()
     wait_for(page, "const p = window.twinnet.play; return p && p.accuracy >= 0.95 && p.epoch >= 10", 180,
              "95% accuracy on moons")
@@ -255,7 +257,9 @@ def test_moons_train_to_95_percent_in_the_page_as_on_cpython(page):
     time.sleep(0.5)
     play = page.execute_script("return window.twinnet.play")
     stats = page.find_element(By.ID, "train-stats").text
-    print(f"moons in the page: {stats}")
+    monitor = page.execute_script(READ_MONITOR)
+    print(f"moons in the page: {stats}; longest main-thread task {monitor['task']:.0f} ms, longest frame gap "
+          f"{monitor['gap']:.0f} ms (load average {os.getloadavg()[0]:.2f})")
     assert play["accuracy"] >= 0.95 and "epochs/s" in stats and play["description"] == "2-16-16-2"
     shot(page, "playground-moons.png", section)
     # The same settings on CPython, the same number of epochs: the same run within the policy.
@@ -505,3 +509,86 @@ def test_stop_ends_a_run_at_once_and_the_page_stays_usable(course):
           f"load average {os.getloadavg()[0]:.2f})")
     again = run_in_page(course, "d4-two-layer")                  # the fresh worker runs the next lesson
     assert again["status"] == 0 and "[ok]" in again["output"]
+
+
+def type_code(driver, code):
+    editor = driver.find_element(By.ID, "editor")
+    driver.execute_script("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'))",
+                          editor, code)
+
+
+def cpython_report(code, exercise):
+    """What `python3 -m conformance grade` prints for this code, on CPython (its own _print of the same Graded)."""
+    import io
+    from conformance import grade
+    graded = grade.grade_source(code, like=exercise.like, name=exercise.name, filename=exercise.path)
+    printed = io.StringIO()
+    grade._print(graded, printed, printed)
+    return graded.status, printed.getvalue()
+
+
+def test_every_exercise_is_graded_in_the_page_as_in_a_terminal(course):
+    """Each exercise of lessons/exercises: the editor holds its skeleton; a correct solution and a buggy one
+    (conformance/exercise_solutions) typed in and graded in the page give the report CPython's grader gives."""
+    import importlib
+    from conformance import grade
+    listed = course.execute_script("return window.twinnet.course.exercises.map((e) => [e.path, e['class'], e.like])")
+    exercises = grade.exercises()
+    assert listed == [[e.path, e.name, e.like] for e in exercises] and len(exercises) >= 8
+    report = []
+    for exercise in exercises:
+        stem = exercise.path.rsplit("/", 1)[1][:-3]
+        course.execute_script(f"location.hash = 'exercise-{stem}'")
+        wait_for(course, f"return document.getElementById('exercise-title').textContent.includes({stem!r})", 10)
+        assert course.find_element(By.ID, "editor").get_property("value") == exercise.source()
+        solutions = importlib.import_module(f"conformance.exercise_solutions.{stem}")
+        with open(solutions.__file__, encoding="utf-8") as f:
+            solution = f.read()
+        bug = sorted(solutions.BUGS)[0]
+        for code, wanted in [(solution, 0), (solution + f"\n\n{exercise.name} = {bug}\n", 1)]:
+            type_code(course, code)
+            course.execute_script(RESET_MONITOR)
+            started = time.time()
+            course.find_element(By.ID, "grade").click()
+            graded = wait_for(course, f"const g = window.twinnet.course.grades[{stem!r}]; return g && g.done && "
+                                      "{status: g.status, report: g.report}", 300, f"grading {stem}")
+            seconds = time.time() - started
+            status, text = cpython_report(code, exercise)
+            assert graded["status"] == status == wanted, (stem, graded["report"])
+            difference = same_figures(graded["report"].strip(), text.strip())
+            assert difference is None, f"{stem}: {difference}"
+            assert course.find_element(By.ID, "report").text.strip() == graded["report"].strip()
+            if wanted:
+                for words in solutions.BUGS[bug]:
+                    assert words in graded["report"]
+            report.append(f"{stem:18s} {'solution' if not wanted else bug:22s} status {status} in {seconds:4.1f} s, "
+                          f"longest main-thread task {course.execute_script(READ_MONITOR)['task']:.0f} ms")
+        if stem == "my_relu":
+            shot(course, "course-exercise.png")
+    print("\n".join(report) + f"\n(load average {os.getloadavg()[0]:.2f})")
+
+
+def test_a_cnn_saliency_leaves_the_page_responsive(driver, tmp_path):
+    """The main command's CNN shape (conv 5x5x32, pool, conv 5x5x64, pool, dense 256): its saliency takes
+    seconds of Python, all in the worker; the page's longest main-thread task stays short."""
+    from app.cli import build_cnn
+    model_path = str(tmp_path / "cnn.json")
+    nn.save(build_cnn(nn, (1, 28, 28), [256], 10, "relu", 0), model_path)
+    server, url = start(serve.Site(model_path))
+    try:
+        open_page(driver, url)
+        driver.execute_script(MONITOR)
+        driver.execute_script(RESET_MONITOR)
+        images, _ = data.load_mnist("test")
+        result = draw(driver, images[0])
+        saliency = driver.execute_script("return window.twinnet.digit.saliencyMs")
+        monitor = driver.execute_script(READ_MONITOR)
+        check_against_cpython(result, model_path)
+        print(f"CNN 32-64-256 in the page: predicted in {result['predictMs']:.0f} ms, saliency {saliency:.0f} ms; "
+              f"longest main-thread task meanwhile {monitor['task']:.0f} ms, longest frame gap {monitor['gap']:.0f} ms "
+              f"(load average {os.getloadavg()[0]:.2f})")
+        assert monitor["task"] < saliency
+        assert console_errors(driver) == []
+    finally:
+        server.shutdown()
+        server.server_close()
