@@ -79,25 +79,29 @@ def open_page(model_path):
 
 
 PREDICT_IN_PAGE = """
-const [pixels, repeats] = arguments;
-const digits = window.twinnet.digits, times = [], saliency = [];
-for (let i = 0; i < repeats + 1; i++) {
-  const r = digits.predict(pixels).toJs({dict_converter: Object.fromEntries});
-  if (i > 0) { times.push(r.predict_ms); saliency.push(r.saliency_ms); }
-}
-return [times, saliency];
+const [pixels, repeats, done] = arguments;
+(async () => {
+  const digits = window.twinnet.digits, times = [], saliency = [];      // the page's Python, in its worker
+  for (let i = 0; i < repeats + 1; i++) {
+    const r = await digits.call("predict", [pixels]);
+    if (i > 0) { times.push(r.predict_ms); saliency.push(r.saliency_ms); }
+  }
+  done([times, saliency]);
+})();
 """
 
 TRAIN_IN_PAGE = """
-const [repeats, epochs] = arguments;
-const pg = window.twinnet.browser.Playground(), rates = [];
-pg.train(1);
-for (let i = 0; i < repeats; i++) {
-  const before = pg.state().toJs({dict_converter: Object.fromEntries}).train_seconds;
-  pg.train(epochs);
-  rates.push(epochs / (pg.state().toJs({dict_converter: Object.fromEntries}).train_seconds - before));
-}
-return rates;
+const [repeats, epochs, done] = arguments;
+(async () => {
+  const pg = await window.twinnet.python.make("browser", "Playground", []), rates = [];
+  await pg.call("train", [1]);
+  for (let i = 0; i < repeats; i++) {
+    const before = (await pg.call("state")).train_seconds;
+    await pg.call("train", [epochs]);
+    rates.push(epochs / ((await pg.call("state")).train_seconds - before));
+  }
+  done(rates);
+})();
 """
 
 
@@ -152,7 +156,7 @@ def main(argv=None):
     for name, path in (("MLP 784-96-10", mlp), ("CNN conv32-conv64-dense256", cnn)):
         repeats = args.repeats if "MLP" in name else max(3, args.repeats // 3)
         driver, close = open_page(path)
-        page_times, page_saliency = driver.execute_script(PREDICT_IN_PAGE, pixels, repeats)
+        page_times, page_saliency = driver.execute_async_script(PREDICT_IN_PAGE, pixels, repeats)
         close()
         here_times, here_saliency = cpython_predict(path, pixels, repeats)
         pf, ps = statistics.median(page_times), statistics.median(page_saliency)
@@ -161,7 +165,7 @@ def main(argv=None):
               f"browser/CPython {pf / cf:.2f}; {load()}")
 
     driver, close = open_page(mlp)
-    page_rates = driver.execute_script(TRAIN_IN_PAGE, args.repeats, 20)
+    page_rates = driver.execute_async_script(TRAIN_IN_PAGE, args.repeats, 20)
     close()
     here_rates = cpython_train(args.repeats, 20)
     print(f"\n3. playground 2-16-16-2 on 200 moons, Adam, batch 16 (13 steps an epoch), epochs/s, best of "

@@ -163,7 +163,7 @@ function showPicture(message) {
   const url = message.url || (message.url = URL.createObjectURL(new Blob([message.bytes], { type: message.mime })));
   const figure = document.createElement("figure");
   const name = message.path.split("/").pop();
-  figure.innerHTML = `<img src="${url}" alt="${escapeHtml(name)}"><figcaption>${escapeHtml(message.path)}</figcaption>`;
+  figure.innerHTML = `<img src="${url}" alt="${escapeHtml(name)}" decoding="async"><figcaption>${escapeHtml(message.path)}</figcaption>`;
   $("pictures").appendChild(figure);
 }
 
@@ -172,7 +172,10 @@ async function runLesson(name, quick) {
   const run = { name, quick, output: "", pictures: [], done: false, status: null, seconds: null };
   course.runs[name] = run;
   course.running = name;
-  showLesson(lesson);
+  if (course.shown !== name) showLesson(lesson);
+  $("output").textContent = "";
+  $("pictures").innerHTML = "";
+  buttons();
   const out = $("output");
   const started = performance.now();
   run.firstOutputMs = null;

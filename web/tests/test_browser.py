@@ -592,3 +592,30 @@ def test_a_cnn_saliency_leaves_the_page_responsive(driver, tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_exported_course_works_as_plain_files(driver, tmp_path):
+    """serve --export, a plain static server: the course page runs a lesson (with MNIST) and grades an exercise
+    as the served page does."""
+    folder = str(tmp_path / "site")
+    serve.export(folder, None)
+    shutil.copytree(PYODIDE, os.path.join(folder, "pyodide"))       # what the CDN would give
+    server, url = start(partial(QuietHandler, directory=folder))
+    try:
+        open_page(driver, url + "course.html?pyodide=local")
+        assert driver.execute_script("return window.twinnet.pyodideSource") == "local"
+        driver.execute_script(MONITOR)
+        run = run_in_page(driver, "d4-two-layer")
+        text, status, _ = cpython_lesson("d4-two-layer", str(tmp_path / "out"))
+        assert same_figures(normalise(run["output"], "/home/pyodide/twinnet", "lesson-output"),
+                            normalise(text, ROOT, str(tmp_path / "out"))) is None
+        assert len(run["pictures"]) == text.count("picture: ") >= 1
+        driver.execute_script("location.hash = 'exercise-my_relu'")
+        wait_for(driver, "return document.getElementById('exercise-title').textContent.includes('my_relu')", 10)
+        driver.find_element(By.ID, "grade").click()                # the skeleton, as it is
+        graded = wait_for(driver, "const g = window.twinnet.course.grades['my_relu']; return g && g.done && g", 300)
+        assert graded["status"] == 1 and "still the exercise's skeleton" in graded["report"]
+        assert console_errors(driver) == []
+    finally:
+        server.shutdown()
+        server.server_close()
