@@ -234,8 +234,9 @@ function showExercise(exercise) {
   course.shown = exercise.name;
   $("lesson").hidden = true;
   $("exercise").hidden = false;
-  $("exercise-title").innerHTML = `Exercise <code>${exercise.name}</code>: ${escapeHtml(exercise.title)}`;
-  $("exercise-text").innerHTML = exercise.text.split("\n\n").map((p) => `<p>${inlineMarkdown(p)}</p>`).join("");
+  $("exercise-title").innerHTML = `<code>${exercise.name}</code>: ${escapeHtml(exercise.title)}`;
+  $("exercise-text").innerHTML = exercise.text.split("\n\n").map((p) => p.startsWith("python3 ")
+    ? `<pre>${escapeHtml(p)}</pre>` : `<p>${inlineMarkdown(p)}</p>`).join("");
   const saved = course.grades[exercise.name];
   $("editor").value = saved ? saved.code : exercise.skeleton;
   $("report").textContent = saved && saved.report ? saved.report : "";

@@ -15,6 +15,7 @@ nothing downloads a browser. Skipped, saying what is missing, where they or Pyod
 """
 import base64
 import inspect
+import json
 import math
 import os
 import re
@@ -511,10 +512,34 @@ def test_stop_ends_a_run_at_once_and_the_page_stays_usable(course):
     assert again["status"] == 0 and "[ok]" in again["output"]
 
 
+def test_the_full_run_says_its_time_before_it_starts(course):
+    """A full run is offered with its expected time where the page can finish it (web/lesson-times.json), and
+    left to the terminal, with the command, where it cannot."""
+    with open(os.path.join(ROOT, "web", "lesson-times.json")) as f:
+        measured = json.load(f)["lessons"]
+    course.execute_script("location.hash = 'd4-two-layer'")
+    wait_for(course, "return document.getElementById('lesson-title').textContent.startsWith('d4')", 10)
+    button = course.find_element(By.ID, "run-full")
+    assert measured["d4-two-layer"]["full"] is not None and not button.get_property("disabled")
+    assert re.search(r"Full run \(about \d+ s\)", button.text)
+    assert "CPython takes" in course.find_element(By.ID, "full-note").text
+    run = run_in_page(course, "d4-two-layer", quick=False)
+    assert run["status"] == 0 and "[pure]" in run["output"].splitlines()[0]           # not "[pure, quick]"
+    slow = next(name for name, m in measured.items() if m["full"] is None and name != "micropython-predict")
+    course.execute_script(f"location.hash = {slow!r}")
+    wait_for(course, f"return document.getElementById('lesson-title').textContent.startsWith({slow!r})", 10)
+    assert course.find_element(By.ID, "run-full").get_property("disabled")
+    assert f"python3 -m lessons run {slow}" in course.find_element(By.ID, "full-note").text
+
+
 def type_code(driver, code):
     editor = driver.find_element(By.ID, "editor")
     driver.execute_script("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'))",
                           editor, code)
+
+
+def stem_of(exercise):
+    return exercise.path.rsplit("/", 1)[1][:-3]
 
 
 def cpython_report(code, exercise):
@@ -566,6 +591,25 @@ def test_every_exercise_is_graded_in_the_page_as_in_a_terminal(course):
         if stem == "my_relu":
             shot(course, "course-exercise.png")
     print("\n".join(report) + f"\n(load average {os.getloadavg()[0]:.2f})")
+    # An endless loop in the learner's forward: the grader's time limit needs timer signals, which Pyodide
+    # lacks; Stop ends it, and the next grade runs in the fresh worker.
+    endless = re.sub(r"^( +)raise NotImplementedError\(.*$", r"\1while True:\n\1    pass", exercises[0].source(),
+                     count=1, flags=re.M)
+    assert "while True:" in endless
+    type_code(course, endless)
+    stops = len(course.execute_script("return window.twinnet.course.stops"))
+    course.find_element(By.ID, "grade").click()
+    time.sleep(2.0)
+    assert course.execute_script(f"return !window.twinnet.course.grades['{stem_of(exercises[0])}'].done")
+    course.find_element(By.ID, "stop-grade").click()
+    stop = wait_for(course, f"const s = window.twinnet.course.stops; return s.length > {stops} && "
+                            "s[s.length - 1].usableMs && s[s.length - 1]", 120, "a fresh worker")
+    assert stop["latencyMs"] < 1000 and course.find_element(By.ID, "grade-note").text == "stopped"
+    type_code(course, exercises[0].source())
+    course.find_element(By.ID, "grade").click()
+    graded = wait_for(course, f"const g = window.twinnet.course.grades['{stem_of(exercises[0])}']; "
+                              "return g && g.done && g", 300)
+    assert graded["status"] == 1 and "still the exercise's skeleton" in graded["report"]
 
 
 def test_a_cnn_saliency_leaves_the_page_responsive(driver, tmp_path):
