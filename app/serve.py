@@ -10,16 +10,17 @@ CPython compiled to WebAssembly, then fetch the very files of pure/ and data/
 from this checkout and write them into Pyodide's file system: the Python that
 runs in the page is the Python you read here, not a copy. Three views: draw a
 digit for the model given here, train a small network on a toy set, and the
-source of the layers in use beside each.
+source of the layers in use beside each; and course.html, every lesson and
+exercise (lessons/, pictures/, conformance/, the shipped MNIST digits).
 
 This module is only a web server (the standard library's http.server, on
 127.0.0.1): it sends files and a small config.json telling the page where
 Pyodide and the model are. Everything else happens in the browser. It serves
-nothing but the pages, the top-level .py files of pure/ and data/, the model
-and Pyodide's own files.
+nothing but the pages, the top-level .py files of pure/ and data/, the course's
+files (course_files()), the model and Pyodide's own files.
 
 --export DIR writes the same site as plain files (the pages, pure/*.py,
-data/*.py, the model, a config.json that says "load Pyodide from its CDN"),
+data/*.py, the course's files, the model, a config.json that says "load Pyodide from its CDN"),
 ready for any static host such as GitHub Pages.
 """
 from __future__ import annotations
