@@ -46,6 +46,9 @@ def main(argv=None):
             previous = json.load(f)["lessons"]
     measured = dict(previous)
     loads = [os.getloadavg()[0]]
+    if args.only and os.path.isfile(OUT):
+        with open(OUT) as f:
+            loads += json.load(f)["load_average"]
     with tempfile.TemporaryDirectory() as folder:
         for _, module in modules():
             if args.only and module.NAME not in args.only:
@@ -53,12 +56,12 @@ def main(argv=None):
             quick = seconds(module.NAME, True, 10 * args.limit, folder)
             full = seconds(module.NAME, False, args.limit, folder)
             loads.append(os.getloadavg()[0])
-            measured[module.NAME] = {"quick": quick, "full": full}
+            measured[module.NAME] = {"quick": quick, "full": full, "limit": args.limit}
             print(f"{module.NAME:22s} quick {quick}  full {full if full is not None else f'over {args.limit:g} s'}",
                   flush=True)
     record = {"measured": datetime.date.today().isoformat(),
               "command": "python3 benchmarks/lesson_times.py" + (f" --limit {args.limit:g}" * (args.limit != 45)),
-              "python": sys.version.split()[0], "limit_seconds": args.limit,
+              "python": sys.version.split()[0],
               "load_average": [round(min(loads), 2), round(max(loads), 2)],
               "lessons": measured}
     with open(OUT, "w") as f:
