@@ -13,6 +13,8 @@ numbers exactly.
     python -m conformance grade FILE.py:NAME --like Dense   # your own layer against the reference
 
     conformance.compare_layer(MyDense, like="Dense")   # the same as an API (conformance/grade.py)
+    conformance.grade.grade_source(text, like="ReLU")  # source text -> Graded(status, text): the page's
+    conformance.grade.exercises()                      # the skeletons of lessons/exercises
 
 Modules: tolerances (the policy and compare()), fixtures (seeded inputs),
 twins (run both twins, compare, finite differences), differences (the central

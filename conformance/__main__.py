@@ -1,8 +1,8 @@
 """python -m conformance            print the twin-agreement table (exit 1 if any row fails)
 python -m conformance check MODEL.json [--inputs FILE.json] [--n 16] [--seed 0]
                                  compare one saved model's predictions in both twins
-python -m conformance grade FILE.py:NAME --like Dense
-                                 grade your own layer or loss against the reference (conformance/grade.py)
+python -m conformance grade FILE.py[:NAME] [--like Dense]
+                                 grade your own layer, loss or optimizer against the reference (conformance/grade.py)
 """
 import sys
 

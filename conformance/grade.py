@@ -33,6 +33,19 @@ lists otherwise), so your parameters must have the reference's names and shapes
     print(report)            # the table and, on failure, the first disagreement in words
     assert report.ok
 
+Exercises: lessons/exercises/my_*.py are skeletons, each with a GRADE marker naming its class and
+reference, so `python -m conformance grade lessons/exercises/my_relu.py` needs no more;
+exercises() lists them. Without numpy (the pure twin alone, Pyodide) plain-Python layers are
+graded the same, word for word: every value is read as nested lists (nested.py).
+
+The browser page grades typed code with no file and no subprocess:
+
+    graded = grade_source(text, like="ReLU")     # Graded(status, text): 0 PASS, 1 FAIL, 2 not graded
+
+The command runs your file in a child process (unless --in-process), each stage (import, build,
+each case) under a time limit (TIME_LIMIT, --time-limit), so that an endless loop, sys.exit,
+os._exit or Ctrl-C is said in one line, never a traceback and never a PASS.
+
 Tolerances are the project's (conformance/tolerances.py): against the reference,
 |yours - reference| <= 1e-12 + 1e-10 |reference| per element (a correct layer
 differs only by rounding, ~1e-16); against finite differences, a relative error
@@ -1060,7 +1073,7 @@ def exercises(folder: Optional[str] = None) -> List[Exercise]:
     """Every exercise: the .py files of lessons/exercises holding a GRADE marker, in their "order"."""
     folder = folder or EXERCISES
     found = []
-    for entry in sorted(os.listdir(folder)):
+    for entry in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:   # (not in an installed wheel)
         if not entry.endswith(".py") or entry.startswith("_"):
             continue
         with open(os.path.join(folder, entry), encoding="utf-8") as f:
