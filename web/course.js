@@ -231,6 +231,8 @@ async function stop() {
 
 // ------------------------------------------------------------------ exercises
 
+const took = (ms) => ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(1)} s`;
+
 function showExercise(exercise) {
   course.shown = exercise.name;
   $("lesson").hidden = true;
@@ -263,7 +265,7 @@ async function grade(name) {
     });
     record.status = answer.status;
     $("grade-note").textContent = `${answer.status === 0 ? "PASS" : "not yet: exit status " + answer.status} ` +
-      `(${((performance.now() - started) / 1000).toFixed(1)} s)`;
+      `(${took(performance.now() - started)})`;
   } catch (e) {
     if (!e.stopped) throw e;
     record.stopped = true;
