@@ -10,19 +10,20 @@ CPython compiled to WebAssembly, then fetch the very files of pure/ and data/
 from this checkout and write them into Pyodide's file system: the Python that
 runs in the page is the Python you read here, not a copy. Three views: draw a
 digit for the model given here, train a small network on a toy set, and the
-source of the layers in use beside each.
+source of the layers in use beside each; and course.html, every lesson and
+exercise (lessons/, pictures/, conformance/, the shipped MNIST digits).
 
 This module is only a web server (the standard library's http.server, on
 127.0.0.1): it sends files and a small config.json telling the page where
 Pyodide and the model are. Everything else happens in the browser. It answers
 only requests addressed to itself (Host 127.0.0.1, localhost or [::1] and its
 port), lets a silent connection go after TIMEOUT seconds, and a client that
-leaves mid-answer is one line on standard error. It serves
-nothing but the pages, the top-level .py files of pure/ and data/, the model
-and Pyodide's own files.
+leaves mid-answer is one line on standard error. It serves nothing but the
+pages, the top-level .py files of pure/ and data/, the course's files
+(course_files()), the model and Pyodide's own files.
 
 --export DIR writes the same site as plain files (the pages, pure/*.py,
-data/*.py, the model, a config.json that says "load Pyodide from its CDN"),
+data/*.py, the course's files, the model, a config.json that says "load Pyodide from its CDN"),
 ready for any static host such as GitHub Pages.
 """
 from __future__ import annotations
@@ -48,6 +49,8 @@ PYODIDE_VERSION = "314.0.7"                                           # as pinne
 CDN = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"
 INSTALL = "npm ci"                                                    # the one command that installs it
 PACKAGES = ("pure", "data")                                           # the Python the page runs
+COURSE = ("lessons", "lessons/exercises", "pictures", "conformance")  # and the course page's (course.html)
+COURSE_TEXTS = ("lessons/SERIES.md",)
 # Where `python -m pure` / `python -m vectorized` save their models, most wanted first.
 DEFAULT_MODELS = ("runs/mnist-mlp-pure.json", "runs/mnist-mlp-vectorized.json",
                   "runs/mnist-cnn-vectorized.json", "runs/mnist-cnn-pure.json")
@@ -67,6 +70,22 @@ def python_files(root: str = ROOT) -> list:
     return files
 
 
+def course_files(root: str = ROOT) -> dict:
+    """What the course page writes into Pyodide besides python_files(): "files", the top-level .py files of
+    COURSE (not tests: test_*.py, conftest.py) and COURSE_TEXTS; "binaries", the shipped MNIST digits."""
+    from data.mnist import SHIPPED_SHA256
+    files = []
+    for package in COURSE:
+        folder = os.path.join(root, package)
+        if os.path.isdir(folder):
+            files += [f"{package}/{name}" for name in sorted(os.listdir(folder))
+                      if name.endswith(".py") and not name.startswith((".", "test_")) and name != "conftest.py"]
+    files += [name for name in COURSE_TEXTS if os.path.isfile(os.path.join(root, name))]
+    binaries = [f"data/mnist/{name}" for name in sorted(SHIPPED_SHA256)
+                if name.endswith(".gz") and os.path.isfile(os.path.join(root, "data", "mnist", name))]
+    return {"files": files, "binaries": binaries}
+
+
 def default_model(root: str = ROOT) -> Optional[str]:
     """The first of DEFAULT_MODELS that exists under `root`, or None."""
     for name in DEFAULT_MODELS:
@@ -81,7 +100,7 @@ def site_config(model: Optional[str], pyodide: str, root: str = ROOT) -> dict:
     pyodide is "local" (the server sends node_modules/pyodide under pyodide/) or "cdn".
     """
     config = {"pyodide": pyodide, "local": "pyodide/", "cdn": CDN, "install": INSTALL,
-              "files": python_files(root), "model": None, "model_name": None,
+              "files": python_files(root), "course": course_files(root), "model": None, "model_name": None,
               "make_model": f"{MAKE_MODEL}   (then: python3 -m pure serve)"}
     if model is not None:
         config["model"] = "model.json"
@@ -102,6 +121,7 @@ class Site:
     /<name>           web/<name>              /model.json    the model
     /pure/<x>.py      pure/<x>.py             /pyodide/...   node_modules/pyodide/...
     /data/<x>.py      data/<x>.py
+    /<course file>    course_files(): lessons/, pictures/, conformance/ (no tests), SERIES.md, data/mnist/*.gz
     """
 
     def __init__(self, model: Optional[str] = None, pyodide_dir: str = PYODIDE, root: str = ROOT):
@@ -123,6 +143,9 @@ class Site:
             return self.model
         if parts[0] == "pyodide":
             return _inside(self.pyodide_dir, parts[1:])
+        course = course_files(self.root)
+        if "/".join(parts) in course["files"] + course["binaries"]:
+            return _inside(self.root, parts)
         if parts[0] in PACKAGES:
             if len(parts) != 2 or not parts[1].endswith(".py"):
                 return None
@@ -253,7 +276,8 @@ def export_files(model: Optional[str], root: str = ROOT) -> list:
     web = os.path.join(root, "web")
     pairs = [(os.path.join(web, name), name) for name in sorted(os.listdir(web))
              if os.path.isfile(os.path.join(web, name)) and not name.startswith(".")]
-    pairs += [(os.path.join(root, name), name) for name in python_files(root)]
+    course = course_files(root)
+    pairs += [(os.path.join(root, name), name) for name in python_files(root) + course["files"] + course["binaries"]]
     if model is not None:
         pairs.append((model, "model.json"))
     return pairs

@@ -17,7 +17,12 @@ What it measures, on the local files (node_modules/pyodide, the checkout's pure/
 3. the playground's training speed, epochs per second, for 2-16-16-2 ReLU, Adam, batch 16 on
    200 moons points (model.fit only, drawing excluded), best of --repeats blocks of 20 epochs;
 
-and the very same Python calls (web/browser.py) on this CPython, for the ratio.
+and the very same Python calls (web/browser.py) on this CPython, for the ratio. With --course instead:
+
+4. the course page (course.html): ready time; every lesson in quick mode, one after another in the
+   page's one worker, then the same lessons on this CPython (web/course.py, in this process), each
+   lesson's own clock (the "(N.Ns)" it prints) side by side; the longest main-thread task during
+   each lesson (PerformanceObserver 'longtask'); Stop's latency and the time to a fresh worker.
 The load average is printed beside: on a shared machine every number moves with it.
 """
 from __future__ import annotations
@@ -36,7 +41,7 @@ sys.path[:0] = [ROOT, os.path.join(ROOT, "web")]
 
 import data  # noqa: E402
 import pure as nn  # noqa: E402
-from pure import serve  # noqa: E402
+from app import serve  # noqa: E402
 from app.cli import build_cnn, build_mlp  # noqa: E402
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -79,25 +84,29 @@ def open_page(model_path):
 
 
 PREDICT_IN_PAGE = """
-const [pixels, repeats] = arguments;
-const digits = window.twinnet.digits, times = [], saliency = [];
-for (let i = 0; i < repeats + 1; i++) {
-  const r = digits.predict(pixels).toJs({dict_converter: Object.fromEntries});
-  if (i > 0) { times.push(r.predict_ms); saliency.push(r.saliency_ms); }
-}
-return [times, saliency];
+const [pixels, repeats, done] = arguments;
+(async () => {
+  const digits = window.twinnet.digits, times = [], saliency = [];      // the page's Python, in its worker
+  for (let i = 0; i < repeats + 1; i++) {
+    const r = await digits.call("predict", [pixels]);
+    if (i > 0) { times.push(r.predict_ms); saliency.push(r.saliency_ms); }
+  }
+  done([times, saliency]);
+})();
 """
 
 TRAIN_IN_PAGE = """
-const [repeats, epochs] = arguments;
-const pg = window.twinnet.browser.Playground(), rates = [];
-pg.train(1);
-for (let i = 0; i < repeats; i++) {
-  const before = pg.state().toJs({dict_converter: Object.fromEntries}).train_seconds;
-  pg.train(epochs);
-  rates.push(epochs / (pg.state().toJs({dict_converter: Object.fromEntries}).train_seconds - before));
-}
-return rates;
+const [repeats, epochs, done] = arguments;
+(async () => {
+  const pg = await window.twinnet.python.make("browser", "Playground", []), rates = [];
+  await pg.call("train", [1]);
+  for (let i = 0; i < repeats; i++) {
+    const before = (await pg.call("state")).train_seconds;
+    await pg.call("train", [epochs]);
+    rates.push(epochs / ((await pg.call("state")).train_seconds - before));
+  }
+  done(rates);
+})();
 """
 
 
@@ -125,11 +134,89 @@ def load():
     return "load average " + ", ".join(f"{v:.2f}" for v in os.getloadavg())
 
 
+MONITOR = """
+const m = window.__monitor = {tasks: []};
+new PerformanceObserver((list) => list.getEntries().forEach((e) => m.tasks.push(e.duration)))
+  .observe({entryTypes: ["longtask"]});
+"""
+
+RUN_LESSON = """
+const [name, done] = arguments;
+location.hash = name;
+setTimeout(() => {
+  window.__monitor.tasks = [];
+  document.getElementById("run-quick").click();
+  const wait = () => {
+    const r = window.twinnet.course.runs[name];
+    if (r && r.done) done({status: r.status, seconds: r.seconds, output: r.output,
+                           task: Math.max(0, ...window.__monitor.tasks)});
+    else setTimeout(wait, 100);
+  };
+  wait();
+}, 200);
+"""
+
+
+def clock(output):
+    """A lesson's own clock: the "(N.Ns)" line it prints last."""
+    import re
+    found = re.findall(r"\((\d+\.\d)s\)\s*$", output)
+    return float(found[0]) if found else float("nan")
+
+
+def course(args):
+    import course as page_course
+    server = serve.make_server(serve.Site(None), port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    driver, profile = chromium()
+    driver.get(f"http://127.0.0.1:{server.server_address[1]}/course.html")
+    while not driver.execute_script("return window.twinnet && (window.twinnet.ready || window.twinnet.errors.length)"):
+        time.sleep(0.2)
+    print(f"4. the course page: ready in {driver.execute_script('return window.twinnet.readyMs') / 1000:.1f} s "
+          f"(fresh profile); {load()}")
+    driver.execute_script(MONITOR)
+    lessons = driver.execute_script("return window.twinnet.course.lessons.filter((l) => !l.skip).map((l) => l.name)")
+    page = {}
+    for name in lessons:
+        page[name] = driver.execute_async_script(RUN_LESSON, name)
+    page_load = load()
+    driver.execute_script("location.hash = 'b5-student-teacher'")
+    time.sleep(0.3)
+    driver.execute_script("document.getElementById('run-quick').click()")
+    time.sleep(3.0)
+    driver.execute_script("document.getElementById('stop').click()")
+    while not driver.execute_script("const s = window.twinnet.course.stops; return s.length && s[0].usableMs"):
+        time.sleep(0.1)
+    stop = driver.execute_script("return window.twinnet.course.stops[0]")
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+    server.shutdown()
+    out = tempfile.mkdtemp(prefix="twinnet-bench-lessons-")
+    here = {name: page_course.capture(name, True, out) for name in lessons}
+    shutil.rmtree(out, ignore_errors=True)
+    print("   lesson, quick        its own clock: page | CPython   page/CPython   longest main-thread task")
+    for name in lessons:
+        a, b = clock(page[name]["output"]), clock(here[name]["output"])
+        ratio = f"{a / b:5.1f}" if b >= 0.5 else "    -"
+        print(f"   {name:22s} {a:12.1f} | {b:7.1f} s   {ratio}          {page[name]['task']:.0f} ms")
+    total_a = sum(clock(page[n]["output"]) for n in lessons)
+    total_b = sum(clock(here[n]["output"]) for n in lessons)
+    print(f"   {'all':22s} {total_a:12.1f} | {total_b:7.1f} s   {total_a / total_b:5.1f}   (page: {page_load}; "
+          f"CPython: {load()})")
+    print(f"   Stop in the middle of b5: the run ended {stop['latencyMs']:.0f} ms after the click; a fresh worker "
+          f"was ready {stop['usableMs'] / 1000:.1f} s after it")
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--course", action="store_true", help="measure the course page instead (4. above)")
     p.add_argument("--loads", type=int, default=3, help="fresh page loads to time (default %(default)s)")
     p.add_argument("--repeats", type=int, default=10, help="predictions / training blocks (default %(default)s)")
     args = p.parse_args(argv)
+    if args.course:
+        print(f"twinnet's course in the browser: Chromium headless, Pyodide {serve.PYODIDE_VERSION} (local files); "
+              f"CPython {sys.version.split()[0]}; {load()}")
+        return course(args)
     folder = tempfile.mkdtemp(prefix="twinnet-bench-models-")
     mlp = os.path.join(folder, "mlp-784-96-10.json")
     cnn = os.path.join(folder, "cnn-32-64-256.json")
@@ -152,7 +239,7 @@ def main(argv=None):
     for name, path in (("MLP 784-96-10", mlp), ("CNN conv32-conv64-dense256", cnn)):
         repeats = args.repeats if "MLP" in name else max(3, args.repeats // 3)
         driver, close = open_page(path)
-        page_times, page_saliency = driver.execute_script(PREDICT_IN_PAGE, pixels, repeats)
+        page_times, page_saliency = driver.execute_async_script(PREDICT_IN_PAGE, pixels, repeats)
         close()
         here_times, here_saliency = cpython_predict(path, pixels, repeats)
         pf, ps = statistics.median(page_times), statistics.median(page_saliency)
@@ -161,7 +248,7 @@ def main(argv=None):
               f"browser/CPython {pf / cf:.2f}; {load()}")
 
     driver, close = open_page(mlp)
-    page_rates = driver.execute_script(TRAIN_IN_PAGE, args.repeats, 20)
+    page_rates = driver.execute_async_script(TRAIN_IN_PAGE, args.repeats, 20)
     close()
     here_rates = cpython_train(args.repeats, 20)
     print(f"\n3. playground 2-16-16-2 on 200 moons, Adam, batch 16 (13 steps an epoch), epochs/s, best of "

@@ -728,6 +728,19 @@ MUTANTS = [
            [("app/serve.py", "if name.endswith(\".py\") and not name.startswith(\".\")]",
              "if name.endswith(\".py\")]")],
            ["web/tests/test_serve_allowed.py", "web/tests/test_serve.py"]),
+    Mutant("serve-course-tests", "the course's files include conformance/test_*.py and conftest.py",
+           [("app/serve.py", 'not name.startswith((".", "test_")) and name != "conftest.py"]',
+             'not name.startswith(".")]')],
+           ["web/tests/test_serve.py", "web/tests/test_serve_allowed.py"]),
+    Mutant("course-series-row", "the course page shows another lesson's row of SERIES.md",
+           [("web/course.py", "                    if mark in line:\n", "                    if mark not in line:\n")],
+           ["web/tests/test_page_python.py"]),
+    Mutant("course-pictures-missed", "the course page never hears of a lesson's pictures",
+           [("web/course.py", 'if event == "os.rename" and', 'if event == "os.replace" and')],
+           ["web/tests/test_page_python.py"]),
+    Mutant("course-grade-against-dense", "the page grades every exercise against Dense",
+           [("web/course.py", 'like=exercise["like"]', 'like="Dense"')],
+           ["web/tests/test_page_python.py"]),
     Mutant("cli-limit-zero-accepted", "the main command takes --limit 0",
            [("app/cli.py", "if args.limit is not None and args.limit < 1:",
              "if args.limit is not None and args.limit < 0:")],
@@ -1369,7 +1382,8 @@ def missing_dependencies(mutants, root=ROOT) -> List[str]:
         full = os.path.join(root, path)
         if not os.path.isfile(full):
             continue
-        project |= {name[:-3] for name in os.listdir(os.path.dirname(full)) if name.endswith(".py")}   # siblings
+        for folder in (os.path.dirname(full), os.path.dirname(os.path.dirname(full))):   # siblings, and the
+            project |= {name[:-3] for name in os.listdir(folder) if name.endswith(".py")}   # package's (web/course.py)
         with open(full, encoding="utf-8") as f:
             tree = ast.parse(f.read(), full)
         for node in tree.body:                      # the module's own imports, not those inside functions

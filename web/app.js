@@ -3,29 +3,9 @@
 
 "use strict";
 
-const HOME = "/home/pyodide/twinnet";
 const REDRAW_EVERY = 5;          // epochs between redraws of the boundary and the loss curve
-const TICK_MS = 50;              // training slice between two frames of the page
 const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c"];
-const page = { ready: false, errors: [], digit: { count: 0 }, play: null };
-window.twinnet = page;           // the tests read the page's state here
-
-const $ = (id) => document.getElementById(id);
-
-function status(text, kind) {
-  const box = $("status");
-  box.textContent = text;
-  box.className = "status " + (kind || "");
-}
-
-window.addEventListener("error", (e) => {
-  page.errors.push(String(e.message));
-  status("Error: " + e.message, "error");
-});
-window.addEventListener("unhandledrejection", (e) => {
-  page.errors.push(String(e.reason));
-  status("Error: " + (e.reason && e.reason.message ? e.reason.message : e.reason), "error");
-});
+Object.assign(page, { digit: { count: 0 }, play: null });
 
 function fmt(v) {
   if (v === null || v === undefined) return "-";
@@ -34,67 +14,32 @@ function fmt(v) {
   return a >= 1e4 || a < 1e-3 ? v.toExponential(2) : v.toPrecision(4).replace(/\.?0+$/, "");
 }
 
-function toJs(proxy) {
-  const value = proxy.toJs({ dict_converter: Object.fromEntries });
-  proxy.destroy();
-  return value;
-}
-
 // ------------------------------------------------------------------ loading
 
 async function main() {
   const opened = performance.now();
-  const config = await (await fetch("config.json", { cache: "no-store" })).json();
-  const local = config.pyodide === "cdn" && !location.search.includes("pyodide=local")
-    ? false : await localPyodideFound(config);
+  const { config, choice } = await whereIsPyodide();
   if (!config.model) {
     $("model-name").innerHTML = "No model yet. Make one with <code>" + config.make_model + "</code>";
     page.noModel = true;
   }
-  const choice = choosePyodide(config, location.search, local);
-  page.pyodideSource = choice.where;
-  if (choice.error) {
-    status(choice.error, "error install");
-    page.missingPyodide = true;
-    return;
-  }
-  status(`Loading Pyodide from ${choice.where === "local" ? "this checkout (node_modules/pyodide)" : choice.indexURL}…`);
-  await loadScript(choice.indexURL + "pyodide.js");
-  const pyodide = await loadPyodide({ indexURL: choice.indexURL });
-  status("Writing pure/ and data/ into Pyodide…");
-  const count = await writeFiles(pyodide, config, HOME);
-  pyodide.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(HOME)})`);
-  const browser = pyodide.pyimport("browser");
-  page.pyodide = pyodide;
-  page.browser = browser;
-  const versions = toJs(browser.versions());
+  if (choice.error) return;
+  status(`Loading Pyodide from ${choice.where === "local" ? "this checkout (node_modules/pyodide)" : choice.indexURL}` +
+    " in a worker, and writing pure/ and data/ into it…");
+  const python = new PythonWorker(choice.indexURL, config.files.concat(["browser.py"]),
+    config.model ? [config.model] : []);
+  page.python = python;
+  const versions = await python.start();
   $("versions").textContent = `Python ${versions.python} (${versions.implementation}, ${versions.platform}) ` +
-    `in this page; ${count} files from the checkout; Pyodide from ${choice.where}.`;
-  setUpDigits(config, browser);
-  setUpPlayground(browser);
+    `in this page's worker; ${versions.files} files from the checkout; Pyodide from ${choice.where}.`;
+  await Promise.all([setUpDigits(config, python), setUpPlayground(python)]);
   page.readyMs = performance.now() - opened;
   page.ready = true;
-  status(`Ready in ${(page.readyMs / 1000).toFixed(1)} s: Python ${versions.python} running in your browser.`, "ok");
+  status(`Ready in ${(page.readyMs / 1000).toFixed(1)} s: Python ${versions.python} running in your browser ` +
+    "(in a worker: the page stays responsive while it computes).", "ok");
 }
 
 // ------------------------------------------------------------------ the code beside each view
-
-function escapeHtml(s) {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
-function highlight(code) {
-  const escape = escapeHtml;
-  const pattern = /(#[^\n]*)|("""[\s\S]*?"""|'''[\s\S]*?'''|f?"(?:[^"\\\n]|\\.)*"|f?'(?:[^'\\\n]|\\.)*')|\b(def|return|for|in|if|else|elif|not|and|or|is|None|True|False|while|raise|try|except|finally|with|as|lambda|yield|import|from|class|continue|break|pass)\b/g;
-  let out = "", last = 0, m;
-  while ((m = pattern.exec(code)) !== null) {
-    out += escape(code.slice(last, m.index));
-    const kind = m[1] ? "comment" : m[2] ? "string" : "keyword";
-    out += `<span class="${kind}">${escape(m[0])}</span>`;
-    last = pattern.lastIndex;
-  }
-  return out + escape(code.slice(last));
-}
 
 function showCode(box, sections, heading) {
   box.innerHTML = `<h3>${heading}</h3><p class="muted">Read from the package files in Pyodide with ` +
@@ -117,7 +62,7 @@ function showCode(box, sections, heading) {
 
 // ------------------------------------------------------------------ draw a digit
 
-function setUpDigits(config, browser) {
+async function setUpDigits(config, python) {
   const pad = $("pad");
   const ctx = pad.getContext("2d");
   const clear = () => {
@@ -127,11 +72,12 @@ function setUpDigits(config, browser) {
   clear();
   let digits = null;
   if (config.model) {
-    digits = browser.Digits(`${HOME}/model.json`);
+    digits = await python.make("browser", "Digits", [`${HOME}/model.json`]);
     page.digits = digits;
-    $("model-name").textContent = `model: ${config.model_name} (${digits.description}, ` +
-      `${digits.parameters.toLocaleString()} parameters)`;
-    showCode($("digit-code"), toJs(digits.code()), "The code that runs");
+    const [description, parameters] = await Promise.all([digits.call("description"), digits.call("parameters")]);
+    $("model-name").textContent = `model: ${config.model_name} (${description}, ` +
+      `${parameters.toLocaleString()} parameters)`;
+    showCode($("digit-code"), await digits.call("code"), "The code that runs");
   } else {
     $("verdict").textContent = "No model to ask: see below the pad for the one command that makes one.";
   }
@@ -181,28 +127,28 @@ function setUpDigits(config, browser) {
     for (const id of ["prepared", "saliency"]) $(id).getContext("2d").clearRect(0, 0, 140, 140);
   });
 
-  function predict() {
+  async function predict() {
     const rgba = ctx.getImageData(0, 0, pad.width, pad.height).data;
     const grey = new Uint8Array(pad.width * pad.height);
     for (let i = 0; i < grey.length; i++) grey[i] = rgba[4 * i];         // white ink: red = green = blue
     const started = performance.now();
     let prepared;
     try {
-      prepared = toJs(digits.prepare_bytes(grey, pad.width, pad.height));
+      prepared = await digits.call("prepare_bytes", [grey, pad.width, pad.height]);
     } catch (e) {
       $("verdict").textContent = String(e.message).split("\n").filter(Boolean).pop();
       return;
     }
     const preparedAt = performance.now();
-    const result = toJs(digits.predict(prepared, false));
+    const result = await digits.call("predict", [prepared, false]);
     drawImage($("prepared"), prepared, (v) => [255 * v, 255 * v, 255 * v]);
     drawBars(result.probabilities, result.label);
     $("verdict").textContent = `It is a ${result.label} (${(100 * result.probabilities[result.label]).toFixed(1)}%).`;
     $("digit-timing").textContent = `prepared in ${(preparedAt - started).toFixed(0)} ms, predicted in ` +
       `${result.predict_ms.toFixed(0)} ms`;
-    // The saliency (one backward pass) after the answer is on screen: a CNN's takes seconds.
-    requestAnimationFrame(() => setTimeout(() => {
-      const s = toJs(digits.saliency(prepared, result.label));
+    // The saliency (one backward pass) after the answer is on screen: a CNN's takes seconds (in the worker).
+    requestAnimationFrame(() => setTimeout(async () => {
+      const s = await digits.call("saliency", [prepared, result.label]);
       const top = Math.max(...s.saliency.map(Math.abs)) || 1;
       drawImage($("saliency"), s.saliency, (v) => {
         const a = Math.min(1, Math.abs(v) / top);
@@ -249,11 +195,11 @@ function drawBars(probabilities, winner) {
 
 // ------------------------------------------------------------------ watch a network learn
 
-function setUpPlayground(browser) {
+async function setUpPlayground(python) {
   let pg = null, running = false, points = null;
   const stats = { wallStart: 0, wallEpochs: 0 };
 
-  function build() {
+  async function build() {
     const hidden = $("hidden").value.split(",").map((s) => s.trim()).filter(Boolean).map(Number);
     const lr = Number($("lr").value), batch = Number($("batch").value);
     if (hidden.some((h) => !Number.isInteger(h) || h < 1) || !(lr > 0) || !Number.isInteger(batch) || batch < 1) {
@@ -261,21 +207,22 @@ function setUpPlayground(browser) {
         "positive, the batch size a positive integer.";
       return false;
     }
-    if (pg) pg.destroy();
-    pg = browser.Playground.callKwargs({
+    generation += 1;                     // a loop of the network before stops
+    if (pg) pg.free();
+    pg = await python.make("browser", "Playground", [], {
       dataset: $("dataset").value, hidden: hidden, activation: $("activation").value,
       optimizer: $("optimizer").value, lr: lr, batch_size: batch,
     });
-    points = toJs(pg.points());
-    showCode($("play-code"), toJs(pg.code()), "The code that runs");
+    points = await pg.call("points");
+    showCode($("play-code"), await pg.call("code"), "The code that runs");
     $("trace").innerHTML = "";
-    page.play = { epoch: 0, description: pg.describe() };
-    redraw(toJs(pg.state()));
+    page.play = { epoch: 0, description: await pg.call("describe") };
+    await redraw(await pg.call("state"));
     return true;
   }
 
-  function redraw(state) {
-    drawBoundary($("boundary"), toJs(pg.boundary(40)), points);
+  async function redraw(state) {
+    drawBoundary($("boundary"), await pg.call("boundary", [40]), points);
     drawLoss($("loss"), state.losses);
     const wall = stats.wallEpochs && (performance.now() - stats.wallStart) / 1000;
     $("train-stats").textContent = `${page.play.description}, epoch ${state.epoch}` +
@@ -289,22 +236,20 @@ function setUpPlayground(browser) {
     });
   }
 
-  // Train in short slices (about TICK_MS of Python at a time), then give the page a frame, so the
-  // buttons answer at once; redraw the boundary and the loss curve every REDRAW_EVERY epochs.
-  let sinceDraw = 0, generation = 0;     // a tick of an earlier Start (before a Pause) stops itself
-  function loop(mine) {
-    if (!running || mine !== generation) return;
-    const tick = performance.now();
-    do {
-      pg.train(1);
+  // One epoch per call to the worker (the page's main thread never waits for Python, so the buttons
+  // answer at once); redraw the boundary and the loss curve every REDRAW_EVERY epochs.
+  let sinceDraw = 0, generation = 0;     // a loop of an earlier Start (before a Pause or Reset) stops itself
+  async function loop(mine) {
+    while (running && mine === generation) {
+      await pg.call("train", [1]);
+      if (mine !== generation) return;
       sinceDraw += 1;
       stats.wallEpochs += 1;
-    } while (performance.now() - tick < TICK_MS && sinceDraw < REDRAW_EVERY);
-    if (sinceDraw >= REDRAW_EVERY) {
-      redraw(toJs(pg.state()));
-      sinceDraw = 0;
+      if (sinceDraw >= REDRAW_EVERY) {
+        sinceDraw = 0;
+        await redraw(await pg.call("state"));
+      }
     }
-    requestAnimationFrame(() => setTimeout(() => loop(mine), 0));
   }
 
   const buttons = (isRunning) => {
@@ -312,8 +257,8 @@ function setUpPlayground(browser) {
     $("pause").disabled = !isRunning;
     $("step").disabled = isRunning;
   };
-  $("start").addEventListener("click", () => {
-    if (!pg && !build()) return;
+  $("start").addEventListener("click", async () => {
+    if (!pg && !(await build())) return;
     running = true;
     stats.wallStart = performance.now();
     stats.wallEpochs = 0;
@@ -321,16 +266,16 @@ function setUpPlayground(browser) {
     generation += 1;
     loop(generation);
   });
-  $("pause").addEventListener("click", () => {
+  $("pause").addEventListener("click", async () => {
     running = false;
     buttons(false);
-    redraw(toJs(pg.state()));
+    await redraw(await pg.call("state"));
   });
-  $("step").addEventListener("click", () => {
-    if (!pg && !build()) return;
-    const trace = toJs(pg.step());
+  $("step").addEventListener("click", async () => {
+    if (!pg && !(await build())) return;
+    const trace = await pg.call("step");
     showTrace(trace);
-    redraw(trace.state);
+    await redraw(trace.state);
   });
   const reset = () => {
     running = false;
@@ -340,7 +285,7 @@ function setUpPlayground(browser) {
   $("reset").addEventListener("click", reset);
   $("settings").addEventListener("change", reset);
   $("settings").addEventListener("submit", (e) => e.preventDefault());
-  build();
+  await build();
 }
 
 function vector(values) {

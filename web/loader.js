@@ -1,4 +1,4 @@
-// Where Pyodide comes from, and how the Python files get into it.
+// Where Pyodide comes from (the worker, web/worker.js, loads it and writes the Python files into it).
 //
 // config.json (written by `python -m pure serve`, or by its --export) says
 //   "pyodide": "local"  served by `python -m pure serve` from node_modules/pyodide (`npm ci` installs it)
@@ -35,37 +35,6 @@ async function localPyodideFound(config) {
   } catch (e) {
     return false;
   }
-}
-
-function loadScript(url) {
-  return new Promise((resolve, reject) => {
-    const script = document.createElement("script");
-    script.src = url;
-    script.onload = resolve;
-    script.onerror = () => reject(new Error(`could not load ${url}`));
-    document.head.appendChild(script);
-  });
-}
-
-// Fetch pure/*.py, data/*.py, browser.py (and the model) and write them into Pyodide's
-// file system under `home`, so `import pure` there imports the checkout's own files.
-async function writeFiles(pyodide, config, home) {
-  const names = config.files.concat(["browser.py"]);
-  const texts = await Promise.all(names.map(async (name) => {
-    const answer = await fetch(name, { cache: "no-cache" });
-    if (!answer.ok) throw new Error(`could not fetch ${name}: HTTP ${answer.status}`);
-    return answer.text();
-  }));
-  for (const folder of new Set(names.map((n) => n.split("/").slice(0, -1).join("/")))) {
-    if (folder) pyodide.FS.mkdirTree(`${home}/${folder}`);
-  }
-  names.forEach((name, i) => pyodide.FS.writeFile(`${home}/${name}`, texts[i]));
-  if (config.model) {
-    const answer = await fetch(config.model, { cache: "no-cache" });
-    if (!answer.ok) throw new Error(`could not fetch the model ${config.model}: HTTP ${answer.status}`);
-    pyodide.FS.writeFile(`${home}/model.json`, new Uint8Array(await answer.arrayBuffer()));
-  }
-  return names.length;
 }
 
 if (typeof module !== "undefined") {

@@ -1,6 +1,7 @@
 """web/browser.py, the Python the page calls, run here on CPython (no browser needed)."""
 import inspect
 import os
+import re
 import sys
 
 import pytest
@@ -116,3 +117,54 @@ def test_every_toy_set_of_the_playground(dataset):
     assert len(boundary["labels"]) == 100 and all(0 <= k < pg.classes for k in boundary["labels"])
     with pytest.raises(ValueError, match="toy set"):
         browser.Playground("rings")
+
+
+# ------------------------------------------------------------------ web/course.py, the course page's Python
+
+import course  # noqa: E402
+
+
+def test_the_course_lists_every_lesson_of_the_package_with_its_series_text():
+    from lessons.__main__ import modules
+    listed = course.lessons()
+    assert [lesson["name"] for lesson in listed] == [m.NAME for _, m in modules()]
+    by_name = {lesson["name"]: lesson for lesson in listed}
+    a1 = by_name["a1-neuron"]
+    assert a1["series"]["heading"].startswith("A. Victor Zhou") and a1["file"] == "lessons/a1_neuron.py"
+    assert dict(a1["series"]["row"])["lesson"] == "`a1-neuron`" and "0.9990889488055994" in dict(a1["series"]["row"])[
+        "figures it reports"]
+    assert a1["source"] == inspect.getsource(sys.modules["lessons.a1_neuron"]) and not a1["mnist"]
+    assert by_name["b3-mnist-mse"]["mnist"] and by_name["c1-logistic"]["series"]["row"] is None
+    assert "Logistic regression" in by_name["c1-logistic"]["series"]["prose"][0]
+    assert by_name["autograd"]["series"]["items"][0].startswith("`autograd`: a scalar `Value`")
+    assert [lesson["name"] for lesson in listed if lesson["skip"]] == ["micropython-predict"]
+
+
+def test_a_lesson_run_prints_what_the_command_prints_and_hands_over_each_picture(tmp_path):
+    import subprocess
+    out = str(tmp_path / "page")
+    ran = course.capture("d4-two-layer", quick=True, out=out)
+    command = subprocess.run([sys.executable, "-m", "lessons", "run", "d4-two-layer", "--quick", "--backend", "pure",
+                              "--out", out], cwd=ROOT, capture_output=True, text=True)
+    assert ran["status"] == command.returncode == 0
+    clock = r"\(\d+\.\ds\)"
+    assert re.sub(clock, "", ran["output"]) == re.sub(clock, "", command.stdout)
+    assert ran["pictures"] == course.pictures_of("d4-two-layer", out) == [os.path.join(out, "d4-two-layer", "xor.png")]
+    assert f"picture: {ran['pictures'][0]}" in ran["output"]
+    assert course.capture("no-such-lesson", out=out)["status"] == 2
+
+
+def test_the_exercises_are_the_graders_and_graded_as_the_command_grades_them(capsys):
+    from conformance import grade
+    exercises = course.exercises()
+    assert [(e["path"], e["class"], e["like"]) for e in exercises] == [(e.path, e.name, e.like)
+                                                                      for e in grade.exercises()]
+    relu = exercises[0]
+    assert relu["skeleton"] == grade.exercises()[0].source() and relu["command"].endswith(relu["path"])
+    assert course.grade(relu["name"], relu["skeleton"]) == {"status": 1}
+    printed = capsys.readouterr().out
+    assert printed == grade.grade_source(relu["skeleton"], filename=relu["path"]).text + "\n"
+    assert course.grade(relu["name"], "class MyReLU(:\n") == {"status": 2}
+    assert capsys.readouterr().out.startswith("python -m conformance grade: error: ")
+    with pytest.raises(ValueError, match="no exercise"):
+        course.grade("my_nothing", "")

@@ -36,7 +36,11 @@ def test_resolve_serves_only_the_site(model_path):
     assert site.resolve("/pure/layers.py") == os.path.join(ROOT, "pure", "layers.py")
     assert site.resolve("/data/toy.py") == os.path.join(ROOT, "data", "toy.py")
     assert site.resolve("/model.json") == model_path
-    for refused in ["/../README.md", "/%2e%2e/README.md", "/pure/../README.md", "/data/mnist/t10k-labels-idx1-ubyte.gz",
+    for name in ("lessons/a1_neuron.py", "lessons/SERIES.md", "lessons/exercises/my_relu.py", "pictures/svg.py",
+                 "conformance/grade.py", "data/mnist/t10k-labels-idx1-ubyte.gz"):     # the course page's files
+        assert site.resolve("/" + name) == os.path.join(ROOT, name), name
+    for refused in ["/../README.md", "/%2e%2e/README.md", "/pure/../README.md", "/data/mnist/README.md",
+                    "/conformance/test_grade.py", "/conformance/exercise_solutions/my_relu.py", "/lessons/README.md",
                     "/tests/test_serve.py", "/.gitignore", "/pure/__pycache__/x.py", "/nothing.html",
                     "/pure/serve.txt", "/pyodide/../../README.md", "/vectorized/layers.py"]:
         assert site.resolve(refused) is None, refused
@@ -53,6 +57,20 @@ def test_config_lists_every_python_file_of_pure_and_data(model_path):
     assert sorted(config["files"]) == expected and "pure/layers.py" in expected and "data/prepare.py" in expected
     no_model = serve.Site(None).config()
     assert no_model["model"] is None and "python3 -m pure" in no_model["make_model"]
+
+
+def test_config_lists_the_course_every_lesson_and_exercise_needs():
+    """Every module of every lesson `python -m lessons` lists (and what they import), the exercises, pictures/,
+    the grader, SERIES.md and the four shipped MNIST files; never a test or a solution."""
+    from lessons.__main__ import modules
+    course = serve.Site(None).config()["course"]
+    lessons = {f"lessons/{m.__name__.split('.')[-1]}.py" for _, m in modules()}
+    assert lessons <= set(course["files"]) and len(lessons) >= 21
+    assert {"lessons/common.py", "lessons/SERIES.md", "pictures/svg.py", "conformance/grade.py",
+            "lessons/exercises/my_relu.py"} <= set(course["files"])
+    assert not [f for f in course["files"] if "/test_" in f or "conftest" in f or "exercise_solutions" in f]
+    shipped = os.listdir(os.path.join(ROOT, "data", "mnist"))
+    assert sorted(course["binaries"]) == sorted(f"data/mnist/{n}" for n in shipped if n.endswith("-ubyte.gz"))
 
 
 def test_the_pinned_pyodide_version_is_package_json_s():

@@ -30,6 +30,10 @@ FILES = [                                     # every file of the made-up checko
     "runs/mnist-mlp-pure.json", "runs/other.json", "runs/run.ckpt.json",
     "node_modules/pyodide/pyodide.js", "node_modules/pyodide/python_stdlib.zip", "node_modules/pyodide/.cache",
     "node_modules/other/index.js",
+    "lessons/a1_neuron.py", "lessons/README.md", "lessons/SERIES.md", "lessons/exercises/my_relu.py",
+    "lessons/exercises/sub/deep.py", "lessons/tests/test_a1.py", "pictures/svg.py", "pictures/tests/test_svg.py",
+    "conformance/test_grade.py", "conformance/conftest.py", "conformance/exercise_solutions/my_relu.py",
+    "data/mnist/t10k-labels-idx1-ubyte.gz", "data/mnist/README.md", "data/mnist/train-10k-indices.txt",
 ]
 SERVED = {                                    # by hand: URL -> the file it is, relative to the checkout
     "/": "web/index.html", "/index.html": "web/index.html", "/app.js": "web/app.js", "/style.css": "web/style.css",
@@ -38,9 +42,16 @@ SERVED = {                                    # by hand: URL -> the file it is, 
     "/model.json": "runs/mnist-mlp-pure.json",
     "/pyodide/pyodide.js": "node_modules/pyodide/pyodide.js",
     "/pyodide/python_stdlib.zip": "node_modules/pyodide/python_stdlib.zip",
+    # the course page's (app/serve.py's course_files): lessons, exercises, pictures/, conformance/ without
+    # its tests, SERIES.md, and the shipped MNIST files by their names
+    "/lessons/a1_neuron.py": "lessons/a1_neuron.py", "/lessons/SERIES.md": "lessons/SERIES.md",
+    "/lessons/exercises/my_relu.py": "lessons/exercises/my_relu.py", "/pictures/svg.py": "pictures/svg.py",
+    "/conformance/grade.py": "conformance/grade.py",
+    "/data/mnist/t10k-labels-idx1-ubyte.gz": "data/mnist/t10k-labels-idx1-ubyte.gz",
 }
 LINKS = {"web/outside.html": "secret.txt", "pure/outside.py": "secret.py", "data/outside.py": "secret.py",
-         "node_modules/pyodide/outside.js": "secret.txt"}     # symlinks to files outside the checkout
+         "node_modules/pyodide/outside.js": "secret.txt",
+         "lessons/outside.py": "secret.py"}     # symlinks to files outside the checkout
 
 
 @pytest.fixture
@@ -73,7 +84,7 @@ def urls_naming(name):
             rest = name[len(folder):]
             urls |= {prefix + rest, prefix + rest.replace("/", "//"), prefix + rest.replace(".", "%2e", 1),
                      prefix + "x/../" + rest}
-    for package in ("pure/", "data/"):
+    for package in ("pure/", "data/", "lessons/", "pictures/", "conformance/"):
         if name.startswith(package):
             urls |= {"/" + name.replace("/", "//"), "/" + package + "./" + name[len(package):]}
     return urls
@@ -102,7 +113,10 @@ def test_the_served_files_are_exactly_the_listed_ones(checkout):
     "/.secret.js", "/.hidden/page.html", "/%2esecret.js", "/tests/test_page.py", "/tests/conftest.py",
     "/pure/.hidden.py", "/pure/notes.txt", "/pure/layers.pyc", "/pure/sub/deep.py", "/pure/sub/__init__.py",
     "/pure/tests/test_layers.py", "/pure/__pycache__/layers.py", "/data/sub/reader.py", "/data/mnist/train.gz",
-    "/data/tests/test_toy.py", "/vectorized/layers.py", "/app/serve.py", "/conformance/grade.py",
+    "/data/tests/test_toy.py", "/vectorized/layers.py", "/app/serve.py", "/conformance/test_grade.py",
+        "/conformance/conftest.py", "/conformance/exercise_solutions/my_relu.py", "/lessons/README.md",
+        "/lessons/exercises/sub/deep.py", "/lessons/tests/test_a1.py", "/pictures/tests/test_svg.py",
+        "/data/mnist/README.md", "/data/mnist/train-10k-indices.txt", "/lessons/outside.py",
     "/runs/other.json", "/runs/run.ckpt.json", "/README.md", "/.git/config", "/.env", "/pyodide/.cache",
     "/pyodide/../other/index.js", "/pyodide/%2e%2e/other/index.js", "/outside.html", "/pure/outside.py",
     "/data/outside.py", "/pyodide/outside.js", "/pure/..%2fREADME.md", "/..%5cREADME.md", "/pure\\..\\README.md",
