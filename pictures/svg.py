@@ -403,7 +403,8 @@ def line_chart(path, series, title="", x_label="epoch", y_label="", width=640, h
     legend_width = 0 if below or not legend else 30 + widest + 20
     top = 40 if title else 16
     left = 14 + _tick_label_width(ya, size) + (22 if y_label else 0)
-    right = width - 16 - legend_width
+    last_tick = text_width(xa.labels[-1], size) / 2 if xa.labels and xa.fraction(xa.ticks[-1]) > 0.9 else 0
+    right = width - max(16, last_tick + 4) - legend_width          # room for half the last x tick label
     bottom = height - (2 * size + 28 if x_label else size + 20)
     box = (left, top, right, bottom)
 
@@ -473,10 +474,11 @@ def small_multiples(path, panels, columns=3, shared_y=True, title="", x_label="e
     for index, ((name, items), ya) in enumerate(zip(prepared, axes)):
         row, column = divmod(index, columns)
         x0, y0 = column * panel_width, top + row * panel_height
-        box = (x0 + left_pad, y0 + 26, x0 + panel_width - 14,
-               y0 + panel_height - (2 * size + 26 if x_label else size + 16))
         xs, ys = _all_values(items)
         xa = x_axis(xs)
+        last_tick = text_width(xa.labels[-1], size) / 2 if xa.labels and xa.fraction(xa.ticks[-1]) > 0.9 else 0
+        box = (x0 + left_pad, y0 + 26, x0 + panel_width - max(14, last_tick + 4),
+               y0 + panel_height - (2 * size + 26 if x_label else size + 16))
         body.append(_text((box[0] + box[2]) / 2, y0 + 16, shorten(name, panel_width - 20, 12), 12, "middle",
                           "panel-title", weight="bold"))
         last_in_column = index + columns >= len(prepared)
