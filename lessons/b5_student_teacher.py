@@ -23,6 +23,15 @@ but 60,000 per-sample steps at these rates amplify rounding differences:
 the full run ends with a teacher of 89.6% on the vectorized twin and 90.6%
 on the pure one, and students a few points apart (see the README). The
 --quick run is short enough for both twins to print the same figures.
+The same amplification makes the vectorized figures depend on how many
+threads numpy's BLAS uses (a threaded matrix product adds in another
+order): the README's figures need one thread. With two, the last two
+students were measured at 68.4% and 23.8% instead of 65.6% and 21.7%. So
+on the vectorized twin the lesson sets BLAS to one thread for its run
+(common.blas_threads: threadpoolctl if installed, else OpenBLAS's own
+setter; the environment variable OPENBLAS_NUM_THREADS=1 only works before
+numpy is loaded) and prints the count it ran with; where it cannot (another
+BLAS, no threadpoolctl) it says so, and the figures may differ.
 
 The same post also trains a 784-10 network directly on the labels (about
 90%, and 9.80% on unscaled pixels): lesson b4 reproduces that baseline.
@@ -30,7 +39,7 @@ The same post also trains a 784-10 network directly on the labels (about
 import pictures
 
 from .b3_mnist_mse import series_passes
-from .common import Result, mnist, output_dir
+from .common import Result, blas_threads, mnist, output_dir
 
 NAME = "b5-student-teacher"
 TITLE = "Student-teacher: six 784-10 students at six learning rates (Serrão)"
@@ -49,6 +58,22 @@ def build_student(nn):
 
 
 def run(nn, quick=False, out=None, data_dir=None):
+    if nn.TWIN != "vectorized":
+        return students_and_teacher(nn, quick, out, data_dir)
+    before, _ = blas_threads()
+    threads, how = blas_threads(1)
+    try:
+        result = students_and_teacher(nn, quick, out, data_dir)
+    finally:
+        if before is not None:
+            blas_threads(before)
+    result.lines.append(f"BLAS threads: {threads} (set through {how}; the README's figures need 1)" if threads
+                        else f"BLAS threads: could not be set to 1 ({how}): the figures may differ from the "
+                             f"README's, which need one thread")
+    return result
+
+
+def students_and_teacher(nn, quick, out, data_dir):
     result = Result(NAME, REPORTED)
     x_train, y_train = mnist(nn, "train", limit=1000 if quick else None, directory=data_dir, result=result)
     x_test, y_test = mnist(nn, "test", limit=300 if quick else None, directory=data_dir)
