@@ -10,7 +10,8 @@ import pytest
 
 from lessons.__main__ import modules
 
-PURE_QUICK = {"a1-neuron", "autograd", "b1-backprop", "b2-quadrants", "b4-overflow", "c1-logistic", "d1-linear-neuron",
+PURE_QUICK = {"a1-neuron", "autograd", "b1-backprop", "b2-quadrants", "b4-overflow", "b6-activations", "c1-logistic",
+              "d1-linear-neuron",
               "d2-bias-and-rate", "d3-step-neuron", "d4-two-layer", "d5-backprop-xor", "d6-hyperparameters"}
 TESTED_ELSEWHERE = {"a2-sentiment", "char-lstm", "a3-cnn"}     # tests/test_recurrent.py, tests/test_conv.py
 LESSONS = [module for _, module in modules() if module.NAME not in TESTED_ELSEWHERE]
