@@ -23,15 +23,18 @@ but 60,000 per-sample steps at these rates amplify rounding differences:
 the full run ends with a teacher of 89.6% on the vectorized twin and 90.6%
 on the pure one, and students a few points apart (see the README). The
 --quick run is short enough for both twins to print the same figures.
-The same amplification makes the vectorized figures depend on how many
-threads numpy's BLAS uses (a threaded matrix product adds in another
-order): the README's figures need one thread. With two, the last two
-students were measured at 68.4% and 23.8% instead of 65.6% and 21.7%. So
-on the vectorized twin the lesson sets BLAS to one thread for its run
-(common.blas_threads: threadpoolctl if installed, else OpenBLAS's own
-setter; the environment variable OPENBLAS_NUM_THREADS=1 only works before
-numpy is loaded) and prints the count it ran with; where it cannot (another
-BLAS, no threadpoolctl) it says so, and the figures may differ.
+The same amplification makes the vectorized figures depend on the
+arithmetic underneath: numpy's version, the BLAS kernel it picks for the
+CPU, and how many threads a matrix product is split over (another order of
+additions). One machine gave students of 65.6% and 21.7% at the two largest
+rates with one BLAS thread and 68.4% and 23.8% with its default threads;
+ours (numpy 2.4.6, OpenBLAS 0.3.31, 2026-12-07) gives 70.0% and 33.3% with
+one thread and with two alike. So on the vectorized twin the lesson sets
+BLAS to one thread for its run (common.blas_threads: threadpoolctl if
+installed, else OpenBLAS's own setter; the environment variable
+OPENBLAS_NUM_THREADS=1 only works before numpy is loaded), restores it
+afterwards, and prints the thread count and numpy's version: one thread
+removes one source of difference, not all of them.
 
 The same post also trains a 784-10 network directly on the labels (about
 90%, and 9.80% on unscaled pixels): lesson b4 reproduces that baseline.
@@ -67,9 +70,9 @@ def run(nn, quick=False, out=None, data_dir=None):
     finally:
         if before is not None:
             blas_threads(before)
-    result.lines.append(f"BLAS threads: {threads} (set through {how}; the README's figures need 1)" if threads
-                        else f"BLAS threads: could not be set to 1 ({how}): the figures may differ from the "
-                             f"README's, which need one thread")
+    import numpy
+    result.lines.append(f"numpy {numpy.__version__}, BLAS threads: {threads} (set through {how})" if threads
+                        else f"numpy {numpy.__version__}, BLAS threads could not be set to 1 ({how})")
     return result
 
 

@@ -13,9 +13,12 @@ Learning rate: the same 10-unit network on moons at rates 0.001 to 1, each
 with momentum 0.9. With momentum the step a steady gradient ends up taking
 is lr / (1 - momentum), ten times lr: the sweep's effective steps run from
 0.01 to 10. We report the training accuracy and the loss over the last 20
-epochs (means over the starts), and draw the loss curves. Too small a rate
-is still on the plateau after 200 epochs; too large a one bounces or
-diverges (fit stops on a non-finite loss, and the lesson says so).
+epochs (means over the starts), and draw the loss curves. We measured
+(3 starts, 200 epochs): lr 0.001 (step 0.01) 90% with loss 0.297, still
+descending slowly; 0.01 95%, 0.127; 0.05 98%, 0.046; 0.3 98%, 0.038; 1
+(step 10) 98% but 0.097, its loss bouncing. Here the best rates span a
+factor of six; too small is slow, too large is noisy. (A rate that makes
+fit stop on a non-finite loss would be printed as "diverged".)
 
 Annealing: halving the learning rate when the loss has not improved for 5
 epochs (fit's lr_plateau=5), against a constant rate, on moons with 10

@@ -27,13 +27,15 @@ and measure about 94% (the README gives the exact figures). On the full
 issue author on a rebuilt full set; see the README).
 
 Series D promises 97% accuracy. On the shipped digits the last part of
-the lesson reaches it, and says what it took: 784-800-10 with ReLU units
-(He initialisation) instead of 300 tanh units, weight decay 1e-4, inputs
+the lesson reaches it, and says what it took: the series' 300 hidden units,
+but ReLU (He initialisation) instead of tanh, weight decay 1e-4, inputs
 centred on the training mean image, and four copies of each training digit
 shifted by one pixel (left, right, up, down), 45,000 examples in all; the
 same SGD (lr 0.01, momentum 0.9, batches of 32) and early stopping (5
-epochs of patience). Without the shifted copies we measured 96.5%. (The
-shifted copies are data augmentation, which the series does not use.)
+epochs of patience). In trial runs (2026-12-07, vectorized) the shifted
+copies were what mattered: 800 ReLU units without them reached 95.3% test
+accuracy, 300 tanh units with them 97.0%, 300 and 800 ReLU units with them
+97.4%. (Shifted copies are data augmentation, which the series does not use.)
 """
 import time
 
@@ -126,7 +128,7 @@ def as_inputs(nn, images):
 
 
 def ninety_seven(nn, quick, data_dir, n_train, n_val, result):
-    """Series D's 97%: 784-800-10 ReLU, weight decay, mean centring, training digits shifted by one pixel."""
+    """Series D's 97%: 784-300-10 ReLU, weight decay, mean centring, training digits shifted by one pixel."""
     images, labels = data.load_mnist("train", directory=data_dir, limit=n_train + n_val)
     labels = list(labels)
     train_images = images[:n_train]
@@ -136,7 +138,7 @@ def ninety_seven(nn, quick, data_dir, n_train, n_val, result):
     x_train, x_val = centre(nn, mean, x_train), centre(nn, mean, as_inputs(nn, images[n_train:]))
     test_images, y_test = data.load_mnist("test", directory=data_dir, limit=300 if quick else None)
     x_test = centre(nn, mean, as_inputs(nn, test_images))
-    hidden = 16 if quick else 800
+    hidden = 16 if quick else 300
     model = nn.Sequential([nn.Dense(784, hidden, init="he", seed=0), nn.ReLU(), nn.Dense(hidden, 10, seed=1)])
     history = model.fit(x_train, y_train, loss=nn.CrossEntropy(),
                         optimizer=nn.SGD(0.01, momentum=0.9, weight_decay=1e-4), epochs=3 if quick else 60,
