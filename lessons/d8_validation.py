@@ -18,10 +18,14 @@ author measured 7.11, 0.77, 0.33 and 0.29 s on the full set), while at one
 learning rate a larger batch makes fewer steps per epoch and so learns less
 in it (the README gives our figures). It does not measure time to a given
 accuracy, which is where the series' "mid-sized batches are the sweet spot"
-would be shown. The times are CPU seconds of this process (time.process_time,
-all its threads): on a shared machine wall clock depends on the other jobs
-(in one of our runs, on a loaded machine, batch 10 took 17.24 s of wall clock
-and batch 1 only 2.32 s).
+would be shown. The times are CPU seconds of this process with numpy's BLAS
+held to one thread (common.blas_threads), so that other jobs on a shared
+machine do not enter: in wall clock, one of our runs on a loaded machine
+took 17.24 s for batch 10 and 2.32 s for batch 1, and with two BLAS threads
+the CPU time counts both threads, waiting included. On a quiet machine
+(load 0.2, 2026-12-07) these CPU seconds were 1.17, 0.14, 0.07 and 0.08 s,
+and wall clock the same: per-sample steps cost ten times batches of 10, and
+beyond batches of 100 there is little left to save.
 
 The series reports 97.6% validation and 97.3% test accuracy with 55,000
 training images. On the 9,000 shipped digits we train on six times fewer
@@ -46,7 +50,7 @@ import data
 import pictures
 
 from . import common
-from .common import Result, centre, full_training_set, head, mnist, output_dir, pixel_means
+from .common import Result, blas_threads, centre, full_training_set, head, mnist, output_dir, pixel_means
 
 NAME = "d8-validation"
 TITLE = "Validation, early stopping and batch sizes (784-300-10)"
@@ -73,6 +77,9 @@ def run(nn, quick=False, out=None, data_dir=None):
                                                                - min(history["val_loss"])) < 1e-9)
     result.check("test accuracy above 65%" if quick else "test accuracy above 93%", test > (0.65 if quick else 0.93))
     seconds, learned = {}, {}
+    threads_before = blas_threads()[0] if nn.TWIN == "vectorized" else None
+    if threads_before is not None:
+        blas_threads(1)
     for batch_size in ((1, 32, 256) if quick else (1, 10, 100, 1000)):
         probe = nn.Sequential([nn.Dense(784, hidden, seed=0), nn.Tanh(), nn.Dense(hidden, 10, seed=1)])
         start = time.process_time()
@@ -82,6 +89,8 @@ def run(nn, quick=False, out=None, data_dir=None):
                   progress=False)
         seconds[batch_size] = time.process_time() - start
         learned[batch_size] = probe.evaluate(x_val, y_val)["accuracy"]
+    if threads_before is not None:
+        blas_threads(threads_before)
     result.numbers.update({"seconds": seconds, "accuracy after one epoch": learned})
     result.check("at one rate, the largest batch learns less in one epoch than per-sample steps",
                  learned[max(learned)] < learned[1])
