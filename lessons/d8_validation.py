@@ -104,8 +104,8 @@ def run(nn, quick=False, out=None, data_dir=None):
                                           title=f"CPU seconds for one epoch of {count:,} examples, by batch size",
                                           x_label="batch size", y_label="CPU seconds"))
         result.picture(pictures.bar_chart(f"{folder}/batch_accuracy.svg", {f"batch {b}": a for b, a in learned.items()},
-                                          title=f"Validation accuracy after one epoch of {count:,} examples (lr 0.01)",
-                                          x_label="batch size", y_label="validation accuracy"))
+                                          title=f"Validation accuracy after one epoch of {count:,} examples",
+                                          x_label="batch size (plain SGD, lr 0.01)", y_label="validation accuracy"))
     timing = ", ".join(f"batch {b}: {s:.2f}s, {learned[b]:.1%}" for b, s in seconds.items())
     return result.finish(f"validation {val:.2%}, test {test:.2%} (best epoch {best}); one epoch of {count:,} "
                          f"(seconds, then validation accuracy): {timing}; {reached}")
