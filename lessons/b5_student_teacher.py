@@ -21,8 +21,9 @@ not let us tell which draw it used here).
 The twins agree step by step (weights within 3e-15 after 2,000 steps),
 but 60,000 per-sample steps at these rates amplify rounding differences:
 the full run ended with a teacher of 89.6% on the vectorized twin and 90.6%
-on the pure one on 2026-11-30, and 90.6% on both on 2026-12-07, with
-students a few points apart (see the README). The
+on the pure one on 2026-11-30; on 2026-12-07 the vectorized twin's was
+90.6% too (the pure twin not re-run), with students still a few points from
+the pure twin's (see the README). The
 --quick run is short enough for both twins to print the same figures.
 The same amplification makes the vectorized figures depend on the
 arithmetic underneath: numpy's version, the BLAS kernel it picks for the
