@@ -270,3 +270,16 @@ def test_value_graph_equals_dense_and_tanh_backward(nn):
     for name, (ours, theirs) in pairs.items():
         assert len(ours) == len(theirs) > 0, name
         assert max(abs(p - q) for p, q in zip(ours, theirs)) < 1e-12, name
+
+
+def test_blas_threads_are_set_and_read_back():
+    pytest.importorskip("numpy")
+    from lessons.common import blas_threads
+    before, how = blas_threads()
+    if before is None:
+        pytest.skip(f"no way to set numpy's BLAS threads here: {how}")
+    try:
+        assert blas_threads(1)[0] == 1 and blas_threads()[0] == 1
+    finally:
+        blas_threads(before)
+    assert blas_threads()[0] == before
