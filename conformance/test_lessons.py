@@ -17,7 +17,8 @@ def test_worked_example_is_exact(nn, example):
     assert value == example.expected, f"{nn.TWIN} {example.name}: {value!r}, the lesson says {example.expected!r}"
 
 
-@pytest.mark.parametrize("name", ["a1_neuron", "b1_backprop", "d3_step_neuron", "d5_backprop_xor", "autograd"])
+@pytest.mark.parametrize("name", ["a1_neuron", "b1_backprop", "b6_activations", "d3_step_neuron", "d5_backprop_xor",
+                                  "autograd"])
 def test_lessons_print_the_same_figures_and_worked_steps_in_both_twins(name):
     """The figures, the hand-worked step (forward values, every gradient) and the checks: identical text."""
     import importlib

@@ -7,7 +7,7 @@ import sys
 # The lessons in the order a course would teach them: module names in this folder.
 LESSONS = [
     "a1_neuron", "sentiment_rnn", "zhou_cnn",
-    "b1_backprop", "b2_quadrants", "b3_mnist_mse", "b4_overflow", "b5_student_teacher",
+    "b1_backprop", "b2_quadrants", "b3_mnist_mse", "b4_overflow", "b5_student_teacher", "b6_activations",
     "c1_logistic", "c2_shallow", "c3_deep",
     "d1_linear_neuron", "d2_bias_and_rate", "d3_step_neuron", "d4_two_layer", "d5_backprop_xor",
     "autograd", "d6_hyperparameters", "d7_mnist_softmax", "d8_validation",

@@ -20,9 +20,23 @@ not let us tell which draw it used here).
 
 The twins agree step by step (weights within 3e-15 after 2,000 steps),
 but 60,000 per-sample steps at these rates amplify rounding differences:
-the full run ends with a teacher of 89.6% on the vectorized twin and 90.6%
-on the pure one, and students a few points apart (see the README). The
+the full run ended with a teacher of 89.6% on the vectorized twin and 90.6%
+on the pure one on 2026-11-30; on 2026-12-07 the vectorized twin's was
+90.6% too (the pure twin not re-run), with students still a few points from
+the pure twin's (see the README). The
 --quick run is short enough for both twins to print the same figures.
+The same amplification makes the vectorized figures depend on the
+arithmetic underneath: numpy's version, the BLAS kernel it picks for the
+CPU, and how many threads a matrix product is split over (another order of
+additions). One machine gave students of 65.6% and 21.7% at the two largest
+rates with one BLAS thread and 68.4% and 23.8% with its default threads;
+ours (numpy 2.4.6, OpenBLAS 0.3.31, 2026-12-07) gives 70.0% and 33.3% with
+one thread and with two alike. So on the vectorized twin the lesson sets
+BLAS to one thread for its run (common.blas_threads: threadpoolctl if
+installed, else OpenBLAS's own setter; the environment variable
+OPENBLAS_NUM_THREADS=1 only works before numpy is loaded), restores it
+afterwards, and prints the thread count and numpy's version: one thread
+removes one source of difference, not all of them.
 
 The same post also trains a 784-10 network directly on the labels (about
 90%, and 9.80% on unscaled pixels): lesson b4 reproduces that baseline.
@@ -30,7 +44,7 @@ The same post also trains a 784-10 network directly on the labels (about
 import pictures
 
 from .b3_mnist_mse import series_passes
-from .common import Result, mnist, output_dir
+from .common import Result, blas_threads, mnist, output_dir
 
 NAME = "b5-student-teacher"
 TITLE = "Student-teacher: six 784-10 students at six learning rates (Serrão)"
@@ -49,6 +63,22 @@ def build_student(nn):
 
 
 def run(nn, quick=False, out=None, data_dir=None):
+    if nn.TWIN != "vectorized":
+        return students_and_teacher(nn, quick, out, data_dir)
+    before, _ = blas_threads()
+    threads, how = blas_threads(1)
+    try:
+        result = students_and_teacher(nn, quick, out, data_dir)
+    finally:
+        if before is not None:
+            blas_threads(before)
+    import numpy
+    result.lines.append(f"numpy {numpy.__version__}, BLAS threads: {threads} (set through {how})" if threads
+                        else f"numpy {numpy.__version__}, BLAS threads could not be set to 1 ({how})")
+    return result
+
+
+def students_and_teacher(nn, quick, out, data_dir):
     result = Result(NAME, REPORTED)
     x_train, y_train = mnist(nn, "train", limit=1000 if quick else None, directory=data_dir, result=result)
     x_test, y_test = mnist(nn, "test", limit=300 if quick else None, directory=data_dir)

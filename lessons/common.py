@@ -171,3 +171,40 @@ def centre(nn, mean, x):
         import numpy
         return x - numpy.asarray(mean)
     return Centred(x, mean)
+
+
+BLAS_NAMES = ("openblas_{}_num_threads", "openblas_{}_num_threads64_", "scipy_openblas_{}_num_threads64_",
+              "scipy_openblas_{}_num_threads")
+
+
+def blas_threads(limit=None):
+    """How many threads numpy's BLAS uses, after setting it to `limit` if given: (count, how) or (None, why not).
+
+    The environment (OPENBLAS_NUM_THREADS=1) works only before numpy is loaded; once it is, the count is
+    changed through threadpoolctl if installed, else through OpenBLAS's own openblas_set_num_threads, found
+    among the libraries this process has loaded (Linux). Another BLAS (MKL, Accelerate) without threadpoolctl:
+    (None, why not).
+    """
+    try:
+        import threadpoolctl
+        if limit is not None:
+            threadpoolctl.threadpool_limits(limit, user_api="blas")
+        infos = [i for i in threadpoolctl.threadpool_info() if i.get("user_api") == "blas"]
+        if infos:
+            return infos[0]["num_threads"], f"threadpoolctl ({infos[0].get('internal_api')})"
+    except ImportError:
+        pass
+    import ctypes
+    try:
+        with open("/proc/self/maps") as f:
+            paths = sorted({line.split()[-1] for line in f if "openblas" in line.lower() and "/" in line})
+    except OSError:
+        return None, "no threadpoolctl, and no /proc/self/maps to find OpenBLAS in"
+    for path in paths:
+        library = ctypes.CDLL(path)
+        for name in BLAS_NAMES:
+            if hasattr(library, name.format("get")) and hasattr(library, name.format("set")):
+                if limit is not None:
+                    getattr(library, name.format("set"))(ctypes.c_int(limit))
+                return getattr(library, name.format("get"))(), f"OpenBLAS's {name.format('set')}"
+    return None, "no threadpoolctl, and no OpenBLAS loaded"

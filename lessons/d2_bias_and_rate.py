@@ -15,6 +15,8 @@ NAME = "d2-bias-and-rate"
 TITLE = "A bias for offset data; lr 1 explodes, 0.1 works, halving rescues it"
 REPORTED = "lr 1 explodes, lr 0.1 works; halve the rate when the epoch error rises"
 UNIT = 100.0
+CLIP = 100.0        # the picture draws the exploding curve up to this MSE ...
+FIRST = 12          # ... in a panel of the first epochs
 
 
 def train(nn, X, Y, lr, halve, epochs, losses=None):
@@ -51,11 +53,19 @@ def run(nn, quick=False, out=None):
     result.check("the bias finds the offset 0.5 (50,000)", abs(b - 0.5) < 0.05)
     folder = output_dir(out, NAME)
     if folder and works and rescued:
-        result.picture(pictures.line_chart(f"{folder}/loss.svg",
-                                           {"lr 1 (explodes)": exploding, "lr 0.1": works["loss"],
-                                            "lr 1, halving": rescued["loss"]},
-                                           log_y=True, title="Learning rates: the loss per epoch",
-                                           y_label="MSE (log scale)"))
+        # The exploding curve is drawn only up to MSE 100 and in a panel of the first epochs: its full height
+        # (1e307) would squeeze the other two curves, 300 decades lower, into one line at the bottom.
+        shown = exploding[:next((i for i, v in enumerate(exploding) if not v <= CLIP), len(exploding))]
+        first = {"lr 1 (explodes)": shown, "lr 0.1": works["loss"][:FIRST],
+                 "lr 1, halved when the MSE rises": rescued["loss"][:FIRST]}
+        result.picture(pictures.small_multiples(
+            f"{folder}/loss.svg", [(f"epochs 1-{FIRST}; lr 1 cut at MSE {CLIP:g}", first),
+                                   (f"all {epochs:,} epochs (lr 1 left out)", {k: v for k, v in
+                                                                                  (("lr 0.1", works["loss"]),
+                                                                                   ("lr 1, halved when the MSE rises",
+                                                                                    rescued["loss"]))})],
+            columns=2, shared_y=False, log_y=True, title="Learning rates: the loss per epoch",
+            y_label="MSE (log scale)", panel_width=320, panel_height=260))
     final_lr = rescued["lr"][-1] if rescued else float("nan")
     result.numbers["lr 1 epochs before overflow"] = len(exploding)
     finite = [v for v in exploding if v == v and v != float("inf")]

@@ -76,7 +76,9 @@ def regression_vs_classification(nn, quick):
             t = 0.0 if abs(t) < 0.005 else t             # print 0.00, not -0.00
             right = sum(1 for x in LINE if (x > t) == (x > 0)) / len(LINE)
             found[name, bool(extra)] = (t, right)
-            label = f"{name} regression, {'with the 5 far points' if extra else '10 points'}"
+            label = f"{'line' if name == 'linear' else 'sigmoid'} fitted to {'all 15' if extra else 'the 10'} points"
+            if name == "logistic" and extra:
+                label += " (it covers the 10-point sigmoid)"
             curves[label] = [(x[0], out[0]) for x, out in zip(grid, to_list(model.predict(grid)))]
     return found, curves
 
@@ -103,9 +105,12 @@ def run(nn, quick=False, out=None):
     folder = output_dir(out, NAME)
     if folder:
         curves["the 0.5 threshold"] = [(-3.0, 0.5), (13.0, 0.5)]
+        curves["the 10 points (label 0 or 1)"] = [(x, 1.0 if x > 0 else 0.0) for x in LINE]
+        curves["the 5 far points (label 1)"] = [(x, 1.0) for x in FAR]
         result.picture(pictures.line_chart(
             f"{folder}/regression.svg", curves, x_label="x (class 1 where x > 0)",
-            y_label="output (class 1 where above 0.5)",
-            title="Fitting 0/1 labels: a line (regression) vs a sigmoid (classification)"))
+            y_label="output (class 1 where above 0.5)", height=440,
+            dots=["the 10 points (label 0 or 1)", "the 5 far points (label 1)"],
+            title="Fitting 0/1 labels: a line vs a sigmoid"))
     return result.finish(regression + "; step neuron: "
                          + ", ".join(f"{k} best accuracy {v:.0%}" for k, v in scores.items()))

@@ -53,5 +53,6 @@ def run(nn, quick=False, out=None):
         result.picture(pictures.line_chart(f"{folder}/loss.svg", curves, title="XOR from different starts",
                                            y_label="MSE"))
     median = sorted(epochs_to_100)[len(epochs_to_100) // 2] if epochs_to_100 else None
-    return result.finish(f"{solved} of {len(seeds)} starts reach 100% (median epoch {median}); "
+    spread = f", from epoch {min(epochs_to_100)} to {max(epochs_to_100)}" if epochs_to_100 else ""
+    return result.finish(f"{solved} of {len(seeds)} starts reach 100% (median epoch {median}{spread}); "
                          f"{stuck} stuck on a plateau")

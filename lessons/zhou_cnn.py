@@ -23,8 +23,13 @@ Where we differ from the series' code, and why it does not matter:
   negative log of the softmax output; we keep the dense layer's output as
   logits and use CrossEntropy, the fused softmax + negative log-likelihood.
   Same function, same gradient, but stable for logits of any size.
-- It shuffles with numpy's generator each epoch; we shuffle with fit(seed=0),
-  so our run differs from theirs by the order of the examples only.
+- It shuffles with numpy's generator each epoch; we shuffle with fit(seed=0)
+  and draw the initial weights from our own seeded generator (the same
+  distributions), so our run differs from theirs in the order of the examples
+  and in the initial draws. Both move the result: over seven seeds of both
+  (0-6; 0 is this run) we measured 80.0% to 83.7% test accuracy after 3
+  epochs (vectorized, 2026-12-07); another set of seven seeds gave 78.4% to
+  84.3%. The series' 78% is one such draw.
 - Its convolution's backward pass computes only the filter gradient (the
   first layer needs no input gradient); Sequential does the same (it tells the
   first layer need_input_grad=False).

@@ -298,7 +298,7 @@ def image_grid(path, images, rows, cols, labels=None, scale=2, image_width=28, i
     return _save(path, _annotate(canvas, title, note, legend))
 
 
-def weight_tiles(path, weights, tile_width=28, tile_height=28, cols=8, scale=2, title=None, note=None):
+def weight_tiles(path, weights, tile_width=28, tile_height=28, cols=8, scale=2, title=None, note=None, captions=None):
     """First-layer weights as images: one tile per unit, blue (negative), white (0), red (positive).
 
     `weights` is a list of vectors, one per hidden unit, each the
@@ -306,11 +306,14 @@ def weight_tiles(path, weights, tile_width=28, tile_height=28, cols=8, scale=2, 
     MNIST Dense layer with W of shape (784, hidden), the columns of W). Each
     tile is scaled symmetrically by its own largest |weight|, so white is
     exactly zero and the strongest weight is fully saturated. With a `title`
-    (or a `note`) the picture also gets a colour scale saying so. Returns `path`.
+    (or a `note`) the picture also gets a colour scale saying so. `captions`
+    (one short text per tile, e.g. "DIGIT 3") go under the tiles. Returns `path`.
     """
     weights = [list(w) for w in weights]
     if not weights:
         raise ValueError("weight_tiles needs at least one weight vector")
+    if captions is not None and len(captions) != len(weights):
+        raise ValueError("%d captions for %d weight vectors" % (len(captions), len(weights)))
     size = tile_width * tile_height
     for i, w in enumerate(weights):
         if len(w) != size:
@@ -320,13 +323,19 @@ def weight_tiles(path, weights, tile_width=28, tile_height=28, cols=8, scale=2, 
     rows = int(math.ceil(len(weights) / cols))
     gap = max(2, scale)
     tile_w, tile_h = tile_width * scale, tile_height * scale
-    canvas = Canvas(cols * (tile_w + gap) + gap, rows * (tile_h + gap) + gap, (120, 120, 120))
+    caption_h = (font.GLYPH_HEIGHT + 3) * 2 if captions is not None else 0
+    canvas = Canvas(cols * (tile_w + gap) + gap, rows * (tile_h + gap + caption_h) + gap, (120, 120, 120))
     for i, w in enumerate(weights):
         row, col = divmod(i, cols)
         biggest = max((abs(v) for v in w if _finite(v)), default=0.0)
         shades = [v / biggest if biggest > 0 and _finite(v) else 0.0 for v in w]
-        canvas.paste(gap + col * (tile_w + gap), gap + row * (tile_h + gap),
-                     _rows(shades, tile_width, tile_height, diverging), scale)
+        y = gap + row * (tile_h + gap + caption_h)
+        canvas.paste(gap + col * (tile_w + gap), y, _rows(shades, tile_width, tile_height, diverging), scale)
+        if captions is not None:                      # white text under the tile, on the gray frame
+            canvas.fill_rect(gap + col * (tile_w + gap), y + tile_h, tile_w, caption_h, (255, 255, 255))
+            text = font.fits(str(captions[i]), tile_w, 2)
+            canvas.text(gap + col * (tile_w + gap) + (tile_w - font.text_width(text, 2)) // 2, y + tile_h + 3,
+                        text, CAPTION, 2)
     legend = []
     if title or note:
         legend = [colour_scale("-BIGGEST", "+BIGGEST", lambda t: diverging(2 * t - 1))]

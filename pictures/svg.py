@@ -27,6 +27,7 @@ from .palette import category, hex_colour, sequential
 
 FONT_FAMILY = "DejaVu Sans, Helvetica, Arial, sans-serif"
 CHAR_WIDTH = 0.6            # average glyph width / font size, for layout estimates
+BOLD_CHAR_WIDTH = 0.68      # the same for bold text (titles): DejaVu Sans Bold is about 12% wider
 DASHES = ["", "6 3", "2 3", "8 3 2 3"]   # after ten colours, series differ by dash pattern too
 AXIS_COLOUR = "#444444"
 GRID_COLOUR = "#e5e5e5"
@@ -49,17 +50,17 @@ def escape(text):
             .replace('"', "&quot;").replace("'", "&#39;"))
 
 
-def text_width(text, size):
-    """Estimated width in pixels of `text` at font size `size`."""
-    return len(str(text)) * size * CHAR_WIDTH
+def text_width(text, size, bold=False):
+    """Estimated width in pixels of `text` at font size `size` (bold glyphs are wider)."""
+    return len(str(text)) * size * (BOLD_CHAR_WIDTH if bold else CHAR_WIDTH)
 
 
-def shorten(text, max_width, size):
+def shorten(text, max_width, size, bold=False):
     """`text`, cut and ended with an ellipsis if it would be wider than `max_width`."""
     text = str(text)
-    if text_width(text, size) <= max_width:
+    if text_width(text, size, bold) <= max_width:
         return text
-    keep = max(1, int(max_width / (size * CHAR_WIDTH)) - 1)
+    keep = max(1, int(max_width / (size * (BOLD_CHAR_WIDTH if bold else CHAR_WIDTH))) - 1)
     return text[:keep] + "\u2026"
 
 
@@ -71,6 +72,11 @@ def _text(x, y, content, size=12, anchor="start", css="label", weight=None, fill
     if rotate is not None:
         attrs += ' transform="rotate(%s %s %s)"' % (_n(rotate), _n(x), _n(y))
     return "<text %s>%s</text>" % (attrs, escape(content))
+
+
+def _title(width, y, title):
+    """A chart's bold title, centred, shortened to fit the picture's width."""
+    return _text(width / 2, y, shorten(title, width - 20, 15, bold=True), 15, "middle", "title", weight="bold")
 
 
 def _line(x1, y1, x2, y2, stroke, css, width=1):
@@ -139,7 +145,10 @@ def log_ticks(lo, hi):
         multipliers = (1, 2, 5)
     else:
         stride = max(1, int(math.ceil((b - a) / 8)))
-        return [10.0 ** d for d in decades if d % stride == 0]
+        first = a - a % stride                              # the ticks start at or below lo ...
+        last = min(b + (-b) % stride, 308)                  # ... and end at or above hi (10^308: the largest double)
+        ticks = [10.0 ** d for d in range(first, last + 1, stride)]
+        return ticks if ticks[-1] >= hi * (1 - 1e-9) else ticks + [10.0 ** 308]
     candidates = [m * 10.0 ** d for d in decades for m in multipliers]
     below = [c for c in candidates if c <= lo * (1 + 1e-9)]
     above = [c for c in candidates if c >= hi * (1 - 1e-9)]
@@ -312,8 +321,9 @@ def _draw_axes(body, box, xa, ya, x_label="", y_label="", size=11):
         body.append(_text(x, (top + bottom) / 2, y_label, size + 1, "middle", "axis-label", rotate=-90))
 
 
-def _draw_series(body, box, xa, ya, prepared, styles):
-    """Each series as polylines (one per unbroken run) and circles for points standing alone."""
+def _draw_series(body, box, xa, ya, prepared, styles, dots=()):
+    """Each series as polylines (one per unbroken run) and circles for points standing alone
+    (every point of a series named in `dots`)."""
     left, top, right, bottom = box
 
     def px(point):
@@ -324,9 +334,9 @@ def _draw_series(body, box, xa, ya, prepared, styles):
         colour, dash = styles[label]
         for run in _runs(points):
             coords = [px(p) for p in run]
-            if len(coords) == 1:
-                body.append('<circle cx="%s" cy="%s" r="3.5" fill="%s" class="point"/>' % (
-                    _n(coords[0][0]), _n(coords[0][1]), colour))
+            if len(coords) == 1 or label in dots:
+                for x, y in coords:
+                    body.append('<circle cx="%s" cy="%s" r="3.5" fill="%s" class="point"/>' % (_n(x), _n(y), colour))
                 continue
             dash_attr = ' stroke-dasharray="%s"' % dash if dash else ""
             body.append('<polyline points="%s" fill="none" stroke="%s" stroke-width="2" '
@@ -339,10 +349,13 @@ def _series_styles(labels):
     return {label: (hex_colour(category(i)), DASHES[(i // 10) % len(DASHES)]) for i, label in enumerate(labels)}
 
 
-def _legend_entry(body, x, y, text, colour, dash, size=12):
+def _legend_entry(body, x, y, text, colour, dash, size=12, dot=False):
     dash_attr = ' stroke-dasharray="%s"' % dash if dash else ""
-    body.append('<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="3" class="legend-key"%s/>' % (
-        _n(x), _n(y), _n(x + 18), _n(y), colour, dash_attr))
+    if dot:
+        body.append('<circle cx="%s" cy="%s" r="3.5" fill="%s" class="legend-key"/>' % (_n(x + 9), _n(y), colour))
+    else:
+        body.append('<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="3" class="legend-key"%s/>' % (
+            _n(x), _n(y), _n(x + 18), _n(y), colour, dash_attr))
     body.append(_text(x + 24, y + size * 0.35, text, size, "start", "legend"))
 
 
@@ -362,51 +375,64 @@ def _all_values(prepared):
 # The charts
 # ---------------------------------------------------------------------------
 
-def line_chart(path, series, title="", x_label="epoch", y_label="", width=640, height=400, log_y=False):
-    """Curves over epochs (or any x): one line per series, axes, ticks, a legend on the right.
+def line_chart(path, series, title="", x_label="epoch", y_label="", width=640, height=400, log_y=False, dots=()):
+    """Curves over epochs (or any x): one line per series, axes, ticks, a legend.
 
     `series` maps a label to a list of y values (x = 1, 2, ..., n) or to a list
     of (x, y) pairs. A NaN, infinite or None value breaks the line there (a
     training run that diverged stops being drawn where it diverged, and its
     legend entry says how many values were not drawn); a point standing alone
     between gaps is drawn as a dot. With `log_y=True` the y axis is
-    logarithmic and values <= 0 are left out the same way. Returns `path`.
+    logarithmic and values <= 0 are left out the same way. The labels in
+    `dots` are drawn as dots only, no line (data points beside fitted curves).
+    The legend sits on the right; when a label would not fit there whole, it
+    goes under the chart instead (the picture grows), so no label is cut.
+    Returns `path`.
     """
     prepared = prepare_series(series, log_y)
     xs, ys = _all_values(prepared)
     xa, ya = x_axis(xs), y_axis(ys, log_y)
     styles = _series_styles([label for label, _, _ in prepared])
     legend = [(label, _missing_note(missing, log_y)) for label, _, missing in prepared]
+    dots = set(dots)
 
     size = 11
     max_legend = width * 0.32
-    legend_width = 0
-    if legend:
-        widest = max(max(text_width(label, 12), text_width(note, 10)) for label, note in legend)
-        legend_width = min(max_legend, 30 + widest) + 20
+    widest = max((max(text_width(label, 12), text_width(note, 10)) for label, note in legend), default=0)
+    below = bool(legend) and 30 + widest > max_legend
+    legend_width = 0 if below or not legend else 30 + widest + 20
     top = 40 if title else 16
     left = 14 + _tick_label_width(ya, size) + (22 if y_label else 0)
-    right = width - 16 - legend_width
+    last_tick = text_width(xa.labels[-1], size) / 2 if xa.labels and xa.fraction(xa.ticks[-1]) > 0.9 else 0
+    right = width - max(16, last_tick + 4) - legend_width          # room for half the last x tick label
     bottom = height - (2 * size + 28 if x_label else size + 20)
     box = (left, top, right, bottom)
 
     body = []
     if title:
-        body.append(_text(width / 2, 24, shorten(title, width - 20, 15), 15, "middle", "title", weight="bold"))
+        body.append(_title(width, 24, title))
     _draw_axes(body, box, xa, ya, x_label, y_label, size)
     if ys:
-        _draw_series(body, box, xa, ya, prepared, styles)
+        _draw_series(body, box, xa, ya, prepared, styles, dots)
     else:
         _no_data(body, box)
-    y = top + 8
-    for label, note in legend:
-        colour, dash = styles[label]
-        _legend_entry(body, right + 20, y, shorten(label, legend_width - 44, 12), colour, dash)
-        if note:
-            y += 15
-            body.append(_text(right + 44, y + 3, shorten(note, legend_width - 44, 10), 10, "start", "legend-note",
-                              fill="#c0392b"))
-        y += 20
+    if below:
+        y = height + 6
+        for label, note in legend:
+            colour, dash = styles[label]
+            text = label + ("  (" + note + ")" if note else "")
+            _legend_entry(body, 16, y, shorten(text, width - 60, 12), colour, dash, dot=label in dots)
+            y += 20
+        height = y
+    else:
+        y = top + 8
+        for label, note in legend:
+            colour, dash = styles[label]
+            _legend_entry(body, right + 20, y, label, colour, dash, dot=label in dots)
+            if note:
+                y += 15
+                body.append(_text(right + 44, y + 3, note, 10, "start", "legend-note", fill="#c0392b"))
+            y += 20
     return _save(path, width, height, body)
 
 
@@ -438,7 +464,7 @@ def small_multiples(path, panels, columns=3, shared_y=True, title="", x_label="e
     body = []
     top = 10
     if title:
-        body.append(_text(width / 2, 26, shorten(title, width - 20, 15), 15, "middle", "title", weight="bold"))
+        body.append(_title(width, 26, title))
         top = 40
     top = _flow_legend(body, labels, styles, width, top)
 
@@ -448,10 +474,11 @@ def small_multiples(path, panels, columns=3, shared_y=True, title="", x_label="e
     for index, ((name, items), ya) in enumerate(zip(prepared, axes)):
         row, column = divmod(index, columns)
         x0, y0 = column * panel_width, top + row * panel_height
-        box = (x0 + left_pad, y0 + 26, x0 + panel_width - 14,
-               y0 + panel_height - (2 * size + 26 if x_label else size + 16))
         xs, ys = _all_values(items)
         xa = x_axis(xs)
+        last_tick = text_width(xa.labels[-1], size) / 2 if xa.labels and xa.fraction(xa.ticks[-1]) > 0.9 else 0
+        box = (x0 + left_pad, y0 + 26, x0 + panel_width - max(14, last_tick + 4),
+               y0 + panel_height - (2 * size + 26 if x_label else size + 16))
         body.append(_text((box[0] + box[2]) / 2, y0 + 16, shorten(name, panel_width - 20, 12), 12, "middle",
                           "panel-title", weight="bold"))
         last_in_column = index + columns >= len(prepared)
@@ -515,7 +542,7 @@ def confusion_matrix(path, matrix, class_names=None, title="", cell_size=None):
 
     body = []
     if title:
-        body.append(_text(width / 2, 26, shorten(title, width - 20, 15), 15, "middle", "title", weight="bold"))
+        body.append(_title(width, 26, title))
     total = sum(_finite(v) for row in matrix for v in row)
     correct = sum(_finite(matrix[i][i]) for i in range(n))
     if total > 0:
@@ -589,7 +616,7 @@ def bar_chart(path, values, title="", y_label="", width=640, height=400, x_label
 
     body = []
     if title:
-        body.append(_text(width / 2, 24, shorten(title, width - 20, 15), 15, "middle", "title", weight="bold"))
+        body.append(_title(width, 24, title))
     _draw_axes(body, box, Axis(0, 1, []), ya, "", y_label, size)
     zero = bottom - ya.fraction(0.0) * (bottom - top)
     if ya.lo < 0:

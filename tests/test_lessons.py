@@ -10,7 +10,8 @@ import pytest
 
 from lessons.__main__ import modules
 
-PURE_QUICK = {"a1-neuron", "autograd", "b1-backprop", "b2-quadrants", "b4-overflow", "c1-logistic", "d1-linear-neuron",
+PURE_QUICK = {"a1-neuron", "autograd", "b1-backprop", "b2-quadrants", "b4-overflow", "b6-activations", "c1-logistic",
+              "d1-linear-neuron",
               "d2-bias-and-rate", "d3-step-neuron", "d4-two-layer", "d5-backprop-xor", "d6-hyperparameters"}
 TESTED_ELSEWHERE = {"a2-sentiment", "char-lstm", "a3-cnn"}     # tests/test_recurrent.py, tests/test_conv.py
 LESSONS = [module for _, module in modules() if module.NAME not in TESTED_ELSEWHERE]
@@ -27,6 +28,8 @@ def test_quick_lesson_checks_hold(nn, lesson, tmp_path):
     if lesson in MNIST_LESSONS:          # says how many training images it used, and from which file
         assert any(line.startswith("train images: ") and " from " in line for line in result.lines), str(result)
     for path in result.pictures:
+        if path.endswith(".svg"):
+            assert svg_layout_problems(path) == [], path
         with open(path, "rb") as f:
             head = f.read(64)
         assert head.startswith(b"\x89PNG\r\n\x1a\n") or b"<svg" in head or head.startswith(b"<?xml")
@@ -36,6 +39,78 @@ def test_quick_lesson_checks_hold(nn, lesson, tmp_path):
             image = pictures.read_png(path)
             top = image.pixels[:image.width * 3 * 20]
             assert any(tuple(top[i:i + 3]) == CAPTION for i in range(0, len(top), 3)), f"{path} has no title"
+
+
+@pytest.mark.parametrize("name", ["sentiment_rnn", "char_lstm"])
+def test_the_pictures_of_the_lessons_tested_elsewhere_stand_alone(name, tmp_path):
+    import importlib
+    nn = pytest.importorskip("vectorized")
+    result = importlib.import_module(f"lessons.{name}").run(nn, quick=True, out=str(tmp_path))
+    assert result.pictures
+    for path in result.pictures:
+        if path.endswith(".svg"):
+            assert svg_layout_problems(path) == [], path
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+WORDS = ("title", "legend", "legend-note", "axis-label", "tick-label", "panel-title", "value", "category")
+
+
+def svg_layout_problems(path):
+    """What in a chart pictures/svg.py wrote would not stand alone: data drawn outside its plot box (the box
+    the two `axis` lines of each plot bound), text reaching out of the canvas (its width estimated as pictures
+    lays it out, bold 0.68 x the font size per character), or a title or legend cut short with an ellipsis."""
+    import xml.etree.ElementTree as ET
+
+    from pictures import svg
+    root = ET.parse(path).getroot()
+    width, height = (float(v) for v in root.get("viewBox").split()[2:])
+    problems, boxes = [], []
+    axes = [e for e in root.iter(SVG + "line") if e.get("class") == "axis"]
+    for bottom in (e for e in axes if e.get("y1") == e.get("y2")):
+        for side in (e for e in axes if e.get("x1") == e.get("x2") == bottom.get("x1")):
+            if max(float(side.get("y1")), float(side.get("y2"))) == float(bottom.get("y1")):
+                boxes.append((float(bottom.get("x1")), min(float(side.get("y1")), float(side.get("y2"))),
+                              float(bottom.get("x2")), float(bottom.get("y1"))))
+
+    def inside(points, slack):
+        return any(all(b[0] - slack <= x <= b[2] + slack and b[1] - slack <= y <= b[3] + slack for x, y in points)
+                   for b in boxes)
+
+    for e in root.iter():
+        css, tag = e.get("class", ""), e.tag.replace(SVG, "")
+        if css == "series":
+            points = [tuple(float(v) for v in pair.split(",")) for pair in e.get("points").split()]
+        elif css == "point":
+            points = [(float(e.get("cx")), float(e.get("cy")))]
+        elif css == "bar":
+            x, y, w, h = (float(e.get(k)) for k in ("x", "y", "width", "height"))
+            points = [(x, y), (x + w, y + h)]
+        else:
+            points = None
+        if points and not boxes:
+            problems.append(f"{tag}.{css} drawn but no plot box (two axis lines) found")
+        elif points and not inside(points, 4 if css == "point" else 1.5):
+            problems.append(f"{tag}.{css} drawn outside the plot box")
+        if tag == "text" and css in ("title", "legend", "legend-note", "category") and "\u2026" in (e.text or ""):
+            problems.append(f"{css} cut short: {e.text!r}")
+        if tag == "text" and css in WORDS:
+            text, size = e.text or "", float(e.get("font-size"))
+            w = svg.text_width(text, size, bold=e.get("font-weight") == "bold")
+            x, y = float(e.get("x")), float(e.get("y"))
+            if "rotate(-90" in (e.get("transform") or ""):
+                span, vertical = (y - w / 2, y + w / 2), (x - size, x)
+            elif e.get("transform"):
+                continue                                  # bar labels turned 40 degrees: bar_chart makes room
+            else:
+                start = {"start": x, "middle": x - w / 2, "end": x - w}[e.get("text-anchor")]
+                span, vertical = (start, start + w), (y - size, y + size * 0.3)
+                if not (0 <= span[0] and span[1] <= width and 0 <= vertical[0] and vertical[1] <= height):
+                    problems.append(f"text {text!r} ({css}) reaches out of the {width:.0f}x{height:.0f} canvas")
+                continue
+            if not (0 <= span[0] and span[1] <= height and 0 <= vertical[0] and vertical[1] <= width):
+                problems.append(f"text {text!r} ({css}) reaches out of the {width:.0f}x{height:.0f} canvas")
+    return problems
 
 
 def test_pure_and_vectorized_lessons_agree():
@@ -195,3 +270,16 @@ def test_value_graph_equals_dense_and_tanh_backward(nn):
     for name, (ours, theirs) in pairs.items():
         assert len(ours) == len(theirs) > 0, name
         assert max(abs(p - q) for p, q in zip(ours, theirs)) < 1e-12, name
+
+
+def test_blas_threads_are_set_and_read_back():
+    pytest.importorskip("numpy")
+    from lessons.common import blas_threads
+    before, how = blas_threads()
+    if before is None:
+        pytest.skip(f"no way to set numpy's BLAS threads here: {how}")
+    try:
+        assert blas_threads(1)[0] == 1 and blas_threads()[0] == 1
+    finally:
+        blas_threads(before)
+    assert blas_threads()[0] == before

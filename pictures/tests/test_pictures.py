@@ -576,3 +576,38 @@ def test_the_font_draws_the_symbols_captions_use():
     from pictures import font
     for ch in "|;=()%":
         assert font.glyph(ch) != font.glyph("?"), ch
+
+
+def test_weight_tiles_captions_label_each_tile(tmp_path):
+    weights = [[1.0] * 784, [-1.0] * 784]
+    plain = pictures.read_png(pictures.weight_tiles(str(tmp_path / "a.png"), weights, cols=2))
+    labelled = pictures.read_png(pictures.weight_tiles(str(tmp_path / "b.png"), weights, cols=2,
+                                                       captions=["DIGIT 0", "DIGIT 1"]))
+    assert labelled.height > plain.height
+    under_tiles = [pixel(labelled, x, y) for y in range(plain.height - 2, labelled.height)
+                   for x in range(labelled.width)]
+    assert png.CAPTION in under_tiles                           # caption text under the tiles
+    with pytest.raises(ValueError, match="2 weight vectors"):
+        pictures.weight_tiles(str(tmp_path / "c.png"), weights, captions=["DIGIT 0"])
+
+
+def test_log_axis_reaches_the_largest_value_over_many_decades(tmp_path):
+    """Over 300 decades the ticks stride (one per 40 decades); the top tick must still be at or above the data."""
+    for lo, hi in ((1e-10, 1.8e307), (0.5, 3e123), (1e-300, 1e-3)):
+        ticks = svg.log_ticks(lo, hi)
+        assert ticks[0] <= lo and ticks[-1] >= hi, (lo, hi, ticks)
+    root = parse(pictures.line_chart(str(tmp_path / "l.svg"), {"explodes": [1.0, 1e100, 1.8e307]}, log_y=True))
+    axes = by_class(root, "line", "axis")
+    top = min(float(a.get(k)) for a in axes for k in ("y1", "y2"))
+    assert min(y for _, y in polyline_points(by_class(root, "polyline", "series")[0])) >= top - 0.01
+
+
+def test_dots_draw_points_without_a_line_and_long_labels_move_the_legend_below(tmp_path):
+    series = {"data points": [(0, 1), (1, 0), (2, 1)], "a fitted curve with a rather long name, too long for the side":
+              [(0, 0.5), (2, 0.6)]}
+    root = parse(pictures.line_chart(str(tmp_path / "d.svg"), series, dots=["data points"]))
+    assert len(by_class(root, "circle", "point")) == 3 and len(by_class(root, "polyline", "series")) == 1
+    assert texts(root, "legend") == list(series)                   # whole, not shortened
+    height = float(root.get("height"))
+    assert height > 400 and all(float(e.get("y")) < height for e in by_class(root, "text", "legend"))
+    assert [float(e.get("x")) for e in by_class(root, "text", "legend")] == [40.0, 40.0]    # under the chart, left
