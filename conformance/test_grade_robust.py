@@ -218,7 +218,8 @@ def test_ctrl_c_in_the_terminal_is_one_line(tmp_path):
     child = subprocess.Popen([sys.executable, "-m", "conformance", "grade", f"{path}:Mine", "--like", "Identity",
                               "--time-limit", "120"],
                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             start_new_session=True)
+                             start_new_session=True,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # backgrounded too
     deadline = time.monotonic() + 60
     while not started.exists() and time.monotonic() < deadline:      # the child is in forward()
         time.sleep(0.05)

@@ -105,6 +105,12 @@ def test_a_non_finite_test_loss_is_an_error(nn, tmp_path):
     assert "error:" in result.stderr and "Traceback" not in result.stderr
 
 
+def ctrl_c_reaches_python():
+    """In the child: Ctrl-C as in a terminal, even when these tests run in the background, where a shell
+    without job control starts them with SIGINT ignored (and Python then leaves it ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT")
 def test_ctrl_c_says_how_to_resume_and_exits_130(nn, tmp_path):
     env = dict(os.environ, PYTHONPATH=ROOT)
@@ -112,7 +118,8 @@ def test_ctrl_c_says_how_to_resume_and_exits_130(nn, tmp_path):
     args = ["--epochs", "50", "--limit", "2000", "--hidden", "8", "--checkpoint", ckpt,
             "--out", str(tmp_path / "m.json")]
     process = subprocess.Popen([sys.executable, "-m", nn.TWIN, *args], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=ctrl_c_reaches_python)
     deadline = time.time() + 120
     while not os.path.exists(ckpt) and time.time() < deadline and process.poll() is None:
         time.sleep(0.05)
