@@ -64,11 +64,12 @@ def chromium():
     return driver, profile
 
 
-def open_page(model_path):
+def open_page(model_path, page=""):
+    """The served page (`page`: "" the digits, "course.html" the course) in Chromium, once its Python is ready."""
     server = serve.make_server(serve.Site(model_path), port=0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     driver, profile = chromium()
-    driver.get(f"http://127.0.0.1:{server.server_address[1]}/")
+    driver.get(f"http://127.0.0.1:{server.server_address[1]}/{page}")
     while not driver.execute_script("return window.twinnet && (window.twinnet.ready || window.twinnet.errors.length)"):
         time.sleep(0.2)
     errors = driver.execute_script("return window.twinnet.errors")
@@ -166,12 +167,7 @@ def clock(output):
 
 def course(args):
     import course as page_course
-    server = serve.make_server(serve.Site(None), port=0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    driver, profile = chromium()
-    driver.get(f"http://127.0.0.1:{server.server_address[1]}/course.html")
-    while not driver.execute_script("return window.twinnet && (window.twinnet.ready || window.twinnet.errors.length)"):
-        time.sleep(0.2)
+    driver, close = open_page(None, "course.html")
     print(f"4. the course page: ready in {driver.execute_script('return window.twinnet.readyMs') / 1000:.1f} s "
           f"(fresh profile); {load()}")
     driver.execute_script(MONITOR)
@@ -188,9 +184,7 @@ def course(args):
     while not driver.execute_script("const s = window.twinnet.course.stops; return s.length && s[0].usableMs"):
         time.sleep(0.1)
     stop = driver.execute_script("return window.twinnet.course.stops[0]")
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
-    server.shutdown()
+    close()
     out = tempfile.mkdtemp(prefix="twinnet-bench-lessons-")
     here = {name: page_course.capture(name, True, out) for name in lessons}
     shutil.rmtree(out, ignore_errors=True)
